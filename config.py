@@ -1,0 +1,131 @@
+"""Configuration classes; every setting can be overridden from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("RETOURS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _development_secret_key() -> str:
+    """Generate a secret key once and keep it under instance/ so sessions survive restarts."""
+    key_file = INSTANCE_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'retours.sqlite'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    @classmethod
+    def validate(cls) -> None:
+        """Check (or complete) the settings before the app starts."""
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: Public base URL used in links sent by e-mail and printed on posters (never the Host header).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/Paris")
+    LANGUAGES = ("fr", "en")
+
+    WTF_CSRF_ENABLED = True
+    #: Staff forms: a token lives as long as the login session (a manager may keep a tab open all day).
+    WTF_CSRF_TIME_LIMIT = None
+    #: The public form's own signed token: valid for a whole session day and more.
+    SURVEY_TOKEN_MAX_AGE = _env_int("SURVEY_TOKEN_MAX_AGE", 36 * 3600)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    MAX_TEXT_ANSWER_LENGTH = 5000
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    #: A whole room behind one NAT must pass; a flood from one address must not.
+    SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per minute")
+
+    #: Below this number of answers a rate is replaced by "trop peu de réponses" (admins excepted).
+    MIN_ANSWERS_FOR_RATE = _env_int("MIN_ANSWERS_FOR_RATE", 5)
+
+    #: Number of proxies in front of the app whose X-Forwarded-For can be trusted.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+
+    #: Path to the 2025 activity catalogue used by the demo data.
+    DEMO_CATALOGUE = os.environ.get("DEMO_CATALOGUE")
+
+
+class DevelopmentConfig(Config):
+    """Local use: `make run`."""
+
+    DEBUG = False
+
+    @classmethod
+    def validate(cls) -> None:
+        if not cls.SECRET_KEY:
+            cls.SECRET_KEY = _development_secret_key()
+
+
+class TestingConfig(Config):
+    """The test suite: TEST_DATABASE_URL picks PostgreSQL, otherwise a throw-away SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    #: Set by tests/conftest.py: TEST_DATABASE_URL, or a fresh SQLite file per test run.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    BASE_URL = "http://retours.test"
+
+
+class ProductionConfig(Config):
+    """Behind a reverse proxy, on PostgreSQL; refuses to start without a real secret key."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set (32 characters or more) in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS[os.environ.get("RETOURS_ENV", "development")]

@@ -1,0 +1,112 @@
+"""Retours: post-session feedback. `create_app` builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE_DIR, Config, config_from_env
+from feedback.db import db
+from feedback.extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Application factory: configuration, extensions, blueprints, error pages and commands."""
+    config = config or config_from_env()
+    config.validate()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder=str(ROOT_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from feedback import models  # noqa: F401  (registers the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+
+    from feedback.auth.views import bp as auth_bp
+    from feedback.dashboard.views import bp as dashboard_bp
+    from feedback.manage.views import bp as manage_bp
+    from feedback.survey.views import bp as survey_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(dashboard_bp)
+
+    from feedback.cli import register_commands
+    from feedback.web import register_web_layer
+
+    register_commands(app)
+    register_web_layer(app)
+    _register_error_pages(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """WAL lets readers work during a write; the busy timeout makes concurrent writers wait, not fail."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_login(app: Flask) -> None:
+    from feedback.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        user_id, _, nonce = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # A changed nonce (password changed, account deactivated) ends every existing session.
+        if user is None or user.session_nonce != nonce or not user.is_active:
+            return None
+        return user
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/health"):
+            return {"status": "error", "code": error.code}, error.code
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # Never show a traceback; log it for the administrators.
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_template("errors/error.html", error=None), 500

@@ -1,0 +1,1 @@
+"""Pure-Python analysis: no Flask, no database. Takes plain values, returns dataclasses."""

@@ -1,0 +1,64 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from feedback.auth.forms import LoginForm
+from feedback.auth.operations import get_user_by_email
+from feedback.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths: never an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_url_for(user) -> str:
+    if user.can_read_all_scores:
+        return url_for("dashboard.overview")
+    return url_for("dashboard.my_sessions")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    """Staff login; the same message whether the account exists or not."""
+    if current_user.is_authenticated:
+        return redirect(home_url_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = get_user_by_email(form.email.data)
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            session.clear()  # a fresh session at login: no fixation
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        flash("Adresse e-mail ou mot de passe incorrect.", "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session completely."""
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+def index():
+    """Staff land on their home page; anyone else on the login page."""
+    if current_user.is_authenticated:
+        return redirect(home_url_for(current_user))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,74 @@
+"""Staff forms of the catalogue."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, SelectMultipleField
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from feedback.labels import AXIS_LABELS, DEPARTMENT_LABELS, MODALITY_LABELS
+
+REQUIRED = "Ce champ est obligatoire."
+
+
+class TrainingForm(FlaskForm):
+    title = StringField("Intitulé", validators=[DataRequired(REQUIRED), Length(max=300)])
+    axis = SelectField("Axe thématique", choices=[SelectChoice(a.value, label) for a, label in AXIS_LABELS.items()])
+    modality = SelectField("Modalité", choices=[SelectChoice(m.value, label) for m, label in MODALITY_LABELS.items()])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SessionForm(FlaskForm):
+    start_date = DateField("Date", validators=[InputRequired("Indiquez la date de la session.")])
+    end_date = DateField("Dernier jour (session sur plusieurs jours)", validators=[Optional()])
+    half_days = IntegerField(
+        "Demi-journées",
+        default=1,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 100, "Entre 0 et 100 demi-journées.")],
+    )
+    department = SelectField(
+        "Département", choices=[SelectChoice("", "Aucun (régional, national)")]
+        + [SelectChoice(d.value, lb) for d, lb in DEPARTMENT_LABELS.items()],
+    )
+    place = StringField("Lieu", validators=[Optional(), Length(max=300)])
+    participants_present = IntegerField(
+        "Participants présents",
+        validators=[Optional(), NumberRange(0, 100000, "Indiquez un nombre positif.")],
+        description="Peut être complété après la session, d'après la feuille d'émargement.",
+    )
+    speakers = MultiCheckboxField("Intervenant·es", coerce=int, validate_choice=True)
+    opens_at = DateTimeLocalField("Ouverture du questionnaire", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField("Fermeture du questionnaire", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("Le dernier jour ne peut précéder la date de début.")
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("La fermeture doit suivre l'ouverture.")
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
+    organisation = StringField("Structure", validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[Optional(), Email("Adresse e-mail invalide.", check_deliverability=False), Length(max=254)],
+    )
+    account_email = EmailField(
+        "Compte de connexion (e-mail d'un compte intervenant·e existant)",
+        validators=[Optional(), Email("Adresse e-mail invalide.", check_deliverability=False), Length(max=254)],
+        description="Relie l'intervenant·e à son compte pour qu'il ou elle voie ses propres résultats.",
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a CSRF-protected POST button (open, close...)."""

@@ -1,0 +1,175 @@
+"""State changes of the catalogue and questionnaires. They flush, never commit: the request commits once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from feedback.db import db, utcnow
+from feedback.manage.library import DEFAULT_FAMILY, HOT_EVALUATION
+from feedback.models import (
+    Axis,
+    Department,
+    Modality,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionOption,
+    Speaker,
+    Training,
+    TrainingSession,
+)
+
+
+class QuestionnaireFrozen(Exception):
+    """A published questionnaire, or one with responses, cannot be changed in place."""
+
+
+def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) -> Questionnaire:
+    """Build a questionnaire version (with its questions and options) from plain data."""
+    family = definition["family"]
+    latest = db.session.scalar(select(db.func.max(Questionnaire.version)).where(Questionnaire.family == family))
+    questionnaire = Questionnaire(
+        family=family,
+        version=(latest or 0) + 1,
+        title=definition["title"],
+        title_en=definition.get("title_en", ""),
+        intro=definition.get("intro", ""),
+        is_anonymous=definition.get("is_anonymous", True),
+        consent_text=definition.get("consent_text", ""),
+        status=QuestionnaireStatus.DRAFT,
+    )
+    for position, q in enumerate(definition["questions"], start=1):
+        question = Question(
+            position=position,
+            code=q["code"],
+            kind=QuestionKind(q["kind"]),
+            label=q["label"],
+            label_en=q.get("label_en", ""),
+            help_text=q.get("help_text", ""),
+            is_required=q.get("is_required", False),
+            is_overall=q.get("is_overall", False),
+        )
+        for opt_position, opt in enumerate(q.get("options", []), start=1):
+            question.options.append(
+                QuestionOption(position=opt_position, value=opt["value"], label=opt["label"],
+                               label_en=opt.get("label_en", ""))
+            )
+        questionnaire.questions.append(question)
+    db.session.add(questionnaire)
+    if publish:
+        publish_questionnaire(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+def publish_questionnaire(questionnaire: Questionnaire) -> None:
+    """Freeze a version: from now on it is answered, never edited."""
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise QuestionnaireFrozen(questionnaire)
+    questionnaire.status = QuestionnaireStatus.PUBLISHED
+    questionnaire.published_dt = utcnow()
+
+
+def ensure_default_questionnaire() -> Questionnaire:
+    """The published "évaluation à chaud", created on first use."""
+    questionnaire = db.session.scalar(
+        select(Questionnaire)
+        .where(Questionnaire.family == DEFAULT_FAMILY, Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+    )
+    return questionnaire or create_questionnaire(HOT_EVALUATION)
+
+
+def create_training(
+    *, title: str, axis: Axis, modality: Modality, description: str = "", import_key: str | None = None
+) -> Training:
+    training = Training(title=title, axis=axis, modality=modality, description=description, import_key=import_key)
+    db.session.add(training)
+    db.session.flush()
+    return training
+
+
+def update_training(training: Training, *, title: str, axis: Axis, modality: Modality, description: str) -> None:
+    training.title, training.axis, training.modality, training.description = title, axis, modality, description
+    db.session.flush()
+
+
+def create_session(
+    training: Training,
+    *,
+    start_date: date,
+    end_date: date | None = None,
+    half_days: int = 1,
+    department: Department | None = None,
+    place: str = "",
+    participants_present: int | None = None,
+    speakers: list[Speaker] | None = None,
+    import_key: str | None = None,
+) -> TrainingSession:
+    """A new session answers its training's questionnaire, else the default one."""
+    questionnaire = training.questionnaire or ensure_default_questionnaire()
+    session = TrainingSession(
+        training=training,
+        start_date=start_date,
+        end_date=end_date,
+        half_days=half_days,
+        department=department,
+        place=place,
+        participants_present=participants_present,
+        questionnaire=questionnaire,
+        speakers=list(speakers or []),
+        import_key=import_key,
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: TrainingSession, **fields: Any) -> None:
+    allowed = {"start_date", "end_date", "half_days", "department", "place", "participants_present", "speakers"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"cannot set {name}")
+        setattr(session, name, value)
+    db.session.flush()
+
+
+def open_session(session: TrainingSession, *, now: datetime | None = None) -> None:
+    """Open the form now, by hand; keeps a planned closing time that is still ahead."""
+    now = now or utcnow()
+    session.opens_dt = now
+    if session.closes_dt is not None and session.closes_dt <= now:
+        session.closes_dt = None
+    db.session.flush()
+
+
+def close_session(session: TrainingSession, *, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    session.closes_dt = now
+    if session.opens_dt is None or session.opens_dt > now:
+        session.opens_dt = now
+    db.session.flush()
+
+
+def schedule_session(session: TrainingSession, *, opens_dt: datetime | None, closes_dt: datetime | None) -> None:
+    if opens_dt and closes_dt and closes_dt <= opens_dt:
+        raise ValueError("closing must come after opening")
+    session.opens_dt, session.closes_dt = opens_dt, closes_dt
+    db.session.flush()
+
+
+def create_speaker(*, name: str, organisation: str = "", email: str | None = None, user=None) -> Speaker:
+    speaker = Speaker(name=name, organisation=organisation, email=(email or None), user=user)
+    db.session.add(speaker)
+    db.session.flush()
+    return speaker
+
+
+def update_speaker(speaker: Speaker, *, name: str, organisation: str, email: str | None, user) -> None:
+    speaker.name, speaker.organisation, speaker.email, speaker.user = name, organisation, (email or None), user
+    db.session.flush()

@@ -1,0 +1,267 @@
+"""Managers: the catalogue of trainings and sessions, speakers, and the distribution of questionnaires."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from feedback.auth.access import get_session_or_404, get_training_or_404, managers_only
+from feedback.auth.operations import get_user_by_email
+from feedback.db import db
+from feedback.manage import operations
+from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
+from feedback.manage.qr import qr_png, qr_svg
+from feedback.models import Axis, Department, Modality, Role, Speaker, Training, TrainingSession
+from feedback.timeutil import local_to_utc, utc_to_local_naive
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+
+def public_url(session: TrainingSession) -> str:
+    """The link printed and sent: built from the configured base URL, never the Host header."""
+    return f"{current_app.config['BASE_URL']}/s/{session.public_code}"
+
+
+# -- trainings ---------------------------------------------------------------------------------------------------
+
+
+@bp.get("/trainings")
+@managers_only
+def trainings():
+    """The catalogue, newest first, with its number of sessions."""
+    rows = db.session.execute(
+        select(Training, func.count(TrainingSession.id), func.max(TrainingSession.start_date))
+        .outerjoin(TrainingSession)
+        .group_by(Training.id)
+        .order_by(func.max(TrainingSession.start_date).desc().nulls_first(), Training.title)
+    ).all()
+    return render_template("manage/trainings.html", rows=rows)
+
+
+@bp.route("/trainings/new", methods=["GET", "POST"])
+@managers_only
+def new_training():
+    """Create a training (an action of the catalogue)."""
+    form = TrainingForm()
+    if form.validate_on_submit():
+        training = operations.create_training(
+            title=form.title.data.strip(), axis=Axis(form.axis.data), modality=Modality(form.modality.data),
+            description=form.description.data or "",
+        )
+        db.session.commit()
+        flash("Formation créée. Ajoutez-lui une session.", "success")
+        return redirect(url_for("manage.new_session", training_id=training.id))
+    return render_template("manage/training_form.html", form=form, training=None)
+
+
+@bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_training(training_id: int):
+    """Edit a training's title, axis, modality and description."""
+    training = get_training_or_404(training_id, for_management=True)
+    form = TrainingForm(obj=training)
+    if request.method == "GET":
+        form.axis.data, form.modality.data = training.axis.value, training.modality.value
+    if form.validate_on_submit():
+        operations.update_training(
+            training, title=form.title.data.strip(), axis=Axis(form.axis.data),
+            modality=Modality(form.modality.data), description=form.description.data or "",
+        )
+        db.session.commit()
+        flash("Formation enregistrée.", "success")
+        return redirect(url_for("dashboard.training", training_id=training.id))
+    return render_template("manage/training_form.html", form=form, training=training)
+
+
+# -- sessions ----------------------------------------------------------------------------------------------------
+
+
+def _speaker_choices() -> list[SelectChoice]:
+    speakers = db.session.scalars(select(Speaker).order_by(Speaker.name)).all()
+    return [SelectChoice(s.id, f"{s.name} ({s.organisation})" if s.organisation else s.name) for s in speakers]
+
+
+def _session_fields(form: SessionForm) -> dict:
+    speakers = db.session.scalars(select(Speaker).where(Speaker.id.in_(form.speakers.data or []))).all()
+    return {
+        "start_date": form.start_date.data,
+        "end_date": form.end_date.data,
+        "half_days": form.half_days.data,
+        "department": Department(form.department.data) if form.department.data else None,
+        "place": (form.place.data or "").strip(),
+        "participants_present": form.participants_present.data,
+        "speakers": list(speakers),
+    }
+
+
+@bp.route("/trainings/<int:training_id>/sessions/new", methods=["GET", "POST"])
+@managers_only
+def new_session(training_id: int):
+    """Add a session to a training; its questionnaire link exists at once."""
+    training = get_training_or_404(training_id, for_management=True)
+    form = SessionForm()
+    form.speakers.choices = _speaker_choices()
+    if form.validate_on_submit():
+        session = operations.create_session(training, **_session_fields(form))
+        if form.opens_at.data or form.closes_at.data:
+            operations.schedule_session(
+                session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
+            )
+        db.session.commit()
+        flash("Session créée.", "success")
+        return redirect(url_for("dashboard.session", session_id=session.id))
+    return render_template("manage/session_form.html", form=form, training=training, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_session(session_id: int):
+    """Edit a session: dates, place, speakers, people present, opening times."""
+    session = get_session_or_404(session_id, for_management=True)
+    form = SessionForm(obj=session)
+    form.speakers.choices = _speaker_choices()
+    if request.method == "GET":
+        form.department.data = session.department.value if session.department else ""
+        form.speakers.data = [s.id for s in session.speakers]
+        form.opens_at.data = utc_to_local_naive(session.opens_dt)
+        form.closes_at.data = utc_to_local_naive(session.closes_dt)
+    if form.validate_on_submit():
+        operations.update_session(session, **_session_fields(form))
+        operations.schedule_session(
+            session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
+        )
+        db.session.commit()
+        flash("Session enregistrée.", "success")
+        return redirect(url_for("dashboard.session", session_id=session.id))
+    return render_template("manage/session_form.html", form=form, training=session.training, session=session)
+
+
+@bp.post("/sessions/<int:session_id>/open")
+@managers_only
+def open_session(session_id: int):
+    """Open the questionnaire now."""
+    session = get_session_or_404(session_id, for_management=True)
+    if ConfirmForm().validate_on_submit():
+        operations.open_session(session)
+        db.session.commit()
+        flash("Le questionnaire est ouvert.", "success")
+    return redirect(url_for("dashboard.session", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/close")
+@managers_only
+def close_session(session_id: int):
+    """Close the questionnaire now."""
+    session = get_session_or_404(session_id, for_management=True)
+    if ConfirmForm().validate_on_submit():
+        operations.close_session(session)
+        db.session.commit()
+        flash("Le questionnaire est fermé.", "success")
+    return redirect(url_for("dashboard.session", session_id=session.id))
+
+
+# -- distribution ------------------------------------------------------------------------------------------------
+
+
+@bp.get("/sessions/<int:session_id>/qr.svg")
+@managers_only
+def qr_code_svg(session_id: int):
+    """The QR code of the public link, as SVG."""
+    session = get_session_or_404(session_id, for_management=True)
+    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + qr_svg(public_url(session))
+    return Response(svg, mimetype="image/svg+xml", headers=_download(session, "svg"))
+
+
+@bp.get("/sessions/<int:session_id>/qr.png")
+@managers_only
+def qr_code_png(session_id: int):
+    """The QR code of the public link, as PNG (for slides and documents)."""
+    session = get_session_or_404(session_id, for_management=True)
+    return Response(qr_png(public_url(session)), mimetype="image/png", headers=_download(session, "png"))
+
+
+def _download(session: TrainingSession, extension: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="questionnaire-{session.public_code}.{extension}"'}
+
+
+@bp.get("/sessions/<int:session_id>/poster")
+@managers_only
+def poster(session_id: int):
+    """A printable A4 poster: title, date, QR code and short link."""
+    session = get_session_or_404(session_id, for_management=True)
+    url = public_url(session)
+    return render_template("manage/poster.html", session=session, url=url, qr=qr_svg(url, scale=10))
+
+
+# -- speakers ----------------------------------------------------------------------------------------------------
+
+
+@bp.get("/speakers")
+@managers_only
+def speakers():
+    """Speakers and trainers, with their number of sessions."""
+    rows = db.session.execute(
+        select(Speaker, func.count(TrainingSession.id))
+        .outerjoin(Speaker.sessions)
+        .group_by(Speaker.id)
+        .order_by(Speaker.name)
+    ).all()
+    return render_template("manage/speakers.html", rows=rows)
+
+
+def _account_for(form: SpeakerForm, speaker: Speaker | None):
+    """The trainer account named in the form, or a form error."""
+    if not form.account_email.data:
+        return None, True
+    user = get_user_by_email(form.account_email.data)
+    error = None
+    if user is None or user.role != Role.TRAINER:
+        error = "Aucun compte intervenant·e avec cette adresse."
+    else:
+        holder = db.session.scalar(select(Speaker).where(Speaker.user_id == user.id))
+        if holder is not None and holder is not speaker:
+            error = f"Ce compte est déjà relié à l'intervenant·e « {holder.name} »."
+    if error:
+        form.account_email.errors = [*form.account_email.errors, error]
+        return None, False
+    return user, True
+
+
+@bp.route("/speakers/new", methods=["GET", "POST"])
+@managers_only
+def new_speaker():
+    """Add a speaker."""
+    form = SpeakerForm()
+    if form.validate_on_submit():
+        user, ok = _account_for(form, None)
+        if ok:
+            operations.create_speaker(
+                name=form.name.data.strip(), organisation=(form.organisation.data or "").strip(),
+                email=form.email.data, user=user,
+            )
+            db.session.commit()
+            flash("Intervenant·e ajouté·e.", "success")
+            return redirect(url_for("manage.speakers"))
+    return render_template("manage/speaker_form.html", form=form, speaker=None)
+
+
+@bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_speaker(speaker_id: int):
+    """Edit a speaker and the account linked to them."""
+    speaker = db.get_or_404(Speaker, speaker_id)
+    form = SpeakerForm(obj=speaker)
+    if request.method == "GET" and speaker.user:
+        form.account_email.data = speaker.user.email
+    if form.validate_on_submit():
+        user, ok = _account_for(form, speaker)
+        if ok:
+            operations.update_speaker(
+                speaker, name=form.name.data.strip(), organisation=(form.organisation.data or "").strip(),
+                email=form.email.data, user=user,
+            )
+            db.session.commit()
+            flash("Intervenant·e enregistré·e.", "success")
+            return redirect(url_for("manage.speakers"))
+    return render_template("manage/speaker_form.html", form=form, speaker=speaker)

@@ -1,0 +1,25 @@
+"""Typed models, one module per family; importing this package registers them all."""
+
+from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
+from feedback.models.questionnaires import Question, QuestionKind, QuestionnaireStatus, Questionnaire, QuestionOption
+from feedback.models.responses import Answer, Response
+from feedback.models.users import Role, User
+
+__all__ = [
+    "Answer",
+    "Axis",
+    "Department",
+    "Modality",
+    "Question",
+    "QuestionKind",
+    "QuestionOption",
+    "Questionnaire",
+    "QuestionnaireStatus",
+    "Response",
+    "Role",
+    "Speaker",
+    "Training",
+    "TrainingSession",
+    "User",
+    "session_speakers",
+]

@@ -1,0 +1,165 @@
+"""The catalogue: trainings ("actions"), their sessions and their speakers."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Column, Date, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from feedback.db import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from feedback.models.questionnaires import Questionnaire
+    from feedback.models.users import User
+
+
+def _str_enum(enum_cls: type[enum.Enum], length: int = 40) -> Enum:
+    """Stored as its value in a VARCHAR with a CHECK constraint: portable and readable in SQL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Axis(enum.StrEnum):
+    """The report's six thematic axes, plus regional and national activity."""
+
+    CITY_POLICY = "politique-ville"
+    FAMILY_EDUCATION = "familles-education-jeunesse"
+    LANGUAGE_INTEGRATION = "linguistique-integration"
+    PRECARITY_HEALTH = "precarite-sante"
+    SOCIAL_COHESION = "cohesion-participation"
+    TRANSITION_CULTURE = "transition-culture"
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+
+class Modality(enum.StrEnum):
+    TRAINING = "formation"
+    PEER_NETWORK = "reseau-pairs"
+    TERRITORIAL_SUPPORT = "appui-territorialise"
+    CONFERENCE = "conference"
+    MEETING = "rencontre"
+    SEMINAR = "seminaire"
+    WEBINAR = "webinaire"
+
+
+class Department(enum.StrEnum):
+    ESSONNE = "91"
+    VAL_DE_MARNE = "94"
+    SEINE_ET_MARNE = "77"
+
+
+session_speakers = Table(
+    "session_speakers",
+    db.metadata,
+    Column("session_id", ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Training(db.Model):
+    """An action of the catalogue: a training, a peer network, a conference..."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    axis: Mapped[Axis] = mapped_column(_str_enum(Axis), index=True)
+    modality: Mapped[Modality] = mapped_column(_str_enum(Modality), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Questionnaire given to new sessions of this training; none means the application default.
+    questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"))
+    #: Key of the row it came from when imported (demo or catalogue import), so that re-imports do not duplicate.
+    import_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    questionnaire: Mapped[Questionnaire | None] = relationship()
+    sessions: Mapped[list[TrainingSession]] = relationship(
+        back_populates="training", cascade="all, delete-orphan", order_by="TrainingSession.start_date"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Training {self.id} {self.title!r}>"
+
+
+def new_public_code() -> str:
+    """Unguessable (about 72 bits) yet short enough to type from a poster."""
+    return secrets.token_urlsafe(9)
+
+
+class TrainingSession(db.Model):
+    """One meeting of a training, with its own questionnaire link."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        CheckConstraint("half_days >= 0 AND half_days <= 100", name="half_days_range"),
+        CheckConstraint("participants_present IS NULL OR participants_present >= 0", name="present_positive"),
+        Index("ix_training_sessions_training_id_start_date", "training_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    #: Last day of a session held over several consecutive days; none for a one-day session.
+    end_date: Mapped[date | None] = mapped_column(Date)
+    half_days: Mapped[int] = mapped_column(default=1)
+    department: Mapped[Department | None] = mapped_column(_str_enum(Department, 3), index=True)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    #: People present, often filled in after the session from the attendance sheet.
+    participants_present: Mapped[int | None]
+    #: The code in the public link /s/<code>.
+    public_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_code)
+    #: Questionnaire version answered in this session.
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
+    #: The form accepts answers from this time (none: not opened yet)...
+    opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ...until this time (none: no closing planned).
+    closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    training: Mapped[Training] = relationship(back_populates="sessions")
+    questionnaire: Mapped[Questionnaire] = relationship()
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=session_speakers, back_populates="sessions", order_by="Speaker.name"
+    )
+
+    def is_open_at(self, moment: datetime) -> bool:
+        if self.opens_dt is None or moment < self.opens_dt:
+            return False
+        return self.closes_dt is None or moment < self.closes_dt
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_open_at(utcnow())
+
+    def __repr__(self) -> str:
+        return f"<TrainingSession {self.id} {self.start_date} {self.public_code}>"
+
+
+class Speaker(db.Model):
+    """A trainer or speaker; linked to a user account when they log in to see their results."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+    sessions: Mapped[list[TrainingSession]] = relationship(secondary=session_speakers, back_populates="speakers")
+
+    def __repr__(self) -> str:
+        return f"<Speaker {self.id} {self.name!r}>"

@@ -1,0 +1,124 @@
+"""Questionnaires: each row is one version; published versions never change."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from feedback.db import UTCDateTime, db, utcnow
+from feedback.models.catalogue import _str_enum
+
+
+class QuestionKind(enum.StrEnum):
+    #: Très satisfait / Satisfait / Peu satisfait / Pas du tout satisfait, stored as 4..1.
+    SATISFACTION = "satisfaction"
+    #: 0 to 10, "would you recommend".
+    RECOMMENDATION = "recommendation"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+
+    @property
+    def has_options(self) -> bool:
+        return self in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+    @property
+    def is_text(self) -> bool:
+        return self in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+
+
+class QuestionnaireStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Questionnaire(db.Model):
+    """One version of a questionnaire; versions of the same questionnaire share a `family`."""
+
+    __tablename__ = "questionnaires"
+    __table_args__ = (UniqueConstraint("family", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stable key shared by all versions (e.g. "evaluation-a-chaud").
+    family: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    intro: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[QuestionnaireStatus] = mapped_column(
+        _str_enum(QuestionnaireStatus, 12), default=QuestionnaireStatus.DRAFT
+    )
+    #: Promises anonymity: nothing that could identify a respondent is kept with a response.
+    is_anonymous: Mapped[bool] = mapped_column(default=True)
+    #: Wording of the consent to be quoted, and its version, stored with each consent given.
+    consent_text: Mapped[str] = mapped_column(Text, default="")
+    consent_version: Mapped[int] = mapped_column(default=1)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="questionnaire", cascade="all, delete-orphan", order_by="Question.position"
+    )
+
+    @property
+    def overall_question(self) -> Question | None:
+        return next((q for q in self.questions if q.is_overall), None)
+
+    def __repr__(self) -> str:
+        return f"<Questionnaire {self.id} {self.family} v{self.version}>"
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "code"),
+        # Exactly one overall-satisfaction question per questionnaire: at most one here, at least one on publish.
+        Index(
+            "uq_questions_overall_per_questionnaire",
+            "questionnaire_id",
+            unique=True,
+            sqlite_where=db.text("is_overall"),
+            postgresql_where=db.text("is_overall"),
+        ),
+        CheckConstraint("NOT is_overall OR kind = 'satisfaction'", name="overall_is_satisfaction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    #: Stable across versions ("overall", "contents"...): scores compare by code.
+    code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[QuestionKind] = mapped_column(_str_enum(QuestionKind, 20))
+    label: Mapped[str] = mapped_column(String(500))
+    label_en: Mapped[str] = mapped_column(String(500), default="")
+    help_text: Mapped[str] = mapped_column(String(500), default="")
+    is_required: Mapped[bool] = mapped_column(default=False)
+    is_overall: Mapped[bool] = mapped_column(default=False)
+
+    questionnaire: Mapped[Questionnaire] = relationship(back_populates="questions")
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="QuestionOption.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.code} {self.kind}>"
+
+
+class QuestionOption(db.Model):
+    __tablename__ = "question_options"
+    __table_args__ = (UniqueConstraint("question_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    #: Stable machine value ("chef-projet"), kept when the label is reworded in a new version.
+    value: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+
+    question: Mapped[Question] = relationship(back_populates="options")

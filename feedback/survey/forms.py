@@ -1,0 +1,111 @@
+"""Reading a participant's submitted answers: plain values in, typed values and French messages out.
+
+The form is generated from the questionnaire at run time. It is parsed here rather than with a WTForms
+class because every kind needs the same loss-proof behaviour: whatever was sent is kept for re-display,
+each error is tied to its question, and nothing the participant may not set (session, dates) is read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from feedback.models import Question, QuestionKind, Questionnaire
+
+SHORT_TEXT_MAX = 300
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """NFC once on input, no control characters (but newlines and tabs), trimmed."""
+    value = unicodedata.normalize("NFC", value)
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", value).strip()
+
+
+def field_name(question: Question) -> str:
+    return f"q-{question.code}"
+
+
+@dataclass
+class ParsedAnswer:
+    question: Question
+    number: int | None = None
+    option_values: list[str] = field(default_factory=list)
+    text: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.number is None and not self.option_values and not self.text
+
+
+@dataclass
+class ParsedSurvey:
+    answers: dict[str, ParsedAnswer]
+    #: Question code -> French message.
+    errors: dict[str, str]
+    #: What was sent, by field name, to fill the form again.
+    submitted: dict[str, list[str]]
+    consents_to_quote: bool
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def _parse_int(raw: str, low: int, high: int) -> int | None:
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def parse_survey(questionnaire: Questionnaire, formdata, *, max_text_length: int) -> ParsedSurvey:
+    """Validate every answer of a submitted form; never raises on bad input."""
+    answers: dict[str, ParsedAnswer] = {}
+    errors: dict[str, str] = {}
+    submitted: dict[str, list[str]] = {}
+
+    for question in questionnaire.questions:
+        name = field_name(question)
+        raw_values = [v for v in formdata.getlist(name) if isinstance(v, str)]
+        submitted[name] = raw_values
+        answer = ParsedAnswer(question)
+        raw = raw_values[0] if raw_values else ""
+        kind = question.kind
+
+        if kind == QuestionKind.SATISFACTION and raw:
+            answer.number = _parse_int(raw, 1, 4)
+            if answer.number is None:
+                errors[question.code] = "Choisissez l'une des quatre réponses proposées."
+        elif kind == QuestionKind.RECOMMENDATION and raw:
+            answer.number = _parse_int(raw, 0, 10)
+            if answer.number is None:
+                errors[question.code] = "Choisissez une note entre 0 et 10."
+        elif kind.has_options and raw_values:
+            allowed = {o.value for o in question.options}
+            chosen = list(dict.fromkeys(v for v in raw_values if v))
+            if kind == QuestionKind.SINGLE_CHOICE and len(chosen) > 1:
+                errors[question.code] = "Choisissez une seule réponse."
+            elif any(v not in allowed for v in chosen):
+                errors[question.code] = "Choisissez parmi les réponses proposées."
+            else:
+                answer.option_values = chosen
+        elif kind.is_text and raw:
+            text = clean_text(raw)
+            limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else max_text_length
+            if len(text) > limit:
+                errors[question.code] = (
+                    f"Votre réponse est trop longue ({len(text)} caractères) : {limit} au maximum."
+                )
+            answer.text = text or None
+
+        if question.is_required and answer.is_empty and question.code not in errors:
+            errors[question.code] = "Cette question est obligatoire."
+        answers[question.code] = answer
+
+    consents = formdata.get("consent") == "yes"
+    submitted["consent"] = ["yes"] if consents else []
+    return ParsedSurvey(answers=answers, errors=errors, submitted=submitted, consents_to_quote=consents)

@@ -1,0 +1,65 @@
+"""Storing a participant's response."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from feedback.db import db, utcnow
+from feedback.models import Answer, QuestionKind, Response, TrainingSession
+from feedback.survey.forms import ParsedSurvey
+
+
+def find_response_by_token(nonce: str) -> Response | None:
+    return db.session.scalar(select(Response).where(Response.submission_token == nonce))
+
+
+class AlreadySubmitted(Exception):
+    """This rendered form was stored before (double tap, replay, or a race between two workers)."""
+
+
+def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) -> Response:
+    """Store one response with its answers in the request's transaction.
+
+    The UNIQUE submission token makes a double tap or a replay store nothing more, even when two
+    identical requests race on two workers: the loser's flush fails and it raises AlreadySubmitted
+    after rolling back (the submit is the request's only write).
+    """
+    if find_response_by_token(nonce) is not None:
+        raise AlreadySubmitted
+    questionnaire = session.questionnaire
+    now = utcnow()
+    response = Response(
+        session=session,
+        questionnaire=questionnaire,
+        submitted_dt=now,
+        submission_token=nonce,
+        consents_to_quote=parsed.consents_to_quote,
+        consent_dt=now if parsed.consents_to_quote else None,
+        consent_version=questionnaire.consent_version if parsed.consents_to_quote else None,
+    )
+    for answer in parsed.answers.values():
+        question = answer.question
+        if answer.is_empty:
+            continue
+        if question.kind.has_options:
+            by_value = {o.value: o for o in question.options}
+            for value in answer.option_values:
+                response.answers.append(Answer(question=question, option=by_value[value]))
+            if question.code == "profile" and answer.option_values:
+                response.profile = answer.option_values[0]
+        else:
+            response.answers.append(Answer(question=question, number=answer.number, text=answer.text))
+        if question.is_overall:
+            response.overall_level = answer.number
+        elif question.kind == QuestionKind.RECOMMENDATION and response.recommendation is None:
+            response.recommendation = answer.number
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if find_response_by_token(nonce) is not None:
+            raise AlreadySubmitted from None
+        raise
+    return response

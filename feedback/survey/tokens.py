@@ -1,0 +1,53 @@
+"""The public form's own anti-forgery token.
+
+Flask-WTF's session-bound CSRF token expires (one hour by default) and needs a cookie: the most common way
+surveys lose answers. This token is signed, bound to one session's code, valid for SURVEY_TOKEN_MAX_AGE
+(a day and a half by default), and carries a random nonce that becomes the response's UNIQUE dedup key.
+Cross-site posts are stopped by the Origin / Sec-Fetch-Site check in the view.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+SALT = "survey-form-v1"
+
+
+class TokenExpired(Exception):
+    pass
+
+
+class TokenInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class FormToken:
+    session_code: str
+    nonce: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def issue_token(session_code: str) -> str:
+    return _serializer().dumps({"s": session_code, "n": secrets.token_urlsafe(18)})
+
+
+def read_token(token: str, session_code: str) -> FormToken:
+    if not token or len(token) > 300:
+        raise TokenInvalid
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["SURVEY_TOKEN_MAX_AGE"])
+    except SignatureExpired as exc:
+        raise TokenExpired from exc
+    except BadSignature as exc:
+        raise TokenInvalid from exc
+    if not isinstance(data, dict) or data.get("s") != session_code or not isinstance(data.get("n"), str):
+        raise TokenInvalid
+    return FormToken(session_code=data["s"], nonce=data["n"])

@@ -1,0 +1,137 @@
+"""The public questionnaire: /s/<code>, answered on a phone, no account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
+
+from feedback.db import db, utcnow
+from feedback.extensions import limiter
+from feedback.models import Question, Questionnaire, TrainingSession
+from feedback.survey.forms import field_name, parse_survey
+from feedback.survey.operations import AlreadySubmitted, submit_response
+from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
+
+bp = Blueprint("survey", __name__, url_prefix="/s")
+
+
+def get_public_session_or_404(code: str) -> TrainingSession:
+    if len(code) > 32:
+        raise NotFound
+    session = db.session.scalar(
+        select(TrainingSession)
+        .where(TrainingSession.public_code == code)
+        .options(
+            selectinload(TrainingSession.questionnaire)
+            .selectinload(Questionnaire.questions)
+            .selectinload(Question.options),
+            selectinload(TrainingSession.training),
+        )
+    )
+    if session is None:
+        raise NotFound
+    return session
+
+
+def _submit_limit() -> str:
+    return current_app.config["SURVEY_SUBMIT_RATE_LIMIT"]
+
+
+def _is_cross_site() -> bool:
+    """Browsers say where a POST comes from; refuse one sent by another site's page."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc != request.host
+    return False
+
+
+def _render_form(session, *, submitted=None, errors=None, notice=None, status=200):
+    return (
+        render_template(
+            "survey/form.html",
+            session=session,
+            questionnaire=session.questionnaire,
+            token=issue_token(session.public_code),
+            submitted=submitted or MultiDict(),
+            errors=errors or {},
+            notice=notice,
+            field_name=field_name,
+            english=str(get_locale()) == "en",
+        ),
+        status,
+    )
+
+
+@bp.get("/<code>")
+def show_form(code: str):
+    """The questionnaire, or a clear page when it is not open."""
+    session = get_public_session_or_404(code)
+    if not session.is_open:
+        return _render_closed(session)
+    return _render_form(session)
+
+
+@bp.post("/<code>")
+@limiter.limit(_submit_limit)
+def submit_form(code: str):
+    """Store the answers once; any problem re-shows the form with every answer kept."""
+    session = get_public_session_or_404(code)
+    parsed = parse_survey(
+        session.questionnaire, request.form, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+    )
+    submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
+    if not session.is_open:
+        return _render_closed(session, parsed=parsed, late=True)
+    if _is_cross_site():
+        return _render_form(
+            session, submitted=submitted, status=400,
+            notice="Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le.",
+        )
+    try:
+        token = read_token(request.form.get("token", ""), session.public_code)
+    except TokenExpired:
+        return _render_form(
+            session, submitted=submitted, status=400,
+            notice="Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
+            "vérifiez-les et envoyez à nouveau.",
+        )
+    except TokenInvalid:
+        return _render_form(
+            session, submitted=submitted, status=400,
+            notice="Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.",
+        )
+    if not parsed.is_valid:
+        return _render_form(session, submitted=submitted, errors=parsed.errors, status=422)
+    try:
+        submit_response(session, parsed, token.nonce)
+        db.session.commit()
+    except AlreadySubmitted:
+        db.session.rollback()
+    return redirect(url_for("survey.thanks", code=code), code=303)
+
+
+@bp.get("/<code>/merci")
+def thanks(code: str):
+    """Thank-you page (also shown again for a replayed submit)."""
+    session = get_public_session_or_404(code)
+    return render_template("survey/thanks.html", session=session)
+
+
+def _render_closed(session, *, parsed=None, late=False):
+    texts = []
+    if parsed is not None:
+        texts = [(a.question, a.text) for a in parsed.answers.values() if a.text]
+    has_closed = session.closes_dt is not None and session.closes_dt <= utcnow()
+    status = 410 if has_closed or late else 200
+    return (
+        render_template("survey/closed.html", session=session, texts=texts, late=late, has_closed=has_closed),
+        status,
+    )

@@ -1,0 +1,77 @@
+"""The web layer shared by every area: security headers, caching, language choice, health check, filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from sqlalchemy import text
+
+from feedback.db import db
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+
+health_bp = Blueprint("health", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: The public form's pages may be framed by the questionnaire preview of our own back office.
+PUBLIC_PREFIXES = ("/s/", "/static/", "/health")
+
+
+@health_bp.get("/health")
+def health():
+    """Report whether the database answers; for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # the point is to report any failure, not to crash
+        current_app.logger.exception("health check failed")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def register_web_layer(app: Flask) -> None:
+    app.register_blueprint(health_bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if not request.path.startswith(PUBLIC_PREFIXES):
+            # Staff pages hold personal data and scores: never keep them in a shared browser's cache.
+            response.headers["Cache-Control"] = "no-store"
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return response
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "current_user": current_user,
+            "html_lang": "en" if str(get_locale()) == "en" else "fr",
+            "min_answers": app.config["MIN_ANSWERS_FOR_RATE"],
+            "axis_label": lambda axis: AXIS_LABELS.get(axis, axis),
+            "modality_label": lambda modality: MODALITY_LABELS.get(modality, modality),
+            "department_label": department_label,
+        }
+
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["day"] = lambda d: format_date(d, "d MMMM y") if isinstance(d, date) else ""
+    app.jinja_env.filters["moment"] = (
+        lambda d: format_datetime(d, "d MMM y, HH:mm") if isinstance(d, datetime) else ""
+    )
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    """0.853 -> "85 %" with the French narrow no-break space."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.{digits}f}\u202f%".replace(".", ",")
