@@ -99,7 +99,7 @@ class TestingConfig(Config):
     """The test suite: TEST_DATABASE_URL picks PostgreSQL, otherwise a throw-away SQLite file."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (tests only)
     #: Set by tests/conftest.py: TEST_DATABASE_URL, or a fresh SQLite file per test run.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False

@@ -20,7 +20,7 @@ def register_commands(app: Flask) -> None:
 
 
 def _print_logins(summary) -> None:
-    click.echo("Comptes de démonstration (mot de passe commun : %s)" % summary.logins[0][2])
+    click.echo(f"Comptes de démonstration (mot de passe commun : {summary.logins[0][2]})")
     for email, role, _password in summary.logins:
         click.echo(f"  {role:<14} {email}")
     if summary.open_session_code:

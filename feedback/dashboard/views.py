@@ -31,7 +31,9 @@ def _selected_year() -> int | None:
         return None
     if raw.isdigit() and 1990 <= int(raw) <= 2100:
         return int(raw)
-    latest = db.session.scalar(select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date()))
+    latest = db.session.scalar(
+        select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
+    )
     return latest.year if latest else utcnow().year
 
 

@@ -16,16 +16,13 @@ from feedback.models import (
     Question,
     QuestionKind,
     Questionnaire,
+    QuestionnaireFrozen,
     QuestionnaireStatus,
     QuestionOption,
     Speaker,
     Training,
     TrainingSession,
 )
-
-
-class QuestionnaireFrozen(Exception):
-    """A published questionnaire, or one with responses, cannot be changed in place."""
 
 
 def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) -> Questionnaire:

@@ -1,7 +1,14 @@
 """Typed models, one module per family; importing this package registers them all."""
 
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
-from feedback.models.questionnaires import Question, QuestionKind, QuestionnaireStatus, Questionnaire, QuestionOption
+from feedback.models.questionnaires import (
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireFrozen,
+    QuestionnaireStatus,
+    QuestionOption,
+)
 from feedback.models.responses import Answer, Response
 from feedback.models.users import Role, User
 
@@ -14,6 +21,7 @@ __all__ = [
     "QuestionKind",
     "QuestionOption",
     "Questionnaire",
+    "QuestionnaireFrozen",
     "QuestionnaireStatus",
     "Response",
     "Role",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from feedback.db import UTCDateTime, db, utcnow
 from feedback.models.catalogue import _str_enum
@@ -122,3 +122,25 @@ class QuestionOption(db.Model):
     label_en: Mapped[str] = mapped_column(String(300), default="")
 
     question: Mapped[Question] = relationship(back_populates="options")
+
+
+class QuestionnaireFrozen(Exception):
+    """A published questionnaire's questions and options are never changed in place: make a new version."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_published_questions(session, flush_context, instances) -> None:
+    """Responses keep the wording they were given: published versions are read-only at the ORM level."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, QuestionOption):
+            questionnaire = obj.question.questionnaire if obj.question else None
+        elif isinstance(obj, Question):
+            questionnaire = obj.questionnaire
+        else:
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        if questionnaire is not None and questionnaire.status != QuestionnaireStatus.DRAFT:
+            if obj in session.deleted and questionnaire in session.deleted:
+                continue  # deleting a whole (unanswered) questionnaire is decided elsewhere
+            raise QuestionnaireFrozen(f"{questionnaire!r} is published; make a new version to change {obj!r}")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.db import UTCDateTime, db, utcnow
 from feedback.models.catalogue import TrainingSession
-from feedback.models.questionnaires import Question, QuestionOption, Questionnaire
+from feedback.models.questionnaires import Question, Questionnaire, QuestionOption
 
 
 class Response(db.Model):
