@@ -107,9 +107,10 @@ def create_session(
     participants_present: int | None = None,
     speakers: list[Speaker] | None = None,
     import_key: str | None = None,
+    default_questionnaire: Questionnaire | None = None,
 ) -> TrainingSession:
-    """A new session answers its training's questionnaire, else the default one."""
-    questionnaire = training.questionnaire or ensure_default_questionnaire()
+    """A new session answers its training's questionnaire, else the default one (bulk callers pass it)."""
+    questionnaire = training.questionnaire or default_questionnaire or ensure_default_questionnaire()
     session = TrainingSession(
         training=training,
         start_date=start_date,
