@@ -28,8 +28,12 @@ def _print_logins(summary) -> None:
 
 
 @click.command("demo")
-@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Catalogue CSV (par défaut, l'activité 2025 fournie).")
+@click.option(
+    "--catalogue",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Catalogue CSV (par défaut, l'activité 2025 fournie).",
+)
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des formations.")
 def demo_command(catalogue: Path | None, if_empty: bool) -> None:
     """Load the demo: 2025 catalogue, sessions, speakers, responses and one account per role."""

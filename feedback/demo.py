@@ -49,18 +49,29 @@ OPEN_SESSION_KEY = "demo:open-now"
 # --- Dates written in French ---------------------------------------------------------------------------
 
 _MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1,
-    "fevrier": 2, "fevr": 2, "fev": 2,
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
     "mars": 3,
-    "avril": 4, "avr": 4,
+    "avril": 4,
+    "avr": 4,
     "mai": 5,
     "juin": 6,
-    "juillet": 7, "juil": 7,
+    "juillet": 7,
+    "juil": 7,
     "aout": 8,
-    "septembre": 9, "sept": 9, "sep": 9,
-    "octobre": 10, "oct": 10,
-    "novembre": 11, "nov": 11,
-    "decembre": 12, "dec": 12,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 _TOKEN = re.compile(r"\d+|[a-z]+")
 
@@ -126,18 +137,55 @@ def consecutive_runs(days: list[date]) -> list[list[date]]:
 
 # --- Titles ---------------------------------------------------------------------------------------------
 
-_ACRONYMS = frozenset({
-    "PDV", "PRE", "QPV", "CAMVS", "CLSM", "ASV", "CLS", "CTAI", "FLE", "EPCI", "ATFPB", "TFPB", "CEQ", "CAF",
-    "ANCT", "CTG", "ARS", "CCAS", "CISPD", "MNA", "ASL", "VRL", "JO", "IDF", "CIDFF", "DILCRAH",
-})
+_ACRONYMS = frozenset(
+    {
+        "PDV",
+        "PRE",
+        "QPV",
+        "CAMVS",
+        "CLSM",
+        "ASV",
+        "CLS",
+        "CTAI",
+        "FLE",
+        "EPCI",
+        "ATFPB",
+        "TFPB",
+        "CEQ",
+        "CAF",
+        "ANCT",
+        "CTG",
+        "ARS",
+        "CCAS",
+        "CISPD",
+        "MNA",
+        "ASL",
+        "VRL",
+        "JO",
+        "IDF",
+        "CIDFF",
+        "DILCRAH",
+    }
+)
 #: Proper names kept capitalised in sentence case (matched on the lower-cased title).
 _PROPER_NAMES = (
-    ("évry- ?courcouronnes", "Évry-Courcouronnes"), ("villeneuve-saint-georges", "Villeneuve-Saint-Georges"),
-    ("montereau-fault-yonne", "Montereau-Fault-Yonne"), ("grand paris sud", "Grand Paris Sud"),
-    ("seine essonne sénart", "Seine Essonne Sénart"), ("grand orly seine bièvre", "Grand Orly Seine Bièvre"),
-    ("île-de-france", "Île-de-France"), ("créteil", "Créteil"), ("melun", "Melun"), ("longjumeau", "Longjumeau"),
-    ("brétigny", "Brétigny"), ("essonne", "Essonne"), ("paris", "Paris"), ("france", "France"),
-    ("république", "République"), ("quartiers? 2030", None), ("politique de la ville", "Politique de la ville"),
+    ("évry- ?courcouronnes", "Évry-Courcouronnes"),
+    ("villeneuve-saint-georges", "Villeneuve-Saint-Georges"),
+    ("montereau-fault-yonne", "Montereau-Fault-Yonne"),
+    ("grand paris sud", "Grand Paris Sud"),
+    ("seine essonne sénart", "Seine Essonne Sénart"),
+    ("grand orly seine bièvre", "Grand Orly Seine Bièvre"),
+    ("île-de-france", "Île-de-France"),
+    ("créteil", "Créteil"),
+    ("melun", "Melun"),
+    ("longjumeau", "Longjumeau"),
+    ("brétigny", "Brétigny"),
+    ("essonne", "Essonne"),
+    ("paris", "Paris"),
+    ("france", "France"),
+    ("république", "République"),
+    ("quartiers? 2030", None),
+    ("politique de la ville", "Politique de la ville"),
 )
 _FIX_TYPOS = (("webnaire", "webinaire"),)
 
@@ -236,16 +284,18 @@ def read_catalogue(path: Path) -> list[CatalogueRow]:
             if not source_line:
                 continue
             department = (raw.get("department") or "").strip()
-            rows.append(CatalogueRow(
-                axis=raw.get("axis") or "",
-                modality=raw.get("modality") or "",
-                title=(raw.get("title") or "").strip(),
-                department=Department(department) if department in {d.value for d in Department} else None,
-                meetings=_int_or_none(raw.get("meetings")),
-                participations=_int_or_none(raw.get("participations")),
-                dates=raw.get("dates") or "",
-                source_line=source_line,
-            ))
+            rows.append(
+                CatalogueRow(
+                    axis=raw.get("axis") or "",
+                    modality=raw.get("modality") or "",
+                    title=(raw.get("title") or "").strip(),
+                    department=Department(department) if department in {d.value for d in Department} else None,
+                    meetings=_int_or_none(raw.get("meetings")),
+                    participations=_int_or_none(raw.get("participations")),
+                    dates=raw.get("dates") or "",
+                    source_line=source_line,
+                )
+            )
     return rows
 
 
@@ -285,41 +335,71 @@ class DemoSpeaker:
 
 A = Axis
 DEMO_SPEAKERS = (
-    DemoSpeaker("Hélène Vasseur", "Formatrice indépendante, droit des étrangers et interculturalité",
-                (A.LANGUAGE_INTEGRATION, A.FAMILY_EDUCATION, A.SOCIAL_COHESION), 0.35, "formatrice@demo.retours.fr"),
-    DemoSpeaker("Karim Belkacem", "Consultant, cabinet Traverses Urbaines",
-                (A.CITY_POLICY, A.SOCIAL_COHESION, A.PRECARITY_HEALTH), -0.2, "formateur@demo.retours.fr"),
+    DemoSpeaker(
+        "Hélène Vasseur",
+        "Formatrice indépendante, droit des étrangers et interculturalité",
+        (A.LANGUAGE_INTEGRATION, A.FAMILY_EDUCATION, A.SOCIAL_COHESION),
+        0.35,
+        "formatrice@demo.retours.fr",
+    ),
+    DemoSpeaker(
+        "Karim Belkacem",
+        "Consultant, cabinet Traverses Urbaines",
+        (A.CITY_POLICY, A.SOCIAL_COHESION, A.PRECARITY_HEALTH),
+        -0.2,
+        "formateur@demo.retours.fr",
+    ),
     DemoSpeaker("Sandrine Lemoine", "Cabinet Territoires en commun", (A.CITY_POLICY, A.REGIONAL), 0.1),
     DemoSpeaker("Olivier Perrot", "Sociologue urbain, université", (A.CITY_POLICY, A.NATIONAL, A.REGIONAL), 0.25),
     DemoSpeaker("Nadia Cherifi", "Association Parole et Savoirs", (A.LANGUAGE_INTEGRATION,), 0.2),
     DemoSpeaker("Thierry Gauthier", "Juriste, point d'accès au droit", (A.LANGUAGE_INTEGRATION,), 0.0),
-    DemoSpeaker("Aurélie Fontaine", "Conseillère technique, caisse d'allocations familiales",
-                (A.FAMILY_EDUCATION,), -0.1),
+    DemoSpeaker(
+        "Aurélie Fontaine", "Conseillère technique, caisse d'allocations familiales", (A.FAMILY_EDUCATION,), -0.1
+    ),
     DemoSpeaker("Mehdi Amrani", "Médiateur, Maison de la médiation", (A.SOCIAL_COHESION,), 0.15),
     DemoSpeaker("Isabelle Rouxel", "Psychologue clinicienne", (A.PRECARITY_HEALTH, A.LANGUAGE_INTEGRATION), 0.3),
     DemoSpeaker("Fatou Diallo", "Coordinatrice d'atelier santé ville", (A.PRECARITY_HEALTH,), 0.1),
     DemoSpeaker("Julien Marchal", "Chargé d'études, agence d'urbanisme", (A.CITY_POLICY, A.TRANSITION_CULTURE), -0.3),
-    DemoSpeaker("Céline Barbier", "Formatrice FLE, réseau d'ateliers sociolinguistiques",
-                (A.LANGUAGE_INTEGRATION,), 0.05),
+    DemoSpeaker(
+        "Céline Barbier", "Formatrice FLE, réseau d'ateliers sociolinguistiques", (A.LANGUAGE_INTEGRATION,), 0.05
+    ),
     DemoSpeaker("Yann Le Goff", "Association Jardins du bitume", (A.TRANSITION_CULTURE,), 0.2),
     DemoSpeaker("Élodie Carré", "Cheffe de projet cité éducative", (A.FAMILY_EDUCATION, A.NATIONAL), 0.0),
     DemoSpeaker("Samir Haddad", "Éducateur, club de prévention spécialisée", (A.SOCIAL_COHESION,), 0.1),
-    DemoSpeaker("Marie-Laure Texier", "Cabinet Évaluation & Territoires",
-                (A.CITY_POLICY, A.FAMILY_EDUCATION, A.REGIONAL), -0.15),
+    DemoSpeaker(
+        "Marie-Laure Texier", "Cabinet Évaluation & Territoires", (A.CITY_POLICY, A.FAMILY_EDUCATION, A.REGIONAL), -0.15
+    ),
     DemoSpeaker("Antoine Reynaud", "Historien, chercheur associé", (A.CITY_POLICY, A.NATIONAL), 0.2),
-    DemoSpeaker("Leïla Benali", "Juriste, centre d'information sur les droits des femmes",
-                (A.LANGUAGE_INTEGRATION, A.FAMILY_EDUCATION), 0.1),
+    DemoSpeaker(
+        "Leïla Benali",
+        "Juriste, centre d'information sur les droits des femmes",
+        (A.LANGUAGE_INTEGRATION, A.FAMILY_EDUCATION),
+        0.1,
+    ),
     DemoSpeaker("Pascale Guérin", "Gérontologue, association Âges et quartiers", (A.PRECARITY_HEALTH,), -0.05),
-    DemoSpeaker("Rachid Ouali", "Association de médiation interculturelle",
-                (A.SOCIAL_COHESION, A.LANGUAGE_INTEGRATION), 0.0),
-    DemoSpeaker("Sophie Delaunay", "Sage-femme coordinatrice, réseau de périnatalité",
-                (A.PRECARITY_HEALTH, A.FAMILY_EDUCATION), 0.15),
+    DemoSpeaker(
+        "Rachid Ouali", "Association de médiation interculturelle", (A.SOCIAL_COHESION, A.LANGUAGE_INTEGRATION), 0.0
+    ),
+    DemoSpeaker(
+        "Sophie Delaunay",
+        "Sage-femme coordinatrice, réseau de périnatalité",
+        (A.PRECARITY_HEALTH, A.FAMILY_EDUCATION),
+        0.15,
+    ),
     DemoSpeaker("Vincent Colas", "Délégué du préfet", (A.CITY_POLICY, A.SOCIAL_COHESION), -0.25),
     DemoSpeaker("Anaïs Poirier", "Artiste, compagnie Fil d'Ariane", (A.TRANSITION_CULTURE, A.SOCIAL_COHESION), 0.3),
-    DemoSpeaker("Benoît Lacroix", "Formateur valeurs de la République et laïcité",
-                (A.SOCIAL_COHESION, A.LANGUAGE_INTEGRATION, A.REGIONAL), -0.1),
-    DemoSpeaker("Awa Traoré", "Chargée de concertation, bailleur social",
-                (A.SOCIAL_COHESION, A.CITY_POLICY, A.TRANSITION_CULTURE), 0.05),
+    DemoSpeaker(
+        "Benoît Lacroix",
+        "Formateur valeurs de la République et laïcité",
+        (A.SOCIAL_COHESION, A.LANGUAGE_INTEGRATION, A.REGIONAL),
+        -0.1,
+    ),
+    DemoSpeaker(
+        "Awa Traoré",
+        "Chargée de concertation, bailleur social",
+        (A.SOCIAL_COHESION, A.CITY_POLICY, A.TRANSITION_CULTURE),
+        0.05,
+    ),
 )
 #: Sessions on which each trainer-linked speaker appears.
 TRAINER_SESSIONS = 20
@@ -329,32 +409,72 @@ _TOWNS = {
     Department.VAL_DE_MARNE: ("Créteil", "Vitry-sur-Seine", "Champigny-sur-Marne", "Ivry-sur-Seine", "Choisy-le-Roi"),
     Department.SEINE_ET_MARNE: ("Melun", "Meaux", "Montereau-Fault-Yonne", "Chelles", "Torcy", "Savigny-le-Temple"),
 }
-_VENUES = ("Maison des associations", "Hôtel de ville, salle du conseil", "Centre social", "Médiathèque",
-           "Maison de quartier", "Préfecture, salle Marianne", "Locaux du centre de ressources")
+_VENUES = (
+    "Maison des associations",
+    "Hôtel de ville, salle du conseil",
+    "Centre social",
+    "Médiathèque",
+    "Maison de quartier",
+    "Préfecture, salle Marianne",
+    "Locaux du centre de ressources",
+)
 #: Regional and national events.
-_WIDE_VENUES = ("Paris — Centre de conférences", "Paris — Espace associatif", "Saint-Denis — Auditorium",
-                "Paris — Salle des fêtes de la mairie", "En visioconférence")
-_TITLE_TOWNS = ("Créteil", "Melun", "Évry-Courcouronnes", "Longjumeau", "Villeneuve-Saint-Georges", "Brétigny",
-                "Montereau-Fault-Yonne")
+_WIDE_VENUES = (
+    "Paris — Centre de conférences",
+    "Paris — Espace associatif",
+    "Saint-Denis — Auditorium",
+    "Paris — Salle des fêtes de la mairie",
+    "En visioconférence",
+)
+_TITLE_TOWNS = (
+    "Créteil",
+    "Melun",
+    "Évry-Courcouronnes",
+    "Longjumeau",
+    "Villeneuve-Saint-Georges",
+    "Brétigny",
+    "Montereau-Fault-Yonne",
+)
 
 # --- Profiles ---------------------------------------------------------------------------------------------
 
 _BASE_PROFILE_WEIGHTS = {
-    "chef-projet-pdv": 8, "pre": 4, "adulte-relais": 4, "sante": 4, "linguistique": 4, "collectivite": 14,
-    "association": 14, "bailleur": 4, "etat": 5, "elu": 2, "habitant": 2, "autre": 4,
+    "chef-projet-pdv": 8,
+    "pre": 4,
+    "adulte-relais": 4,
+    "sante": 4,
+    "linguistique": 4,
+    "collectivite": 14,
+    "association": 14,
+    "bailleur": 4,
+    "etat": 5,
+    "elu": 2,
+    "habitant": 2,
+    "autre": 4,
 }
 #: Title keywords (folded, upper case) or axes that draw a given audience.
 _PROFILE_HINTS = (
-    ("CHEFS DE PROJET", ("chef-projet-pdv",)), (" PRE", ("pre",)), ("REUSSITE EDUCATIVE", ("pre",)),
-    ("ADULTES-RELAIS", ("adulte-relais",)), ("SANTE", ("sante",)), ("CITE", ("collectivite", "etat", "pre")),
-    ("CAF", ("collectivite", "association")), ("ATFPB", ("bailleur", "collectivite")),
-    ("GARDIENS", ("bailleur",)), ("HABITANTS", ("habitant", "association")), ("FRANCAIS", ("linguistique",)),
-    ("LINGUISTIQUE", ("linguistique",)), ("ASL", ("linguistique",)),
+    ("CHEFS DE PROJET", ("chef-projet-pdv",)),
+    (" PRE", ("pre",)),
+    ("REUSSITE EDUCATIVE", ("pre",)),
+    ("ADULTES-RELAIS", ("adulte-relais",)),
+    ("SANTE", ("sante",)),
+    ("CITE", ("collectivite", "etat", "pre")),
+    ("CAF", ("collectivite", "association")),
+    ("ATFPB", ("bailleur", "collectivite")),
+    ("GARDIENS", ("bailleur",)),
+    ("HABITANTS", ("habitant", "association")),
+    ("FRANCAIS", ("linguistique",)),
+    ("LINGUISTIQUE", ("linguistique",)),
+    ("ASL", ("linguistique",)),
 )
 _AXIS_PROFILES = {
-    Axis.CITY_POLICY: ("chef-projet-pdv", "etat"), Axis.FAMILY_EDUCATION: ("pre", "collectivite"),
-    Axis.LANGUAGE_INTEGRATION: ("linguistique", "association"), Axis.PRECARITY_HEALTH: ("sante", "association"),
-    Axis.SOCIAL_COHESION: ("adulte-relais", "association"), Axis.TRANSITION_CULTURE: ("association", "habitant"),
+    Axis.CITY_POLICY: ("chef-projet-pdv", "etat"),
+    Axis.FAMILY_EDUCATION: ("pre", "collectivite"),
+    Axis.LANGUAGE_INTEGRATION: ("linguistique", "association"),
+    Axis.PRECARITY_HEALTH: ("sante", "association"),
+    Axis.SOCIAL_COHESION: ("adulte-relais", "association"),
+    Axis.TRANSITION_CULTURE: ("association", "habitant"),
 }
 
 
@@ -437,8 +557,9 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return values
 
 
-def _row_slots(rows: list[CatalogueRow], meetings: list[int | None], rng: random.Random,
-               year: int) -> list[list[list[date]]]:
+def _row_slots(
+    rows: list[CatalogueRow], meetings: list[int | None], rng: random.Random, year: int
+) -> list[list[list[date]]]:
     """Session day-runs of each row of one action.
 
     When every row repeats the same dates, the runs are dealt out to the rows in turn (the report does
@@ -501,8 +622,13 @@ def _plan(
     for source_line, action_rows in by_line.items():
         first = action_rows[0]
         title = _action_title([r.title for r in action_rows]) or f"Action sans titre (ligne {source_line})"
-        action = _Action(source_line, title, axis_from_heading(first.axis),
-                         modality_from_row(first.modality, first.title), action_rows)
+        action = _Action(
+            source_line,
+            title,
+            axis_from_heading(first.axis),
+            modality_from_row(first.modality, first.title),
+            action_rows,
+        )
         action.quality = rng.gauss(0.0, 0.45)
         experts = [i for i, s in enumerate(DEMO_SPEAKERS) if action.axis in s.axes and s.account is None]
         pool = experts or [i for i, s in enumerate(DEMO_SPEAKERS) if s.account is None]
@@ -520,17 +646,19 @@ def _plan(
                 dept_key = row.department.value if row.department else "x"
                 numbers[dept_key] += 1
                 multi_day = len(run) > 1
-                sessions.append(_PlannedSession(
-                    action=action,
-                    department=row.department,
-                    start_date=run[0],
-                    end_date=run[-1] if multi_day else None,
-                    half_days=2 * len(run) if multi_day else _single_day_half_days(action.modality),
-                    participants=participants,
-                    place=_place(rng, action, row.department),
-                    import_key=f"{KEY_PREFIX}{source_line}:{dept_key}:{numbers[dept_key]}",
-                    quality=rng.gauss(0.0, 0.2),
-                ))
+                sessions.append(
+                    _PlannedSession(
+                        action=action,
+                        department=row.department,
+                        start_date=run[0],
+                        end_date=run[-1] if multi_day else None,
+                        half_days=2 * len(run) if multi_day else _single_day_half_days(action.modality),
+                        participants=participants,
+                        place=_place(rng, action, row.department),
+                        import_key=f"{KEY_PREFIX}{source_line}:{dept_key}:{numbers[dept_key]}",
+                        quality=rng.gauss(0.0, 0.2),
+                    )
+                )
     _assign_speakers(sessions, rng)
     return actions, sessions
 
@@ -639,8 +767,9 @@ def _build_responses(
         writes = rng.random() < {4: 0.45, 3: 0.5, 2: 0.62, 1: 0.7}[level]
         wanted_texts = set()
         if writes:
-            wanted_texts = {code for code, p in (("liked", 0.8), ("improve", 0.6), ("wishes", 0.35))
-                            if rng.random() < p} or {"liked" if level >= 3 else "improve"}
+            wanted_texts = {
+                code for code, p in (("liked", 0.8), ("improve", 0.6), ("wishes", 0.35)) if rng.random() < p
+            } or {"liked" if level >= 3 else "improve"}
         consents = rng.random() < (0.5 if writes else 0.2)
         response = {
             "session_id": session.id,
@@ -671,8 +800,9 @@ def _build_responses(
                         response["recommendation"] = value["number"]
             elif question.kind.is_text:
                 if question.code in wanted_texts:
-                    text = compose_comment(rng, question.code, level, planned.action.axis.value,
-                                           names=names, department=department)
+                    text = compose_comment(
+                        rng, question.code, level, planned.action.axis.value, names=names, department=department
+                    )
                     value = {"text": text[:300] if question.kind == QuestionKind.SHORT_TEXT else text}
             elif question.kind.has_options and question.options and rng.random() > 0.06:
                 if question.code == "profile":
@@ -681,12 +811,19 @@ def _build_responses(
                     response["profile"] = chosen
                 else:
                     chosen = rng.choice(list(question.options))
-                answers.append({"question_id": question.id, "option_id": question.options[chosen],
-                                "number": None, "text": None})
+                answers.append(
+                    {"question_id": question.id, "option_id": question.options[chosen], "number": None, "text": None}
+                )
                 continue
             if value is not None:
-                answers.append({"question_id": question.id, "option_id": None, "number": value.get("number"),
-                                "text": value.get("text")})
+                answers.append(
+                    {
+                        "question_id": question.id,
+                        "option_id": None,
+                        "number": value.get("number"),
+                        "text": value.get("text"),
+                    }
+                )
         result.append((response, answers))
     return result
 
@@ -740,16 +877,18 @@ def demo_summary(*, already_loaded: bool = True, new_accounts: frozenset[str] = 
         if email in by_email and (email in new_accounts or by_email[email].check_password(DEMO_PASSWORD))
     ]
     return DemoSummary(
-        trainings=db.session.scalar(
-            select(func.count(Training.id)).where(Training.import_key.like(f"{KEY_PREFIX}%"))) or 0,
+        trainings=db.session.scalar(select(func.count(Training.id)).where(Training.import_key.like(f"{KEY_PREFIX}%")))
+        or 0,
         sessions=db.session.scalar(select(func.count()).select_from(demo_sessions.subquery())) or 0,
         speakers=db.session.scalar(
-            select(func.count(Speaker.id)).where(Speaker.email.in_([s.email for s in DEMO_SPEAKERS]))) or 0,
-        responses=db.session.scalar(
-            select(func.count(Response.id)).where(Response.session_id.in_(demo_sessions))) or 0,
+            select(func.count(Speaker.id)).where(Speaker.email.in_([s.email for s in DEMO_SPEAKERS]))
+        )
+        or 0,
+        responses=db.session.scalar(select(func.count(Response.id)).where(Response.session_id.in_(demo_sessions))) or 0,
         logins=logins,
         open_session_code=db.session.scalar(
-            select(TrainingSession.public_code).where(TrainingSession.import_key == OPEN_SESSION_KEY)),
+            select(TrainingSession.public_code).where(TrainingSession.import_key == OPEN_SESSION_KEY)
+        ),
         already_loaded=already_loaded,
     )
 
@@ -766,8 +905,9 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
     created = 0
 
     # Accounts and speakers, keyed by e-mail.
-    existing_users = {u.email: u for u in db.session.scalars(
-        select(User).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS])))}
+    existing_users = {
+        u.email: u for u in db.session.scalars(select(User).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS])))
+    }
     new_accounts = set()
     for email, role, name in DEMO_ACCOUNTS:
         if email not in existing_users:
@@ -776,8 +916,10 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
             created += 1
     # Speaker.user_id is unique: an account already linked to another speaker stays as it is.
     linked_users = set(db.session.scalars(select(Speaker.user_id).where(Speaker.user_id.is_not(None))))
-    existing_speakers = {s.email: s for s in db.session.scalars(
-        select(Speaker).where(Speaker.email.in_([s.email for s in DEMO_SPEAKERS])))}
+    existing_speakers = {
+        s.email: s
+        for s in db.session.scalars(select(Speaker).where(Speaker.email.in_([s.email for s in DEMO_SPEAKERS])))
+    }
     speakers: list[Speaker] = []
     for demo_speaker in DEMO_SPEAKERS:
         speaker = existing_speakers.get(demo_speaker.email)
@@ -785,21 +927,25 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
             user = existing_users.get(demo_speaker.account) if demo_speaker.account else None
             if user is not None and user.id in linked_users:
                 user = None
-            speaker = create_speaker(name=demo_speaker.name, organisation=demo_speaker.organisation,
-                                     email=demo_speaker.email, user=user)
+            speaker = create_speaker(
+                name=demo_speaker.name, organisation=demo_speaker.organisation, email=demo_speaker.email, user=user
+            )
             created += 1
         speakers.append(speaker)
 
     # Catalogue, keyed by import_key.
-    trainings = {t.import_key: t for t in db.session.scalars(
-        select(Training).where(Training.import_key.like(f"{KEY_PREFIX}%")))}
+    trainings = {
+        t.import_key: t for t in db.session.scalars(select(Training).where(Training.import_key.like(f"{KEY_PREFIX}%")))
+    }
     for action in actions:
         if action.import_key not in trainings:
             trainings[action.import_key] = create_training(
-                title=action.title, axis=action.axis, modality=action.modality, import_key=action.import_key)
+                title=action.title, axis=action.axis, modality=action.modality, import_key=action.import_key
+            )
             created += 1
-    existing_keys = set(db.session.scalars(
-        select(TrainingSession.import_key).where(TrainingSession.import_key.like(f"{KEY_PREFIX}%"))))
+    existing_keys = set(
+        db.session.scalars(select(TrainingSession.import_key).where(TrainingSession.import_key.like(f"{KEY_PREFIX}%")))
+    )
 
     to_answer: list[tuple[_PlannedSession, TrainingSession]] = []
     default_questionnaire = ensure_default_questionnaire()
@@ -854,8 +1000,11 @@ def _create_open_session(
 ) -> TrainingSession:
     """A session of today whose form is open now, so that a visitor can answer it."""
     trainer = next(i for i, s in enumerate(DEMO_SPEAKERS) if s.account)
-    candidates = [a for a in actions if a.modality in (Modality.TRAINING, Modality.WEBINAR)
-                  and a.axis in DEMO_SPEAKERS[trainer].axes] or actions
+    candidates = [
+        a
+        for a in actions
+        if a.modality in (Modality.TRAINING, Modality.WEBINAR) and a.axis in DEMO_SPEAKERS[trainer].axes
+    ] or actions
     action = candidates[rng.randrange(len(candidates))]
     department = next((r.department for r in action.rows if r.department), None)
     extra = [i for i in action.speakers if i != trainer][:1]

@@ -65,9 +65,7 @@ def register_web_layer(app: Flask) -> None:
 
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["day"] = lambda d: format_date(d, "d MMMM y") if isinstance(d, date) else ""
-    app.jinja_env.filters["moment"] = (
-        lambda d: format_datetime(d, "d MMM y, HH:mm") if isinstance(d, datetime) else ""
-    )
+    app.jinja_env.filters["moment"] = lambda d: format_datetime(d, "d MMM y, HH:mm") if isinstance(d, datetime) else ""
 
 
 def format_percent(value: float | None, digits: int = 0) -> str:

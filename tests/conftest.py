@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import text
 
 from config import TestingConfig
@@ -71,6 +72,28 @@ def _app_context(request) -> Iterator[None]:
         db.session.remove()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_request_globals(request) -> Iterator[None]:
+    """Each request starts with an empty `g`, as in production.
+
+    The test's app context is reused by every request of the test client, so without this `g` would carry the
+    logged-in user (Flask-Login), the CSRF token (Flask-WTF) and the locale (Flask-Babel) from one request, or
+    one client, to the next: a deactivated account would stay logged in, a participant would be the manager.
+    """
+    if request.node.get_closest_marker("pure"):
+        yield
+        return
+    app = request.getfixturevalue("app")
+
+    def clear_globals(sender, **extra) -> None:
+        for name in list(g):
+            g.pop(name)
+
+    request_started.connect(clear_globals, app, weak=False)
+    yield
+    request_started.disconnect(clear_globals, app)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -116,8 +139,11 @@ def make_speaker():
 
 @pytest.fixture
 def make_training():
-    def make(title: str = "Droit des étrangers", axis: Axis = Axis.LANGUAGE_INTEGRATION,
-             modality: Modality = Modality.TRAINING):
+    def make(
+        title: str = "Droit des étrangers",
+        axis: Axis = Axis.LANGUAGE_INTEGRATION,
+        modality: Modality = Modality.TRAINING,
+    ):
         training = operations.create_training(title=title, axis=axis, modality=modality)
         db.session.commit()
         return training
@@ -127,11 +153,21 @@ def make_training():
 
 @pytest.fixture
 def make_session(make_training):
-    def make(training=None, *, speakers=(), is_open: bool = True, present: int | None = None,
-             start_date: date | None = None, **fields):
+    def make(
+        training=None,
+        *,
+        speakers=(),
+        is_open: bool = True,
+        present: int | None = None,
+        start_date: date | None = None,
+        **fields,
+    ):
         training = training or make_training()
         session = operations.create_session(
-            training, start_date=start_date or date.today(), speakers=list(speakers), participants_present=present,
+            training,
+            start_date=start_date or date.today(),
+            speakers=list(speakers),
+            participants_present=present,
             **fields,
         )
         if is_open:

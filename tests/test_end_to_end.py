@@ -16,16 +16,28 @@ def test_from_a_new_training_to_its_satisfaction_rate(client, auth, make_user, m
     auth.login(manager)
 
     # The manager creates the training, then its session with a speaker and 12 people present.
-    page = client.post("/manage/trainings/new", data={
-        "title": "Accueillir les publics allophones", "axis": "linguistique-integration", "modality": "formation",
-        "description": "Une journée pour les agents d'accueil.",
-    })
+    page = client.post(
+        "/manage/trainings/new",
+        data={
+            "title": "Accueillir les publics allophones",
+            "axis": "linguistique-integration",
+            "modality": "formation",
+            "description": "Une journée pour les agents d'accueil.",
+        },
+    )
     assert page.status_code == 302
     training = db.session.scalar(select(Training).where(Training.title == "Accueillir les publics allophones"))
-    page = client.post(f"/manage/trainings/{training.id}/sessions/new", data={
-        "start_date": date.today().isoformat(), "half_days": "2", "department": "91", "place": "Évry",
-        "participants_present": "12", "speakers": [str(speaker.id)],
-    })
+    page = client.post(
+        f"/manage/trainings/{training.id}/sessions/new",
+        data={
+            "start_date": date.today().isoformat(),
+            "half_days": "2",
+            "department": "91",
+            "place": "Évry",
+            "participants_present": "12",
+            "speakers": [str(speaker.id)],
+        },
+    )
     assert page.status_code == 302
     session = db.session.scalar(select(TrainingSession).where(TrainingSession.training_id == training.id))
     assert [s.name for s in session.speakers] == ["Inès Dumont"]
@@ -79,8 +91,9 @@ def test_from_a_new_training_to_its_satisfaction_rate(client, auth, make_user, m
     assert "Ce questionnaire est fermé" in closed.get_data(as_text=True)
 
 
-def test_the_speaker_sees_their_session_and_training_rates(client, auth, make_user, make_speaker, make_session,
-                                                           answer_form):
+def test_the_speaker_sees_their_session_and_training_rates(
+    client, auth, make_user, make_speaker, make_session, answer_form
+):
     trainer = make_user(Role.TRAINER)
     session = make_session(speakers=[make_speaker("Inès Dumont", user=trainer)], present=10)
     for level in ["4", "3", "3", "2", "4", "4"]:

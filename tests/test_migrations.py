@@ -58,9 +58,7 @@ def test_upgrade_builds_every_table_of_the_models(migrated_app):
 
 def test_models_and_migrations_agree(migrated_app):
     with db.engine.connect() as connection:
-        differences = compare_metadata(
-            MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
-        )
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
     assert differences == []
 
 

@@ -14,8 +14,18 @@ def test_the_default_questionnaire_is_seeded_once_with_the_report_questions():
     again = operations.ensure_default_questionnaire()
     assert first.id == again.id and first.status == "published"
     codes = [q.code for q in first.questions]
-    assert codes == ["overall", "contents", "speakers", "organisation", "usefulness", "recommend", "liked",
-                     "improve", "wishes", "profile"]
+    assert codes == [
+        "overall",
+        "contents",
+        "speakers",
+        "organisation",
+        "usefulness",
+        "recommend",
+        "liked",
+        "improve",
+        "wishes",
+        "profile",
+    ]
     assert first.overall_question.code == "overall"
     assert "Autre" in [o.label for o in first.questions[-1].options]
     assert first.consent_text.startswith("J'accepte que mon commentaire soit cité anonymement")

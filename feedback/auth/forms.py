@@ -4,8 +4,24 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from feedback.survey.forms import clean_text
 
-class LoginForm(FlaskForm):
+
+def _clean_input(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class StaffForm(FlaskForm):
+    """Every text typed in a staff form is NFC, trimmed and free of control characters (PostgreSQL refuses NUL)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if not issubclass(unbound_field.field_class, PasswordField):  # a password is hashed as typed
+                options["filters"] = (*options.get("filters", ()), _clean_input)
+            return super().bind_field(form, unbound_field, options)
+
+
+class LoginForm(StaffForm):
     email = EmailField("Adresse e-mail", validators=[DataRequired("Indiquez votre adresse e-mail."), Length(max=254)])
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe."), Length(max=128)])
     remember = BooleanField("Rester connecté·e sur cet appareil")

@@ -12,8 +12,24 @@ from feedback.models import Role, User
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
-    {"password", "motdepasse", "12345678", "123456789", "azertyuiop", "qwertyuiop", "password1", "11111111",
-     "00000000", "iloveyou", "soleil123", "bonjour1", "azerty123", "admin123", "changeme", "retours123"}
+    {
+        "password",
+        "motdepasse",
+        "12345678",
+        "123456789",
+        "azertyuiop",
+        "qwertyuiop",
+        "password1",
+        "11111111",
+        "00000000",
+        "iloveyou",
+        "soleil123",
+        "bonjour1",
+        "azerty123",
+        "admin123",
+        "changeme",
+        "retours123",
+    }
 )
 
 

@@ -71,8 +71,13 @@ def _to_scores(row) -> Scores:
     )
 
 
-def session_filter(*, sessions: Select | None = None, start: date | None = None, end: date | None = None,
-                   training_id: int | None = None) -> ColumnElement[bool]:
+def session_filter(
+    *,
+    sessions: Select | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    training_id: int | None = None,
+) -> ColumnElement[bool]:
     """Conditions on TrainingSession: inside `sessions` (a select of sessions), a date range, a training."""
     conditions = []
     if sessions is not None:

@@ -19,20 +19,20 @@ from feedback.db import db, utcnow
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.models import Role, TrainingSession
+from feedback.models import Response, Role, TrainingSession
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 
 
 def _selected_year() -> int | None:
-    """?year=2025; defaults to the latest year with sessions; "all" for every year."""
+    """?year=2025; defaults to the latest year with responses; "all" for every year."""
     raw = request.args.get("year", "")
     if raw == "all":
         return None
     if raw.isdigit() and 1990 <= int(raw) <= 2100:
         return int(raw)
     latest = db.session.scalar(
-        select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
+        select(func.max(TrainingSession.start_date)).join(Response, Response.session_id == TrainingSession.id)
     )
     return latest.year if latest else utcnow().year
 
@@ -99,8 +99,11 @@ def session(session_id: int):
     context = {}
     if current_user.can_manage:
         url = public_url(session)
-        context = {"public_url": url, "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
-                   "confirm_form": ConfirmForm()}
+        context = {
+            "public_url": url,
+            "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
+            "confirm_form": ConfirmForm(),
+        }
     return render_template(
         "dashboard/session.html",
         session=session,

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, SelectMultipleField
-from wtforms import StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from feedback.auth.forms import StaffForm
 from feedback.labels import AXIS_LABELS, DEPARTMENT_LABELS, MODALITY_LABELS
 
 REQUIRED = "Ce champ est obligatoire."
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(StaffForm):
     title = StringField("Intitulé", validators=[DataRequired(REQUIRED), Length(max=300)])
     axis = SelectField("Axe thématique", choices=[SelectChoice(a.value, label) for a, label in AXIS_LABELS.items()])
     modality = SelectField("Modalité", choices=[SelectChoice(m.value, label) for m, label in MODALITY_LABELS.items()])
@@ -25,7 +34,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SessionForm(FlaskForm):
+class SessionForm(StaffForm):
     start_date = DateField("Date", validators=[InputRequired("Indiquez la date de la session.")])
     end_date = DateField("Dernier jour (session sur plusieurs jours)", validators=[Optional()])
     half_days = IntegerField(
@@ -34,7 +43,8 @@ class SessionForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, "Entre 0 et 100 demi-journées.")],
     )
     department = SelectField(
-        "Département", choices=[SelectChoice("", "Aucun (régional, national)")]
+        "Département",
+        choices=[SelectChoice("", "Aucun (régional, national)")]
         + [SelectChoice(d.value, lb) for d, lb in DEPARTMENT_LABELS.items()],
     )
     place = StringField("Lieu", validators=[Optional(), Length(max=300)])
@@ -51,12 +61,20 @@ class SessionForm(FlaskForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("Le dernier jour ne peut précéder la date de début.")
 
+    #: The stored (opening, closing) shown in the form, to the minute: saving them untouched is always allowed.
+    stored_schedule: tuple | None = None
+
+    def schedule_unchanged(self) -> bool:
+        return (self.opens_at.data, self.closes_at.data) == self.stored_schedule
+
     def validate_closes_at(self, field):
+        if self.schedule_unchanged():
+            return  # e.g. opened and closed by hand within the same minute
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("La fermeture doit suivre l'ouverture.")
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(StaffForm):
     name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
     organisation = StringField("Structure", validators=[Optional(), Length(max=200)])
     email = EmailField(
@@ -70,5 +88,5 @@ class SpeakerForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(StaffForm):
     """An empty form: a CSRF-protected POST button (open, close...)."""

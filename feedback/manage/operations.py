@@ -52,8 +52,9 @@ def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) ->
         )
         for opt_position, opt in enumerate(q.get("options", []), start=1):
             question.options.append(
-                QuestionOption(position=opt_position, value=opt["value"], label=opt["label"],
-                               label_en=opt.get("label_en", ""))
+                QuestionOption(
+                    position=opt_position, value=opt["value"], label=opt["label"], label_en=opt.get("label_en", "")
+                )
             )
         questionnaire.questions.append(question)
     db.session.add(questionnaire)

@@ -11,8 +11,17 @@ def qr_svg(url: str, *, scale: int = 8, title: str | None = None) -> str:
     """An SVG element to inline in a page (no XML declaration)."""
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
-        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, nl=False, title=title,
-        svgclass="qr", lineclass=None, omitsize=True,
+        buffer,
+        kind="svg",
+        scale=scale,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        nl=False,
+        title=title,
+        svgclass="qr",
+        lineclass=None,
+        omitsize=True,
     )
     return buffer.getvalue().decode()
 

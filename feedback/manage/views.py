@@ -46,7 +46,9 @@ def new_training():
     form = TrainingForm()
     if form.validate_on_submit():
         training = operations.create_training(
-            title=form.title.data.strip(), axis=Axis(form.axis.data), modality=Modality(form.modality.data),
+            title=form.title.data.strip(),
+            axis=Axis(form.axis.data),
+            modality=Modality(form.modality.data),
             description=form.description.data or "",
         )
         db.session.commit()
@@ -65,8 +67,11 @@ def edit_training(training_id: int):
         form.axis.data, form.modality.data = training.axis.value, training.modality.value
     if form.validate_on_submit():
         operations.update_training(
-            training, title=form.title.data.strip(), axis=Axis(form.axis.data),
-            modality=Modality(form.modality.data), description=form.description.data or "",
+            training,
+            title=form.title.data.strip(),
+            axis=Axis(form.axis.data),
+            modality=Modality(form.modality.data),
+            description=form.description.data or "",
         )
         db.session.commit()
         flash("Formation enregistrée.", "success")
@@ -121,20 +126,27 @@ def edit_session(session_id: int):
     session = get_session_or_404(session_id, for_management=True)
     form = SessionForm(obj=session)
     form.speakers.choices = _speaker_choices()
+    form.stored_schedule = (_to_minute(session.opens_dt), _to_minute(session.closes_dt))
     if request.method == "GET":
         form.department.data = session.department.value if session.department else ""
         form.speakers.data = [s.id for s in session.speakers]
-        form.opens_at.data = utc_to_local_naive(session.opens_dt)
-        form.closes_at.data = utc_to_local_naive(session.closes_dt)
+        form.opens_at.data, form.closes_at.data = form.stored_schedule
     if form.validate_on_submit():
         operations.update_session(session, **_session_fields(form))
-        operations.schedule_session(
-            session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
-        )
+        if not form.schedule_unchanged():  # keep the stored seconds when the times were not touched
+            operations.schedule_session(
+                session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
+            )
         db.session.commit()
         flash("Session enregistrée.", "success")
         return redirect(url_for("dashboard.session", session_id=session.id))
     return render_template("manage/session_form.html", form=form, training=session.training, session=session)
+
+
+def _to_minute(moment):
+    """A stored UTC time as the form shows it: local wall clock, to the minute."""
+    local = utc_to_local_naive(moment)
+    return local.replace(second=0, microsecond=0) if local else None
 
 
 @bp.post("/sessions/<int:session_id>/open")
@@ -237,8 +249,10 @@ def new_speaker():
         user, ok = _account_for(form, None)
         if ok:
             operations.create_speaker(
-                name=form.name.data.strip(), organisation=(form.organisation.data or "").strip(),
-                email=form.email.data, user=user,
+                name=form.name.data.strip(),
+                organisation=(form.organisation.data or "").strip(),
+                email=form.email.data,
+                user=user,
             )
             db.session.commit()
             flash("Intervenant·e ajouté·e.", "success")
@@ -258,8 +272,11 @@ def edit_speaker(speaker_id: int):
         user, ok = _account_for(form, speaker)
         if ok:
             operations.update_speaker(
-                speaker, name=form.name.data.strip(), organisation=(form.organisation.data or "").strip(),
-                email=form.email.data, user=user,
+                speaker,
+                name=form.name.data.strip(),
+                organisation=(form.organisation.data or "").strip(),
+                email=form.email.data,
+                user=user,
             )
             db.session.commit()
             flash("Intervenant·e enregistré·e.", "success")

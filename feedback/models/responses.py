@@ -48,9 +48,7 @@ class Answer(db.Model):
 
     __tablename__ = "answers"
     __table_args__ = (
-        CheckConstraint(
-            "(option_id IS NOT NULL) OR (number IS NOT NULL) OR (text IS NOT NULL)", name="has_value"
-        ),
+        CheckConstraint("(option_id IS NOT NULL) OR (number IS NOT NULL) OR (text IS NOT NULL)", name="has_value"),
         Index("ix_answers_question_id_number", "question_id", "number"),
     )
 

@@ -97,9 +97,7 @@ def parse_survey(questionnaire: Questionnaire, formdata, *, max_text_length: int
             text = clean_text(raw)
             limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else max_text_length
             if len(text) > limit:
-                errors[question.code] = (
-                    f"Votre réponse est trop longue ({len(text)} caractères) : {limit} au maximum."
-                )
+                errors[question.code] = f"Votre réponse est trop longue ({len(text)} caractères) : {limit} au maximum."
             answer.text = text or None
 
         if question.is_required and answer.is_empty and question.code not in errors:

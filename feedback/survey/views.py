@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -12,17 +13,23 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from feedback.db import db, utcnow
-from feedback.extensions import limiter
+from feedback.extensions import csrf, limiter
 from feedback.models import Question, Questionnaire, TrainingSession
 from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted, submit_response
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
+# Participants have no staff session: the form carries its own signed, long-lived token (tokens.py) and
+# cross-site posts are refused by _is_cross_site(). The session-bound staff CSRF check would refuse every answer.
+csrf.exempt(bp)
+
+#: The alphabet of `new_public_code` (secrets.token_urlsafe); anything else (a NUL byte...) never reaches the database.
+_PUBLIC_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def get_public_session_or_404(code: str) -> TrainingSession:
-    if len(code) > 32:
+    if not _PUBLIC_CODE.fullmatch(code):
         raise NotFound
     session = db.session.scalar(
         select(TrainingSession)
@@ -92,20 +99,27 @@ def submit_form(code: str):
         return _render_closed(session, parsed=parsed, late=True)
     if _is_cross_site():
         return _render_form(
-            session, submitted=submitted, status=400,
-            notice="Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le.",
+            session,
+            submitted=submitted,
+            status=400,
+            notice="Ce formulaire doit être envoyé depuis la page du questionnaire. "
+            "Vérifiez vos réponses et renvoyez-le.",
         )
     try:
         token = read_token(request.form.get("token", ""), session.public_code)
     except TokenExpired:
         return _render_form(
-            session, submitted=submitted, status=400,
+            session,
+            submitted=submitted,
+            status=400,
             notice="Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
             "vérifiez-les et envoyez à nouveau.",
         )
     except TokenInvalid:
         return _render_form(
-            session, submitted=submitted, status=400,
+            session,
+            submitted=submitted,
+            status=400,
             notice="Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.",
         )
     if not parsed.is_valid:
@@ -130,7 +144,8 @@ def _render_closed(session, *, parsed=None, late=False):
     if parsed is not None:
         texts = [(a.question, a.text) for a in parsed.answers.values() if a.text]
     has_closed = session.closes_dt is not None and session.closes_dt <= utcnow()
-    status = 410 if has_closed or late else 200
+    # 410 once closed; a POST before the opening is refused (409) but its text is shown back all the same.
+    status = 410 if has_closed else (409 if late else 200)
     return (
         render_template("survey/closed.html", session=session, texts=texts, late=late, has_closed=has_closed),
         status,

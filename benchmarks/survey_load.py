@@ -1,0 +1,306 @@
+"""Load test of the participant's form: many phones answering at once, against gunicorn.
+
+Each simulated participant GETs the form, parses its hidden fields, POSTs a full set of answers and follows
+the redirect to the thank-you page. The same participants then run against `ceiling_app.py` (Flask +
+Flask-WTF + SQLAlchemy inserting one row), in the same run, to give the framework's ceiling on this machine.
+
+    .venv/bin/python benchmarks/survey_load.py                # SQLite and PostgreSQL, 400 participants, 50 at a time
+    .venv/bin/python benchmarks/survey_load.py --engine sqlite --runs 1
+
+Targets (issue "The participant's questionnaire"): 0 errors, every response stored, p95 POST < 150 ms,
+p95 GET < 50 ms, throughput >= 60 % of the ceiling's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+COMMENTS = [
+    "Très bonne journée, des échanges riches et des outils concrets.",
+    "Intéressant mais un peu théorique, il faudrait plus de cas pratiques.",
+    "RAS",
+    "Merci à l'intervenante pour sa clarté ; la salle était trop petite.",
+]
+
+
+class FormParser(HTMLParser):
+    """Collects what a browser would send: hidden fields, one value per radio group, every textarea."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: dict[str, str] = {}
+        self.radios: dict[str, list[str]] = {}
+        self.checkboxes: dict[str, list[str]] = {}
+        self.textareas: list[str] = []
+        self.text_inputs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input":
+            kind, name = a.get("type", "text"), a.get("name")
+            if not name:
+                return
+            if kind == "hidden":
+                self.hidden[name] = a.get("value", "")
+            elif kind == "radio":
+                self.radios.setdefault(name, []).append(a.get("value", ""))
+            elif kind == "checkbox":
+                self.checkboxes.setdefault(name, []).append(a.get("value", ""))
+            elif kind == "text":
+                self.text_inputs.append(name)
+        elif tag == "textarea" and a.get("name"):
+            self.textareas.append(a["name"])
+
+
+def answers_for(html: str, rng: random.Random) -> dict[str, str]:
+    parser = FormParser()
+    parser.feed(html)
+    data = dict(parser.hidden)
+    for name, values in parser.radios.items():
+        data[name] = values[min(len(values) - 1, int(rng.random() ** 2 * len(values)))]
+    for name, values in parser.checkboxes.items():
+        if name == "consent" and rng.random() < 0.4:
+            data[name] = values[0]
+    for name in parser.textareas:
+        data[name] = rng.choice(COMMENTS)
+    for name in parser.text_inputs:
+        data[name] = "Plus de temps d'échange"
+    return data
+
+
+@dataclass
+class Result:
+    get_ms: list[float] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+    stored: int = 0
+
+    def p(self, values: list[float], q: float) -> float:
+        if not values:
+            return float("nan")
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def participant(port: int, path: str, seed: int, result: Result) -> None:
+    rng = random.Random(seed)
+    cookie = ""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        html = response.read().decode()
+        result.get_ms.append((time.perf_counter() - start) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"GET {response.status}")
+        set_cookie = response.getheader("Set-Cookie")
+        if set_cookie:
+            cookie = set_cookie.split(";", 1)[0]
+        conn.close()
+        body = urllib.parse.urlencode(answers_for(html, rng))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{port}"}
+        if cookie:
+            headers["Cookie"] = cookie
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start = time.perf_counter()
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        result.post_ms.append((time.perf_counter() - start) * 1000)
+        if response.status not in (302, 303):
+            raise RuntimeError(f"POST {response.status}")
+        location = urllib.parse.urlsplit(response.getheader("Location")).path
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", location, headers={"Cookie": cookie} if cookie else {})
+        thanks = conn.getresponse()
+        thanks.read()
+        conn.close()
+        if thanks.status != 200:
+            raise RuntimeError(f"thanks {thanks.status}")
+    except Exception as exc:  # every failure is counted, none stops the run
+        result.errors.append(repr(exc))
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited:\n" + process.stderr.read().decode()[-2000:])
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def database_url(engine: str, tmp: Path, name: str) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{tmp / (name + '.sqlite')}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def count_rows(url: str, table: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    engine.dispose()
+    return count
+
+
+PREPARE = """
+from datetime import date, timedelta
+from feedback import create_app
+from feedback.db import db, utcnow
+from feedback.manage import operations
+from feedback.models import Axis, Modality
+app = create_app()
+with app.app_context():
+    t = operations.create_training(title="Benchmark", axis=Axis.CITY_POLICY, modality=Modality.CONFERENCE)
+    s = operations.create_session(t, start_date=date.today(), participants_present=400)
+    operations.open_session(s, now=utcnow() - timedelta(minutes=1))
+    db.session.commit()
+    print(s.public_code)
+"""
+
+
+def run_one(app: str, engine: str, args, tmp: Path, run: int) -> Result:
+    name = f"retours_bench_{app}_{run}"
+    url = database_url(engine, tmp, name)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "benchmark-secret-key-" + "x" * 20,
+        "RETOURS_INSTANCE_DIR": str(tmp / f"instance-{name}"),
+        # All simulated phones share one address here: lift the per-address limit for the measurement.
+        "SURVEY_SUBMIT_RATE_LIMIT": "1000000 per minute",
+        "PYTHONPATH": str(ROOT),
+    }
+    if app == "retours":
+        subprocess.run(
+            [BIN / "flask", "--app", "feedback", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+        code = (
+            subprocess.run(
+                [BIN / "python", "-c", PREPARE], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        target, table = "feedback:create_app()", "responses"
+    else:
+        code, target, table = "ceiling", "benchmarks.ceiling_app:create_app()", "ceiling_rows"
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}", target],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_healthy(args.port, server)
+        result = Result()
+        path = f"/s/{code}"
+        participant(args.port, path, -1, Result())  # warm-up, not counted
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+            for i in range(args.participants):
+                pool.submit(participant, args.port, path, i, result)
+        result.wall_s = time.perf_counter() - start
+        result.stored = count_rows(url, table) - 1
+        return result
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--participants", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--port", type=int, default=5091)
+    args = parser.parse_args()
+    engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
+    ok = True
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for engine in engines:
+            ours, ceiling = [], []
+            for run in range(args.runs):
+                ours.append(run_one("retours", engine, args, Path(tmpdir), run))
+                ceiling.append(run_one("ceiling", engine, args, Path(tmpdir), run))
+            ok &= report(engine, args, ours, ceiling)
+    return 0 if ok else 1
+
+
+def report(engine: str, args, ours: list[Result], ceiling: list[Result]) -> bool:
+    med = statistics.median
+    errors = sum(len(r.errors) for r in ours)
+    stored_ok = all(r.stored == args.participants for r in ours)
+    get95 = med(r.p(r.get_ms, 0.95) for r in ours)
+    post95 = med(r.p(r.post_ms, 0.95) for r in ours)
+    get50 = med(r.p(r.get_ms, 0.5) for r in ours)
+    post50 = med(r.p(r.post_ms, 0.5) for r in ours)
+    throughput = med(args.participants / r.wall_s for r in ours)
+    ceiling_throughput = med(args.participants / r.wall_s for r in ceiling)
+    ratio = med(
+        (args.participants / o.wall_s) / (args.participants / c.wall_s) for o, c in zip(ours, ceiling, strict=True)
+    )
+    print(
+        f"\n== {engine}: {args.participants} participants, {args.concurrency} at a time, gunicorn "
+        f"{args.workers} workers, median of {len(ours)} runs =="
+    )
+    print(f"errors: {errors} (ceiling: {sum(len(r.errors) for r in ceiling)})   stored: {[r.stored for r in ours]}")
+    if errors:
+        print("  first errors:", sorted({e for r in ours for e in r.errors})[:5])
+    print(f"GET  p50 {get50:6.1f} ms   p95 {get95:6.1f} ms   (target p95 < 50 ms)")
+    print(f"POST p50 {post50:6.1f} ms   p95 {post95:6.1f} ms   (target p95 < 150 ms)")
+    print(
+        f"throughput {throughput:6.1f} participants/s; ceiling {ceiling_throughput:6.1f}/s; "
+        f"ratio {ratio:.0%} (target >= 60 %)"
+    )
+    checks = {
+        "0 errors": errors == 0,
+        "every response stored": stored_ok,
+        "GET p95 < 50 ms": get95 < 50,
+        "POST p95 < 150 ms": post95 < 150,
+        "throughput >= 60 % of ceiling": ratio >= 0.6,
+    }
+    for name, passed in checks.items():
+        print(f"  [{'ok' if passed else 'MISSED'}] {name}")
+    return all(checks.values())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
