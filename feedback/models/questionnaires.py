@@ -21,10 +21,23 @@ class QuestionKind(enum.StrEnum):
     MULTIPLE_CHOICE = "multiple_choice"
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
+    #: A scale whose levels are the options: value "1".."N", labels in words (with a smiley if wanted).
+    RATING = "rating"
+    #: Several items (the options) each rated on the 4-level satisfaction scale.
+    GRID = "grid"
 
     @property
     def has_options(self) -> bool:
         return self in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+    @property
+    def needs_options(self) -> bool:
+        return self in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RATING, QuestionKind.GRID)
+
+    @property
+    def is_scale(self) -> bool:
+        """Answered with a number, so it has a distribution and a mean."""
+        return self in (QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION, QuestionKind.RATING)
 
     @property
     def is_text(self) -> bool:
@@ -55,6 +68,8 @@ class Questionnaire(db.Model):
     )
     #: Promises anonymity: nothing that could identify a respondent is kept with a response.
     is_anonymous: Mapped[bool] = mapped_column(default=True)
+    #: One answer per device (a cookie); off by default because of tablets shared in a room.
+    is_one_per_device: Mapped[bool] = mapped_column(default=False)
     #: Wording of the consent to be quoted, and its version, stored with each consent given.
     consent_text: Mapped[str] = mapped_column(Text, default="")
     consent_version: Mapped[int] = mapped_column(default=1)
