@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
 from feedback.db import db
-from feedback.manage.library import SATISFIED_LEVELS
-from feedback.models import Answer, Question, QuestionKind, Response, Training, TrainingSession
+from feedback.manage.library import SATISFACTION_LEVELS, SATISFIED_LEVELS
+from feedback.models import Answer, Question, QuestionKind, QuestionOption, Response, Training, TrainingSession
 
 SATISFIED = func.coalesce(func.sum(case((Response.overall_level >= min(SATISFIED_LEVELS), 1), else_=0)), 0)
 ANSWERED = func.count(Response.overall_level)
@@ -133,32 +134,72 @@ class QuestionDistribution:
     code: str
     label: str
     kind: QuestionKind
-    #: value -> number of answers (4..1 for satisfaction, 0..10 for recommendation)
+    #: (value, label) from the best level down, as the table lists them.
+    levels: list[tuple[int, str]]
+    #: value -> number of answers
     counts: dict[int, int]
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def mean(self) -> float | None:
+        total = self.total
+        return sum(v * c for v, c in self.counts.items()) / total if total else None
+
+
+SCALE_KINDS = (QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION, QuestionKind.RATING, QuestionKind.GRID)
+
 
 def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribution]:
-    """Answers per value of every scale question, grouped by question code (stable across versions)."""
-    rows = db.session.execute(
-        select(Question.code, func.min(Question.label), Question.kind, Answer.number, func.count(Answer.id))
+    """Answers per value of every scale question (grid items apart), grouped by the stable question code.
+
+    One GROUP BY over the answers; then labels of the latest version of each code, read once.
+    """
+    item = aliased(QuestionOption)
+    counts = db.session.execute(
+        select(Question.code, Question.kind, item.value, Answer.number, func.count(Answer.id))
         .join(Answer, Answer.question_id == Question.id)
         .join(Response, Response.id == Answer.response_id)
         .join(TrainingSession, TrainingSession.id == Response.session_id)
-        .where(condition, Question.kind.in_([QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION]))
-        .where(Answer.number.is_not(None))
-        .group_by(Question.code, Question.kind, Answer.number)
+        .outerjoin(item, and_(Question.kind == QuestionKind.GRID, item.id == Answer.option_id))
+        .where(condition, Question.kind.in_(SCALE_KINDS), Answer.number.is_not(None))
+        .group_by(Question.code, Question.kind, item.value, Answer.number)
     ).all()
-    order: dict[str, QuestionDistribution] = {}
-    for code, label, kind, number, count in rows:
-        dist = order.setdefault(code, QuestionDistribution(code, label, kind, {}))
-        dist.counts[int(number)] = int(count)
-    positions = dict(
-        db.session.execute(
-            select(Question.code, func.min(Question.position)).where(Question.code.in_(order)).group_by(Question.code)
-        ).all()
-    )
-    return sorted(order.values(), key=lambda d: (positions.get(d.code, 0), d.code))
+    if not counts:
+        return []
+    codes = {code for code, *_ in counts}
+    labels, positions = {}, {}
+    for code, label, position in db.session.execute(
+        select(Question.code, Question.label, Question.position).where(Question.code.in_(codes)).order_by(Question.id)
+    ):
+        labels[code], positions[code] = label, position  # the latest version's wording wins
+    option_labels: dict[tuple[str, str], str] = {}
+    for code, value, label in db.session.execute(
+        select(Question.code, QuestionOption.value, QuestionOption.label)
+        .join(QuestionOption, QuestionOption.question_id == Question.id)
+        .where(Question.code.in_(codes), Question.kind.in_([QuestionKind.RATING, QuestionKind.GRID]))
+        .order_by(QuestionOption.id)
+    ):
+        option_labels[(code, value)] = label
+
+    satisfaction_levels = [(value, label) for value, label, _en in SATISFACTION_LEVELS]
+    found: dict[tuple[str, str | None], QuestionDistribution] = {}
+    for code, kind, item_value, number, count in counts:
+        key = (code, item_value)
+        if key not in found:
+            label = labels.get(code, code)
+            if kind == QuestionKind.RECOMMENDATION:
+                levels = [(v, str(v)) for v in range(10, -1, -1)]
+            elif kind == QuestionKind.RATING:
+                levels = sorted(
+                    ((int(v), lb) for (c, v), lb in option_labels.items() if c == code and v.isdigit()), reverse=True
+                )
+            else:
+                levels = satisfaction_levels
+            if kind == QuestionKind.GRID:
+                label = f"{label} — {option_labels.get((code, item_value), item_value)}"
+            found[key] = QuestionDistribution(f"{code}:{item_value}" if item_value else code, label, kind, levels, {})
+        found[key].counts[int(number)] = int(count)
+    return sorted(found.values(), key=lambda d: (positions.get(d.code.split(":")[0], 0), d.code))

@@ -28,16 +28,23 @@ def field_name(question: Question) -> str:
     return f"q-{question.code}"
 
 
+def grid_field_name(question: Question, item_value: str) -> str:
+    """One radio group per item of a grid question."""
+    return f"q-{question.code}-{item_value}"
+
+
 @dataclass
 class ParsedAnswer:
     question: Question
     number: int | None = None
     option_values: list[str] = field(default_factory=list)
     text: str | None = None
+    #: Grid questions: item value -> level (1..4).
+    grid: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
-        return self.number is None and not self.option_values and not self.text
+        return self.number is None and not self.option_values and not self.text and not self.grid
 
 
 @dataclass
@@ -76,7 +83,15 @@ def parse_survey(questionnaire: Questionnaire, formdata, *, max_text_length: int
         raw = raw_values[0] if raw_values else ""
         kind = question.kind
 
-        if kind == QuestionKind.SATISFACTION and raw:
+        if kind == QuestionKind.GRID:
+            _parse_grid(question, formdata, answer, errors, submitted)
+        elif kind == QuestionKind.RATING and raw:
+            option = next((o for o in question.options if o.value == raw), None)
+            if option is None or _parse_int(raw, 0, 100) is None:
+                errors[question.code] = "Choisissez l'une des réponses proposées."
+            else:
+                answer.number, answer.option_values = int(raw), [raw]
+        elif kind == QuestionKind.SATISFACTION and raw:
             answer.number = _parse_int(raw, 1, 4)
             if answer.number is None:
                 errors[question.code] = "Choisissez l'une des quatre réponses proposées."
@@ -107,3 +122,22 @@ def parse_survey(questionnaire: Questionnaire, formdata, *, max_text_length: int
     consents = formdata.get("consent") == "yes"
     submitted["consent"] = ["yes"] if consents else []
     return ParsedSurvey(answers=answers, errors=errors, submitted=submitted, consents_to_quote=consents)
+
+
+def _parse_grid(question: Question, formdata, answer: ParsedAnswer, errors: dict, submitted: dict) -> None:
+    """Each item on the 4-level scale; a required grid needs every line answered."""
+    missing = False
+    for item in question.options:
+        name = grid_field_name(question, item.value)
+        raw_values = [v for v in formdata.getlist(name) if isinstance(v, str)]
+        submitted[name] = raw_values
+        if not raw_values or not raw_values[0]:
+            missing = True
+            continue
+        level = _parse_int(raw_values[0], 1, 4)
+        if level is None:
+            errors[question.code] = "Choisissez l'une des quatre réponses pour chaque ligne."
+        else:
+            answer.grid[item.value] = level
+    if question.is_required and missing and answer.grid and question.code not in errors:
+        errors[question.code] = "Répondez pour chaque ligne."

@@ -42,8 +42,14 @@ def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) 
         question = answer.question
         if answer.is_empty:
             continue
-        if question.kind.has_options:
-            by_value = {o.value: o for o in question.options}
+        by_value = {o.value: o for o in question.options}
+        if question.kind == QuestionKind.GRID:
+            for item_value, level in answer.grid.items():
+                response.answers.append(Answer(question=question, option=by_value[item_value], number=level))
+        elif question.kind == QuestionKind.RATING:
+            option = by_value[answer.option_values[0]]
+            response.answers.append(Answer(question=question, option=option, number=answer.number))
+        elif question.kind.has_options:
             for value in answer.option_values:
                 response.answers.append(Answer(question=question, option=by_value[value]))
             if question.code == "profile" and answer.option_values:

@@ -83,7 +83,18 @@ def show_form(code: str):
     session = get_public_session_or_404(code)
     if not session.is_open:
         return _render_closed(session)
+    if _answered_from_this_device(session):
+        return render_template("survey/thanks.html", session=session, already_answered=True)
     return _render_form(session)
+
+
+def _device_cookie(session) -> str:
+    return f"answered-{session.public_code}"
+
+
+def _answered_from_this_device(session) -> bool:
+    """Only for questionnaires that ask for one answer per device (off by default: shared tablets)."""
+    return session.questionnaire.is_one_per_device and request.cookies.get(_device_cookie(session)) == "1"
 
 
 @bp.post("/<code>")
@@ -124,12 +135,20 @@ def submit_form(code: str):
         )
     if not parsed.is_valid:
         return _render_form(session, submitted=submitted, errors=parsed.errors, status=422)
+    if _answered_from_this_device(session):
+        return render_template("survey/thanks.html", session=session, already_answered=True)
     try:
         submit_response(session, parsed, token.nonce)
         db.session.commit()
     except AlreadySubmitted:
         db.session.rollback()
-    return redirect(url_for("survey.thanks", code=code), code=303)
+    response = redirect(url_for("survey.thanks", code=code), code=303)
+    if session.questionnaire.is_one_per_device:
+        response.set_cookie(
+            _device_cookie(session), "1", max_age=180 * 24 * 3600, path=f"/s/{code}", httponly=True, samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+    return response
 
 
 @bp.get("/<code>/merci")
