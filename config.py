@@ -73,6 +73,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     #: A whole room behind one NAT must pass; a flood from one address must not.
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per minute")
+    #: Password guessing: per client address, on the login form's POST.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "retours")
 
     #: Below this number of answers a rate is replaced by "trop peu de réponses" (admins excepted).
     MIN_ANSWERS_FOR_RATE = _env_int("MIN_ANSWERS_FOR_RATE", 5)
@@ -103,7 +106,9 @@ class TestingConfig(Config):
     #: Set by tests/conftest.py: TEST_DATABASE_URL, or a fresh SQLite file per test run.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    # Limits stay on (a test proves them); the suite itself logs in and answers far more than people do.
+    SURVEY_SUBMIT_RATE_LIMIT = "100000 per minute"
+    LOGIN_RATE_LIMIT = "100000 per minute"
     BASE_URL = "http://retours.test"
 
 

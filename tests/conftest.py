@@ -18,6 +18,7 @@ from config import TestingConfig
 from feedback import create_app
 from feedback.auth.operations import create_user
 from feedback.db import db, utcnow
+from feedback.extensions import limiter
 from feedback.manage import operations
 from feedback.models import Axis, Modality, Role
 
@@ -65,6 +66,7 @@ def _app_context(request) -> Iterator[None]:
         yield
         return
     app = request.getfixturevalue("app")
+    limiter.reset()  # counters of one test never leak into the next
     with app.app_context():
         yield
         db.session.rollback()
