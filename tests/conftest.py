@@ -19,6 +19,7 @@ from feedback import create_app
 from feedback.auth.operations import create_user
 from feedback.db import db, utcnow
 from feedback.extensions import limiter
+from feedback.survey.structure import clear_cache as clear_structure_cache
 from feedback.manage import operations
 from feedback.models import Axis, Modality, Role
 
@@ -67,6 +68,7 @@ def _app_context(request) -> Iterator[None]:
         return
     app = request.getfixturevalue("app")
     limiter.reset()  # counters of one test never leak into the next
+    clear_structure_cache()
     with app.app_context():
         yield
         db.session.rollback()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from feedback.models import Question, QuestionKind, Questionnaire
+from feedback.models import Question, QuestionKind
 
 SHORT_TEXT_MAX = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -69,13 +70,16 @@ def _parse_int(raw: str, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
-def parse_survey(questionnaire: Questionnaire, formdata, *, max_text_length: int) -> ParsedSurvey:
-    """Validate every answer of a submitted form; never raises on bad input."""
+def parse_survey(questions: Iterable[Question], formdata, *, max_text_length: int) -> ParsedSurvey:
+    """Validate every answer of a submitted form; never raises on bad input.
+
+    `questions` are the questionnaire's questions in order (ORM rows or the cached views of structure.py).
+    """
     answers: dict[str, ParsedAnswer] = {}
     errors: dict[str, str] = {}
     submitted: dict[str, list[str]] = {}
 
-    for question in questionnaire.questions:
+    for question in questions:
         name = field_name(question)
         raw_values = [v for v in formdata.getlist(name) if isinstance(v, str)]
         submitted[name] = raw_values

