@@ -104,3 +104,180 @@ HOT_EVALUATION = {
 }
 
 DEFAULT_FAMILY = HOT_EVALUATION["family"]
+
+PEER_NETWORK = {
+    "family": "reseau-de-pairs",
+    "title": "Réseau de pairs",
+    "title_en": "Peer network meeting",
+    "intro": "Trois questions sur la rencontre d'aujourd'hui.",
+    "is_anonymous": True,
+    "consent_text": CONSENT_TEXT,
+    "questions": [
+        {
+            "code": "overall",
+            "kind": "satisfaction",
+            "is_overall": True,
+            "is_required": True,
+            "label": "Globalement, êtes-vous satisfait·e de cette rencontre ?",
+            "label_en": "Overall, how satisfied are you with this meeting?",
+        },
+        {
+            "code": "usefulness",
+            "kind": "satisfaction",
+            "label": "Utilité des échanges pour votre pratique",
+            "label_en": "Usefulness of the exchanges for your practice",
+        },
+        {
+            "code": "liked",
+            "kind": "long_text",
+            "label": "Ce que vous retenez de la rencontre",
+            "label_en": "What you take away from the meeting",
+        },
+        {
+            "code": "wishes",
+            "kind": "short_text",
+            "label": "Sujets à mettre à l'ordre du jour des prochaines rencontres",
+            "label_en": "Topics for the next meetings",
+        },
+        {
+            "code": "profile",
+            "kind": "single_choice",
+            "label": "Votre profil professionnel",
+            "label_en": "Your professional profile",
+            "options": [{"value": v, "label": fr, "label_en": en} for v, fr, en in PROFILES],
+        },
+    ],
+}
+
+CONFERENCE_WEBINAR = {
+    "family": "conference-webinaire",
+    "title": "Conférence / webinaire",
+    "title_en": "Conference / webinar",
+    "intro": "Trois questions, trente secondes.",
+    "is_anonymous": True,
+    "consent_text": CONSENT_TEXT,
+    "questions": [
+        {
+            "code": "overall",
+            "kind": "satisfaction",
+            "is_overall": True,
+            "is_required": True,
+            "label": "Globalement, êtes-vous satisfait·e de cette intervention ?",
+            "label_en": "Overall, how satisfied are you with this talk?",
+        },
+        {
+            "code": "recommend",
+            "kind": "recommendation",
+            "label": "Recommanderiez-vous ce format à un·e collègue ?",
+            "label_en": "Would you recommend this format to a colleague?",
+            "help_text": "0 = pas du tout, 10 = certainement",
+        },
+        {
+            "code": "liked",
+            "kind": "long_text",
+            "label": "Un mot sur ce que vous en retenez ?",
+            "label_en": "A word on what you take away?",
+        },
+    ],
+}
+
+FOLLOW_UP = {
+    "family": "evaluation-a-froid",
+    "title": "Évaluation à froid",
+    "title_en": "Follow-up evaluation",
+    "intro": "Quelques mois après la formation : qu'en avez-vous fait dans votre pratique ?",
+    "is_anonymous": True,
+    "consent_text": CONSENT_TEXT,
+    "questions": [
+        {
+            "code": "overall",
+            "kind": "satisfaction",
+            "is_overall": True,
+            "is_required": True,
+            "label": "Avec le recul, êtes-vous satisfait·e de cette formation ?",
+            "label_en": "Looking back, how satisfied are you with this training?",
+        },
+        {
+            "code": "applied",
+            "kind": "satisfaction",
+            "label": "Avez-vous pu appliquer ce que vous avez appris dans votre pratique ?",
+            "label_en": "Have you been able to apply what you learnt in your practice?",
+        },
+        {
+            "code": "changes",
+            "kind": "multiple_choice",
+            "label": "Qu'est-ce qui a changé dans votre pratique ?",
+            "label_en": "What changed in your practice?",
+            "options": [
+                {"value": "outils", "label": "J'utilise des outils présentés", "label_en": "I use tools presented"},
+                {"value": "partenariats", "label": "J'ai noué des partenariats", "label_en": "I built partnerships"},
+                {"value": "posture", "label": "Ma posture professionnelle a évolué", "label_en": "My stance changed"},
+                {"value": "transmission", "label": "J'ai partagé avec mon équipe", "label_en": "I shared with my team"},
+                {"value": "rien", "label": "Rien pour l'instant", "label_en": "Nothing yet"},
+            ],
+        },
+        {
+            "code": "obstacles",
+            "kind": "long_text",
+            "label": "Qu'est-ce qui vous a freiné·e ?",
+            "label_en": "What held you back?",
+        },
+        {
+            "code": "needs",
+            "kind": "short_text",
+            "label": "De quoi auriez-vous besoin maintenant ?",
+            "label_en": "What would you need now?",
+        },
+    ],
+}
+
+TRAINER_VIEW = {
+    "family": "regard-intervenant",
+    "title": "Le regard de l'intervenant·e",
+    "title_en": "The trainer's view",
+    "intro": "Qualiopi demande l'avis de toutes les parties : votre regard sur la session.",
+    "is_anonymous": False,
+    "consent_text": "",
+    "questions": [
+        {
+            "code": "overall",
+            "kind": "satisfaction",
+            "is_overall": True,
+            "is_required": True,
+            "label": "Globalement, êtes-vous satisfait·e du déroulement de la session ?",
+            "label_en": "Overall, how satisfied are you with how the session went?",
+        },
+        {
+            "code": "organisation",
+            "kind": "satisfaction",
+            "label": "Organisation et conditions matérielles",
+            "label_en": "Organisation and equipment",
+        },
+        {
+            "code": "group",
+            "kind": "rating",
+            "label": "Dynamique du groupe",
+            "label_en": "Group dynamics",
+            "options": [
+                {"value": "3", "label": "Très participatif", "label_en": "Very engaged"},
+                {"value": "2", "label": "Participatif", "label_en": "Engaged"},
+                {"value": "1", "label": "Peu participatif", "label_en": "Not very engaged"},
+            ],
+        },
+        {
+            "code": "objectives",
+            "kind": "satisfaction",
+            "label": "Les objectifs de la session ont-ils été atteints ?",
+            "label_en": "Were the objectives met?",
+        },
+        {
+            "code": "remarks",
+            "kind": "long_text",
+            "label": "Remarques et suggestions pour l'équipe",
+            "label_en": "Remarks and suggestions for the team",
+        },
+    ],
+}
+
+#: Starting points offered by the builder, in the order shown.
+LIBRARY = (HOT_EVALUATION, PEER_NETWORK, CONFERENCE_WEBINAR, FOLLOW_UP, TRAINER_VIEW)
