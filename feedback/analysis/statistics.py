@@ -57,3 +57,66 @@ def response_rate(responses: int, present: int | None) -> float | None:
     if not present:
         return None
     return responses / present
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Difference of two rates with its 95 % interval (Newcombe's hybrid score method)."""
+
+    estimate: float
+    low: float
+    high: float
+
+    @property
+    def is_real(self) -> bool:
+        """Flag a difference only when its interval excludes zero."""
+        return self.low > 0 or self.high < 0
+
+
+def rate_difference(a: SatisfactionRate, b: SatisfactionRate) -> Difference | None:
+    """a − b, or None when either side has no answer.
+
+    Newcombe (1998, method 10) combines the two Wilson intervals; unlike "the intervals do not overlap",
+    it keeps the 95 % level for the difference itself.
+    """
+    if a.interval is None or b.interval is None:
+        return None
+    p1, p2 = a.rate, b.rate
+    l1, u1, l2, u2 = a.interval.low, a.interval.high, b.interval.low, b.interval.high
+    d = p1 - p2
+    return Difference(
+        estimate=d,
+        low=d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+        high=d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
+    )
+
+
+@dataclass(frozen=True)
+class NetScore:
+    """The 0-10 recommendation: promoters (9-10) minus detractors (0-6), in points of percentage."""
+
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def n(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> float | None:
+        return 100 * (self.promoters - self.detractors) / self.n if self.n else None
+
+
+def net_score(counts: dict[int, int]) -> NetScore:
+    """From answers per value (0..10); values outside the scale are ignored, never counted."""
+    promoters = sum(c for v, c in counts.items() if v in (9, 10))
+    passives = sum(c for v, c in counts.items() if v in (7, 8))
+    detractors = sum(c for v, c in counts.items() if 0 <= v <= 6)
+    return NetScore(promoters, passives, detractors)
+
+
+def mean_of(counts: dict[int, int]) -> float | None:
+    """Mean of a distribution given as value -> count."""
+    total = sum(counts.values())
+    return sum(v * c for v, c in counts.items()) / total if total else None

@@ -2,7 +2,14 @@
 
 import pytest
 
-from feedback.analysis.statistics import response_rate, satisfaction_rate, wilson_interval
+from feedback.analysis.statistics import (
+    mean_of,
+    net_score,
+    rate_difference,
+    response_rate,
+    satisfaction_rate,
+    wilson_interval,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +58,32 @@ def test_response_rate_needs_a_known_headcount():
     assert response_rate(12, 20) == pytest.approx(0.6)
     assert response_rate(12, None) is None
     assert response_rate(0, 0) is None
+
+
+def test_rate_difference_matches_newcombes_worked_example():
+    # Newcombe (1998), example (a): 56/70 against 48/80 gives 0.0524 to 0.3339 with method 10.
+    diff = rate_difference(satisfaction_rate(56, 70), satisfaction_rate(48, 80))
+    assert diff.estimate == pytest.approx(0.2)
+    assert diff.low == pytest.approx(0.0524, abs=5e-4) and diff.high == pytest.approx(0.3339, abs=5e-4)
+    assert diff.is_real
+
+
+def test_a_gap_between_small_groups_is_not_flagged():
+    # 9/10 against 7/10 looks like 20 points, but ten answers a side cannot tell.
+    diff = rate_difference(satisfaction_rate(9, 10), satisfaction_rate(7, 10))
+    assert not diff.is_real
+    assert rate_difference(satisfaction_rate(0, 0), satisfaction_rate(7, 10)) is None
+
+
+def test_net_score_counts_promoters_minus_detractors():
+    counts = {10: 3, 9: 2, 8: 2, 7: 1, 6: 1, 0: 1}
+    score = net_score(counts)
+    assert (score.promoters, score.passives, score.detractors, score.n) == (5, 3, 2, 10)
+    assert score.score == pytest.approx(30.0)
+    assert net_score({}).score is None
+    assert net_score({11: 5, -1: 2}).n == 0
+
+
+def test_mean_of_a_distribution():
+    assert mean_of({4: 2, 3: 1, 1: 1}) == pytest.approx(3.0)
+    assert mean_of({}) is None
