@@ -90,9 +90,14 @@ class Training(db.Model):
         return f"<Training {self.id} {self.title!r}>"
 
 
+#: Lower-case letters and digits without look-alikes (no 0/o, 1/l/i): easy to read aloud and type from a poster.
+PUBLIC_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PUBLIC_CODE_LENGTH = 13  # 31^13: about 64 bits, unguessable
+
+
 def new_public_code() -> str:
-    """Unguessable (about 72 bits) yet short enough to type from a poster."""
-    return secrets.token_urlsafe(9)
+    """Unguessable yet short enough to type from a poster."""
+    return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
 
 
 class TrainingSession(db.Model):
