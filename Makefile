@@ -13,8 +13,12 @@ BASE_URL ?= http://$(HOST):$(PORT)
 endif
 export BASE_URL
 FLASK := $(BIN)/flask --app feedback
+# French is the source language (the msgids); each other language has a committed .po compiled here into a .mo.
+TRANSLATIONS := feedback/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-postgres lint format install install-dev clean
+.PHONY: run test test-postgres lint format install install-dev clean translations translations-update browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +32,24 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
 
-run: $(VENV)/.installed
+# The .mo files are generated (gitignored): compiled on a clean clone and again whenever their .po changes.
+translations: $(MO_FILES)
+
+$(MO_FILES): %.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# For developers: collect the French strings of the code and templates, then merge them into every .po
+# (new strings come out untranslated or fuzzy: tests/survey/test_english.py fails until they are translated).
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l --add-location=file --sort-by-file \
+		--project=Retours --no-wrap -o $(TRANSLATIONS)/messages.pot feedback templates
+	$(BIN)/pybabel --quiet update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
+	rm -f $(TRANSLATIONS)/messages.pot
+
+run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo
@@ -39,11 +57,15 @@ run: $(VENV)/.installed
 	@echo
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'feedback:create_app()'
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev translations
 	$(BIN)/pytest
 
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev translations
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+# The browser tests' axe-core (package.json, package-lock.json); Chromium itself is Debian's /usr/bin/chromium.
+browser-deps:
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

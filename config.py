@@ -83,6 +83,22 @@ class Config:
     #: Number of proxies in front of the app whose X-Forwarded-For can be trusted.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
+    #: Outgoing mail (invitations, reminders): the organisation's SMTP server. MAIL_USE_TLS is STARTTLS (often
+    #: port 587), MAIL_USE_SSL is TLS from the first byte (often port 465): one or the other.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Retours <retours@example.org>")
+    #: Seconds to wait for the SMTP server before telling the manager it does not answer.
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    #: `flask send-reminders` reminds those who have not answered this many days after their invitation.
+    REMINDER_AFTER_DAYS = _env_int("REMINDER_AFTER_DAYS", 3)
+    #: A personal link stops being personal after this many days (the form still works as the public one).
+    INVITATION_TOKEN_MAX_AGE_DAYS = _env_int("INVITATION_TOKEN_MAX_AGE_DAYS", 60)
+
     #: Path to the 2025 activity catalogue used by the demo data.
     DEMO_CATALOGUE = os.environ.get("DEMO_CATALOGUE")
 
@@ -110,6 +126,10 @@ class TestingConfig(Config):
     SURVEY_SUBMIT_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
     BASE_URL = "http://retours.test"
+    #: Nothing listens there: a test that sends mail without the `smtp_server` fixture fails at once.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 9
+    MAIL_TIMEOUT = 5
 
 
 class ProductionConfig(Config):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from feedback.auth.views import bp as auth_bp
     from feedback.dashboard.views import bp as dashboard_bp
+    from feedback.distribution.views import bp as distribution_bp
     from feedback.manage.views import bp as manage_bp
     from feedback.survey.views import bp as survey_bp
 
@@ -53,6 +55,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(survey_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(distribution_bp)
 
     from feedback.cli import register_commands
     from feedback.web import register_web_layer
@@ -82,7 +85,9 @@ def _init_login(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Veuillez vous connecter pour accéder à cette page."
+    login_manager.login_message = lazy_gettext("Veuillez vous connecter pour accéder à cette page.")
+    # Flashed messages are stored in the session cookie: a plain string, in the language of the request.
+    login_manager.localize_callback = str
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader

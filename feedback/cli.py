@@ -18,6 +18,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(welcome_command)
 
+    from feedback.distribution.cli import send_reminders_command
+
+    app.cli.add_command(send_reminders_command)
+
 
 def _print_logins(summary) -> None:
     click.echo(f"Comptes de démonstration (mot de passe commun : {summary.logins[0][2]})")

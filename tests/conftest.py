@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g, request_started
 from sqlalchemy import text
 
@@ -19,9 +23,9 @@ from feedback import create_app
 from feedback.auth.operations import create_user
 from feedback.db import db, utcnow
 from feedback.extensions import limiter
-from feedback.survey.structure import clear_cache as clear_structure_cache
 from feedback.manage import operations
 from feedback.models import Axis, Modality, Role
+from feedback.survey.structure import clear_cache as clear_structure_cache
 
 PASSWORD = "correct-horse-battery"
 
@@ -114,6 +118,63 @@ def csrf_enabled(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+# -- mail --------------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (as far as the system knows right now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """The aiosmtpd handler: keeps every message it accepts.
+
+    Recipients of `refused_domains` are refused for good (550), those of `deferred_domains` for now (451, as
+    greylisting does); after `close_after` messages the server answers 421 and closes, as an overloaded one does.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refused_domains: set[str] = set()
+        self.deferred_domains: set[str] = set()
+        self.close_after: int | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        domain = address.rpartition("@")[2].lower()
+        if domain in self.refused_domains:
+            return "550 5.1.1 Unknown recipient"
+        if domain in self.deferred_domains:
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.close_after is not None and len(self.messages) >= self.close_after:
+            return "421 4.3.2 Too busy, closing"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp_server(app) -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback, which the app sends to for the length of the test."""
+    handler = SmtpServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        yield handler
+    finally:
+        app.config.update(saved)
+        controller.stop()
 
 
 # -- factories ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -22,6 +23,11 @@ class StaffForm(FlaskForm):
 
 
 class LoginForm(StaffForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired("Indiquez votre adresse e-mail."), Length(max=254)])
-    password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe."), Length(max=128)])
-    remember = BooleanField("Rester connecté·e sur cet appareil")
+    # Lazy: the labels and messages are read at each request, in the visitor's language.
+    email = EmailField(
+        _l("Adresse e-mail"), validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=128)]
+    )
+    remember = BooleanField(_l("Rester connecté·e sur cet appareil"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from feedback.auth.forms import LoginForm
@@ -43,7 +44,7 @@ def login():
             session.clear()  # a fresh session at login: no fixation
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
-        flash("Adresse e-mail ou mot de passe incorrect.", "error")
+        flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -52,7 +53,7 @@ def logout():
     """End the session completely."""
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté·e.", "info")
+    flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
 
 

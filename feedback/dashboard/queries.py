@@ -104,6 +104,11 @@ def total_scores(condition: ColumnElement[bool]) -> Scores:
     return _to_scores(row)
 
 
+def response_count(session_id: int) -> int:
+    """Responses received so far by one session (the live counter polls it: one indexed COUNT)."""
+    return db.session.scalar(select(RESPONSES).where(Response.session_id == session_id)) or 0
+
+
 def scores_by_training(condition: ColumnElement[bool]) -> list[tuple[Training, Scores]]:
     per_session = _per_session_counts(condition)
     rows = db.session.execute(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from feedback.auth.access import get_session_or_404, get_training_or_404, managers_only
 from feedback.auth.operations import get_user_by_email
+from feedback.dashboard import queries
 from feedback.db import db
-from feedback.manage import operations
+from feedback.manage import operations, slide
 from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
 from feedback.manage.qr import qr_png, qr_svg
+from feedback.manage.slide import shown_link
 from feedback.models import Axis, Department, Modality, Role, Speaker, Training, TrainingSession
 from feedback.timeutil import local_to_utc, utc_to_local_naive
 
@@ -193,8 +196,8 @@ def qr_code_png(session_id: int):
     return Response(qr_png(public_url(session)), mimetype="image/png", headers=_download(session, "png"))
 
 
-def _download(session: TrainingSession, extension: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="questionnaire-{session.public_code}.{extension}"'}
+def _download(session: TrainingSession, extension: str, stem: str = "questionnaire") -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{stem}-{session.public_code}.{extension}"'}
 
 
 @bp.get("/sessions/<int:session_id>/poster")
@@ -203,7 +206,56 @@ def poster(session_id: int):
     """A printable A4 poster: title, date, QR code and short link."""
     session = get_session_or_404(session_id, for_management=True)
     url = public_url(session)
-    return render_template("manage/poster.html", session=session, url=url, qr=qr_svg(url, scale=10))
+    return render_template(
+        "manage/poster.html", session=session, url=url, link=shown_link(url), qr=qr_svg(url, scale=10)
+    )
+
+
+@bp.get("/sessions/<int:session_id>/table-tent")
+@managers_only
+def table_tent(session_id: int):
+    """A printable table tent: one A4 landscape sheet folded in two, readable from both sides of a table."""
+    session = get_session_or_404(session_id, for_management=True)
+    url = public_url(session)
+    return render_template(
+        "manage/table_tent.html", session=session, url=url, link=shown_link(url), qr=qr_svg(url, scale=6)
+    )
+
+
+def _when(session: TrainingSession) -> str:
+    """The dates and place as the poster prints them: "18 juin 2026 – 19 juin 2026 · Évry"."""
+    when = format_date(session.start_date, "d MMMM y")
+    if session.end_date:
+        when += " – " + format_date(session.end_date, "d MMMM y")
+    return f"{when} · {session.place}" if session.place else when
+
+
+@bp.get("/sessions/<int:session_id>/slide.png")
+@managers_only
+def slide_png(session_id: int):
+    """The last slide of a presentation (1920 × 1080 PNG): title, date, a large QR code and the short link."""
+    session = get_session_or_404(session_id, for_management=True)
+    image = slide.slide_png(session.training.title, _when(session), public_url(session))
+    return Response(image, mimetype="image/png", headers=_download(session, "png", stem="diapositive"))
+
+
+@bp.get("/sessions/<int:session_id>/slide.svg")
+@managers_only
+def slide_svg(session_id: int):
+    """The same slide as SVG, for presentation software that scales it without blur."""
+    session = get_session_or_404(session_id, for_management=True)
+    image = slide.slide_svg(session.training.title, _when(session), public_url(session))
+    return Response(image, mimetype="image/svg+xml", headers=_download(session, "svg", stem="diapositive"))
+
+
+@bp.get("/sessions/<int:session_id>/counts")
+@managers_only
+def response_counts(session_id: int):
+    """The live counter's figures (polled by static/app.js): responses so far and whether the form is open."""
+    session = get_session_or_404(session_id, for_management=True)
+    response = jsonify(responses=queries.response_count(session.id), is_open=session.is_open)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # -- speakers ----------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Typed models, one module per family; importing this package registers them all."""
 
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
+from feedback.models.invitations import FollowUpContact, Invitation
 from feedback.models.questionnaires import (
     Question,
     QuestionKind,
@@ -16,6 +17,8 @@ __all__ = [
     "Answer",
     "Axis",
     "Department",
+    "FollowUpContact",
+    "Invitation",
     "Modality",
     "Question",
     "QuestionKind",

@@ -32,7 +32,12 @@ class QuestionKind(enum.StrEnum):
 
     @property
     def needs_options(self) -> bool:
-        return self in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RATING, QuestionKind.GRID)
+        return self in (
+            QuestionKind.SINGLE_CHOICE,
+            QuestionKind.MULTIPLE_CHOICE,
+            QuestionKind.RATING,
+            QuestionKind.GRID,
+        )
 
     @property
     def is_scale(self) -> bool:

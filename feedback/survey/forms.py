@@ -1,4 +1,4 @@
-"""Reading a participant's submitted answers: plain values in, typed values and French messages out.
+"""Reading a participant's submitted answers: plain values in, typed values and messages in their language out.
 
 The form is generated from the questionnaire at run time. It is parsed here rather than with a WTForms
 class because every kind needs the same loss-proof behaviour: whatever was sent is kept for re-display,
@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
 
 from feedback.models import Question, QuestionKind
 
@@ -51,7 +53,7 @@ class ParsedAnswer:
 @dataclass
 class ParsedSurvey:
     answers: dict[str, ParsedAnswer]
-    #: Question code -> French message.
+    #: Question code -> message, in the participant's language (French msgids, translated by Flask-Babel).
     errors: dict[str, str]
     #: What was sent, by field name, to fill the form again.
     submitted: dict[str, list[str]]
@@ -92,35 +94,39 @@ def parse_survey(questions: Iterable[Question], formdata, *, max_text_length: in
         elif kind == QuestionKind.RATING and raw:
             option = next((o for o in question.options if o.value == raw), None)
             if option is None or _parse_int(raw, 0, 100) is None:
-                errors[question.code] = "Choisissez l'une des réponses proposées."
+                errors[question.code] = _("Choisissez l'une des réponses proposées.")
             else:
                 answer.number, answer.option_values = int(raw), [raw]
         elif kind == QuestionKind.SATISFACTION and raw:
             answer.number = _parse_int(raw, 1, 4)
             if answer.number is None:
-                errors[question.code] = "Choisissez l'une des quatre réponses proposées."
+                errors[question.code] = _("Choisissez l'une des quatre réponses proposées.")
         elif kind == QuestionKind.RECOMMENDATION and raw:
             answer.number = _parse_int(raw, 0, 10)
             if answer.number is None:
-                errors[question.code] = "Choisissez une note entre 0 et 10."
+                errors[question.code] = _("Choisissez une note entre 0 et 10.")
         elif kind.has_options and raw_values:
             allowed = {o.value for o in question.options}
             chosen = list(dict.fromkeys(v for v in raw_values if v))
             if kind == QuestionKind.SINGLE_CHOICE and len(chosen) > 1:
-                errors[question.code] = "Choisissez une seule réponse."
+                errors[question.code] = _("Choisissez une seule réponse.")
             elif any(v not in allowed for v in chosen):
-                errors[question.code] = "Choisissez parmi les réponses proposées."
+                errors[question.code] = _("Choisissez parmi les réponses proposées.")
             else:
                 answer.option_values = chosen
         elif kind.is_text and raw:
             text = clean_text(raw)
             limit = SHORT_TEXT_MAX if kind == QuestionKind.SHORT_TEXT else max_text_length
             if len(text) > limit:
-                errors[question.code] = f"Votre réponse est trop longue ({len(text)} caractères) : {limit} au maximum."
+                errors[question.code] = _(
+                    "Votre réponse est trop longue (%(length)d caractères) : %(limit)d au maximum.",
+                    length=len(text),
+                    limit=limit,
+                )
             answer.text = text or None
 
         if question.is_required and answer.is_empty and question.code not in errors:
-            errors[question.code] = "Cette question est obligatoire."
+            errors[question.code] = _("Cette question est obligatoire.")
         answers[question.code] = answer
 
     consents = formdata.get("consent") == "yes"
@@ -140,8 +146,8 @@ def _parse_grid(question: Question, formdata, answer: ParsedAnswer, errors: dict
             continue
         level = _parse_int(raw_values[0], 1, 4)
         if level is None:
-            errors[question.code] = "Choisissez l'une des quatre réponses pour chaque ligne."
+            errors[question.code] = _("Choisissez l'une des quatre réponses pour chaque ligne.")
         else:
             answer.grid[item.value] = level
     if question.is_required and missing and answer.grid and question.code not in errors:
-        errors[question.code] = "Répondez pour chaque ligne."
+        errors[question.code] = _("Répondez pour chaque ligne.")

@@ -7,17 +7,27 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from feedback.db import db, utcnow
+from feedback.distribution.addresses import normalise_email
+from feedback.distribution.followup import check_followup_token, issue_followup_token
+from feedback.distribution.operations import (
+    InvitationAlreadyUsed,
+    find_invitation,
+    is_link_token,
+    store_followup_contact,
+    use_invitation,
+)
 from feedback.extensions import csrf, limiter
 from feedback.models import TrainingSession
 from feedback.survey.forms import field_name, parse_survey
-from feedback.survey.structure import questions_of
 from feedback.survey.operations import AlreadySubmitted, submit_response
+from feedback.survey.structure import questions_of
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
@@ -69,9 +79,17 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
             notice=notice,
             field_name=field_name,
             english=str(get_locale()) == "en",
+            # The personal link's token rides along in a hidden field; only a stored response spends it.
+            invitation=_personal_token(),
         ),
         status,
     )
+
+
+def _personal_token() -> str | None:
+    """The token of a personal link (?i= when opened, a hidden field when sent); anything else is ignored."""
+    token = request.form.get("invitation") if request.method == "POST" else request.args.get("i")
+    return token if is_link_token(token) else None
 
 
 @bp.get("/<code>")
@@ -80,6 +98,10 @@ def show_form(code: str):
     session = get_public_session_or_404(code)
     if not session.is_open:
         return _render_closed(session)
+    # Looked up, never spent: mail scanners open links before the person does.
+    invitation = find_invitation(session, _personal_token())
+    if invitation is not None and invitation.is_used:
+        return _render_link_used(session)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     return _render_form(session)
@@ -100,7 +122,8 @@ def submit_form(code: str):
     """Store the answers once; any problem re-shows the form with every answer kept."""
     session = get_public_session_or_404(code)
     parsed = parse_survey(
-        questions_of(session.questionnaire), request.form,
+        questions_of(session.questionnaire),
+        request.form,
         max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"],
     )
     submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
@@ -111,8 +134,9 @@ def submit_form(code: str):
             session,
             submitted=submitted,
             status=400,
-            notice="Ce formulaire doit être envoyé depuis la page du questionnaire. "
-            "Vérifiez vos réponses et renvoyez-le.",
+            notice=_(
+                "Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le."
+            ),
         )
     try:
         token = read_token(request.form.get("token", ""), session.public_code)
@@ -121,15 +145,17 @@ def submit_form(code: str):
             session,
             submitted=submitted,
             status=400,
-            notice="Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
-            "vérifiez-les et envoyez à nouveau.",
+            notice=_(
+                "Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
+                "vérifiez-les et envoyez à nouveau."
+            ),
         )
     except TokenInvalid:
         return _render_form(
             session,
             submitted=submitted,
             status=400,
-            notice="Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.",
+            notice=_("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau."),
         )
     if not parsed.is_valid:
         return _render_form(session, submitted=submitted, errors=parsed.errors, status=422)
@@ -137,13 +163,22 @@ def submit_form(code: str):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     try:
         submit_response(session, parsed, token.nonce)
+        use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
         db.session.commit()
     except AlreadySubmitted:
         db.session.rollback()
+    except InvitationAlreadyUsed:
+        db.session.rollback()
+        return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
     if session.questionnaire.is_one_per_device:
         response.set_cookie(
-            _device_cookie(session), "1", max_age=180 * 24 * 3600, path=f"/s/{code}", httponly=True, samesite="Lax",
+            _device_cookie(session),
+            "1",
+            max_age=180 * 24 * 3600,
+            path=f"/s/{code}",
+            httponly=True,
+            samesite="Lax",
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
@@ -153,7 +188,42 @@ def submit_form(code: str):
 def thanks(code: str):
     """Thank-you page (also shown again for a replayed submit)."""
     session = get_public_session_or_404(code)
-    return render_template("survey/thanks.html", session=session)
+    return _render_thanks(session, followup_saved=request.args.get("suivi") == "ok")
+
+
+def _render_thanks(session, status=200, **context):
+    token = issue_followup_token(session.public_code)
+    return render_template("survey/thanks.html", session=session, followup_token=token, **context), status
+
+
+@bp.post("/<code>/merci")
+@limiter.limit(_submit_limit)
+def leave_followup_email(code: str):
+    """Keep an e-mail for the follow-up questionnaire, apart from the answers; any problem keeps what was typed."""
+    session = get_public_session_or_404(code)
+    typed = request.form.get("email", "")[:320]
+    problem = None
+    try:
+        check_followup_token(request.form.get("token", ""), session.public_code)
+    except TokenExpired:
+        problem = "expired"
+    except TokenInvalid:
+        problem = "token"
+    if problem is None and _is_cross_site():
+        problem = "token"
+    if problem is None and not typed.strip():
+        problem = "empty"
+    if problem is None:
+        try:
+            email = normalise_email(typed)
+        except ValueError:
+            problem = "email"
+    if problem is not None:
+        status = 422 if problem in ("empty", "email") else 400
+        return _render_thanks(session, status, followup_email=typed, followup_problem=problem)
+    store_followup_contact(session, email)
+    db.session.commit()
+    return redirect(url_for("survey.thanks", code=code, suivi="ok", _anchor="suivi"), code=303)
 
 
 def _render_closed(session, *, parsed=None, late=False):
@@ -167,3 +237,10 @@ def _render_closed(session, *, parsed=None, late=False):
         render_template("survey/closed.html", session=session, texts=texts, late=late, has_closed=has_closed),
         status,
     )
+
+
+def _render_link_used(session, *, parsed=None):
+    """A personal link spent by an earlier response: said plainly, and any text just typed is shown back."""
+    texts = [(a.question, a.text) for a in parsed.answers.values() if a.text] if parsed is not None else []
+    late = parsed is not None
+    return render_template("survey/link_used.html", session=session, texts=texts, late=late), 409 if late else 410

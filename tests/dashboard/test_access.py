@@ -25,6 +25,7 @@ PUBLIC = {
     "survey.show_form",
     "survey.submit_form",
     "survey.thanks",
+    "survey.leave_followup_email",
 }
 MANAGE = "manage"  # managers and admins only: the whole /manage area
 ALL_SCORES = "all_scores"  # managers, admins and communication
@@ -41,7 +42,7 @@ CLASSES = {
 def classify(endpoint: str) -> str | None:
     if endpoint in PUBLIC:
         return "public"
-    if endpoint.startswith("manage."):
+    if endpoint.startswith(("manage.", "distribution.")):
         return MANAGE
     return CLASSES.get(endpoint)
 
@@ -179,6 +180,11 @@ def test_ids_that_do_not_exist_are_404_for_every_role(client, auth, make_user):
         "/manage/speakers/999999/edit",
         "/manage/trainings/999999/edit",
         "/manage/sessions/999999/poster",
+        "/manage/sessions/999999/table-tent",
+        "/manage/sessions/999999/slide.png",
+        "/manage/sessions/999999/slide.svg",
+        "/manage/sessions/999999/counts",
+        "/manage/sessions/999999/invitations",
     ):
         assert client.get(url).status_code == 404, url
 

@@ -1,0 +1,65 @@
+"""The form page stays light for a weak phone signal: HTML + CSS under 30 KB, no web font, nothing from another site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests.htmltree import parse
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+#: Uncompressed budget for what a phone must download before it can show the form (scripts are deferred).
+PAGE_BUDGET = 30_000
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "srcset", "poster", "data")
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+
+
+def is_on_site(url: str) -> bool:
+    """Relative or root-relative: a link that cannot leave the site (no scheme, no host, no `//host`)."""
+    parts = urlsplit(url.strip())
+    return not parts.scheme and not parts.netloc
+
+
+def page_urls(html: str) -> list[str]:
+    urls = []
+    for node in parse(html).iter():
+        for attribute in URL_ATTRIBUTES:
+            value = node.get(attribute)
+            if value is not None:
+                urls.extend(value.split(",") if attribute == "srcset" else [value])
+    return urls
+
+
+def stylesheet_paths(html: str) -> list[str]:
+    return [n.get("href") for n in parse(html).iter() if n.tag == "link" and n.get("rel") == "stylesheet"]
+
+
+def test_the_form_page_and_its_css_weigh_under_30_kb(client, make_session):
+    session = make_session()
+    page = client.get(f"/s/{session.public_code}")
+    assert page.status_code == 200
+    html = page.get_data()
+    css = (STATIC_DIR / "survey.css").read_bytes()
+
+    assert stylesheet_paths(html.decode()) == ["/static/survey.css"], "the form must load survey.css, and only it"
+    weight = len(html) + len(css)
+    assert weight < PAGE_BUDGET, f"form page {len(html)} B + survey.css {len(css)} B = {weight} B"
+
+
+def test_the_form_page_requests_nothing_from_another_site_and_no_web_font(client, make_session):
+    session = make_session()
+    html = client.get(f"/s/{session.public_code}").get_data(as_text=True)
+    css = (STATIC_DIR / "survey.css").read_text()
+
+    urls = page_urls(html) + CSS_URL.findall(css)
+    assert urls, "the page should at least link its stylesheet"
+    assert [u for u in urls if not is_on_site(u)] == []
+    assert "@font-face" not in css and "@import" not in css
+
+
+def test_an_outside_address_would_be_caught():
+    """The check above must be able to fail: absolute and protocol-relative URLs are outside the site."""
+    html = '<link rel="stylesheet" href="//cdn.example/x.css"><img src="https://cdn.example/a.png"><a href="/s/x">'
+    assert [u for u in page_urls(html) if not is_on_site(u)] == ["//cdn.example/x.css", "https://cdn.example/a.png"]
+    assert is_on_site("?lang=en") and is_on_site("#q-overall") and is_on_site("/static/survey.js")
