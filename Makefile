@@ -18,7 +18,7 @@ TRANSLATIONS := feedback/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-postgres lint format install install-dev clean translations translations-update browser-deps
+.PHONY: run test test-postgres lint format install install-dev clean translations translations-update browser-deps bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ test-postgres: $(VENV)/.installed-dev translations
 # The browser tests' axe-core (package.json, package-lock.json); Chromium itself is Debian's /usr/bin/chromium.
 browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
+# Load benchmarks: they start gunicorn on loopback and print their figures against the targets.
+bench: $(VENV)/.installed-dev translations
+	$(BIN)/python benchmarks/survey_load.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

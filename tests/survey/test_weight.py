@@ -16,9 +16,12 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
 
 
 def is_on_site(url: str) -> bool:
-    """Relative or root-relative: a link that cannot leave the site (no scheme, no host, no `//host`)."""
+    """Relative or root-relative: a link that cannot leave the site (no scheme, no host, no `//host`).
+
+    An inline `data:` URL requests nothing (the empty favicon that spares phones a /favicon.ico round trip).
+    """
     parts = urlsplit(url.strip())
-    return not parts.scheme and not parts.netloc
+    return parts.scheme == "data" or (not parts.scheme and not parts.netloc)
 
 
 def page_urls(html: str) -> list[str]:
