@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -24,7 +26,7 @@ from feedback.distribution.operations import (
     use_invitation,
 )
 from feedback.extensions import csrf, limiter
-from feedback.models import TrainingSession
+from feedback.models import QuestionnaireStatus, TrainingSession
 from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted, submit_response
 from feedback.survey.structure import questions_of
@@ -66,14 +68,59 @@ def _is_cross_site() -> bool:
     return False
 
 
-def _render_form(session, *, submitted=None, errors=None, notice=None, status=200):
+#: Blank forms rendered once per process and reused with a fresh token: the hot path of a room answering at once.
+_BLANK_FORMS: OrderedDict[tuple, str] = OrderedDict()
+_BLANK_FORMS_LOCK = threading.Lock()
+_NONCE_PLACEHOLDER = "__retours_form_nonce__"
+
+
+def _blank_form_key(session) -> tuple:
+    """Everything a blank form shows; a change to any of it (title, place, flags, language) is a new entry."""
+    q = session.questionnaire
+    return (
+        session.id,
+        session.public_code,
+        session.start_date,
+        session.end_date,
+        session.place,
+        session.training.title,
+        q.id,
+        q.created_dt,
+        q.status,
+        q.is_anonymous,
+        str(get_locale()),
+    )
+
+
+def _render_blank_form(session):
+    """The empty questionnaire, from the cache when it was rendered before (published versions only)."""
+    if session.questionnaire.status == QuestionnaireStatus.DRAFT:
+        return _render_form(session)
+    key = _blank_form_key(session)
+    with _BLANK_FORMS_LOCK:
+        html = _BLANK_FORMS.get(key)
+    if html is None:
+        html = _render_form(session, token=_NONCE_PLACEHOLDER)[0]
+        with _BLANK_FORMS_LOCK:
+            _BLANK_FORMS[key] = html
+            while len(_BLANK_FORMS) > 512:
+                _BLANK_FORMS.popitem(last=False)
+    return html.replace(_NONCE_PLACEHOLDER, issue_token(session.public_code), 1)
+
+
+def clear_blank_forms() -> None:
+    with _BLANK_FORMS_LOCK:
+        _BLANK_FORMS.clear()
+
+
+def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None):
     return (
         render_template(
             "survey/form.html",
             session=session,
             questionnaire=session.questionnaire,
             questions=questions_of(session.questionnaire),
-            token=issue_token(session.public_code),
+            token=token or issue_token(session.public_code),
             submitted=submitted or MultiDict(),
             errors=errors or {},
             notice=notice,
@@ -104,6 +151,8 @@ def show_form(code: str):
         return _render_link_used(session)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
+    if invitation is None and _personal_token() is None:
+        return _render_blank_form(session)
     return _render_form(session)
 
 

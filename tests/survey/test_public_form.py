@@ -526,3 +526,17 @@ def test_control_characters_are_stripped_and_text_is_stored_composed(answer_form
     assert unicodedata.is_normalized("NFC", texts["liked"])
     composed_e = db.session.scalar(select(func.count(Answer.id)).where(Answer.text.contains("é")))
     assert composed_e == 1
+
+
+def test_each_opening_of_a_cached_blank_form_carries_its_own_token_and_the_current_title(client, make_session):
+    session = make_session()
+    first = form_token(get_form(client, session).get_data(as_text=True))
+    second = form_token(get_form(client, session).get_data(as_text=True))
+    assert first != second
+    for token in (first, second):
+        assert post(client, session, {**FULL, "token": token}).status_code == 303
+    assert count_responses() == 2
+
+    session.training.title = "Nouveau titre de la formation"
+    db.session.commit()
+    assert "Nouveau titre de la formation" in get_form(client, session).get_data(as_text=True)
