@@ -46,6 +46,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_login(app)
 
     from feedback.auth.views import bp as auth_bp
+    from feedback.builder.views import bp as builder_bp
     from feedback.dashboard.views import bp as dashboard_bp
     from feedback.distribution.views import bp as distribution_bp
     from feedback.manage.views import bp as manage_bp
@@ -56,6 +57,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(distribution_bp)
+    app.register_blueprint(builder_bp)
 
     from feedback.cli import register_commands
     from feedback.web import register_web_layer

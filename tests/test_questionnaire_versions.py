@@ -60,3 +60,12 @@ def test_the_database_refuses_two_overall_questions():
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_question_cannot_be_added_to_a_published_version():
+    questionnaire = operations.ensure_default_questionnaire()
+    db.session.commit()
+    questionnaire.questions.append(Question(position=50, code="extra", kind=QuestionKind.SHORT_TEXT, label="En plus ?"))
+    with pytest.raises(QuestionnaireFrozen):
+        db.session.flush()
+    db.session.rollback()

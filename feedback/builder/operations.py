@@ -15,12 +15,31 @@ from sqlalchemy import func, select
 from feedback.builder.validation import definition_problems
 from feedback.db import db
 from feedback.manage.operations import create_questionnaire, publish_questionnaire
-from feedback.models import Questionnaire, QuestionnaireStatus, Response, TrainingSession
+from feedback.models import (
+    Modality,
+    ModalityDefault,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionOption,
+    Response,
+    TrainingSession,
+)
 
 EXPORT_FORMAT = "retours-questionnaire"
 EXPORT_VERSION = 1
-DEFINITION_FIELDS = ("title", "title_en", "intro", "is_anonymous", "is_one_per_device", "consent_text")
-QUESTION_FIELDS = ("code", "kind", "label", "label_en", "help_text", "is_required", "is_overall")
+DEFINITION_FIELDS = (
+    "title",
+    "title_en",
+    "intro",
+    "intro_en",
+    "is_anonymous",
+    "is_one_per_device",
+    "consent_text",
+    "consent_text_en",
+)
+QUESTION_FIELDS = ("code", "kind", "label", "label_en", "help_text", "help_text_en", "is_required", "is_overall")
 
 
 class NotPublishable(Exception):
@@ -102,8 +121,10 @@ def duplicate_questionnaire(questionnaire: Questionnaire, title: str) -> Questio
     return create_questionnaire(definition, publish=False)
 
 
-def publish_draft(questionnaire: Questionnaire) -> None:
+def publish_draft(questionnaire: Questionnaire, seen_version: int | None = None) -> None:
     """Freeze a draft after checking it; the previous published version stays for the sessions using it."""
+    if seen_version is not None and seen_version != questionnaire.edit_version:
+        raise DraftChanged()  # publish what the manager saw, not what someone else saved since
     problems = definition_problems(definition_of(questionnaire))
     if problems:
         raise NotPublishable(problems)
@@ -142,3 +163,175 @@ def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> N
         raise SessionHasResponses(session)
     session.questionnaire = questionnaire
     db.session.flush()
+
+
+# -- editing a draft ---------------------------------------------------------------------------------------------
+
+DRAFT_CHANGED = "Ce brouillon a été modifié entre-temps par quelqu'un d'autre : rechargez la page."
+
+
+class EditRefused(Exception):
+    """An edit of a draft that cannot be made; the message is for the manager, in French."""
+
+
+class DraftChanged(EditRefused):
+    """The draft was saved by someone else since this form was rendered."""
+
+    def __init__(self) -> None:
+        super().__init__(DRAFT_CHANGED)
+
+
+def _start_edit(questionnaire: Questionnaire, seen_version: int | None) -> None:
+    """Refuse an edit of a frozen version or of a draft changed since the form was rendered, then claim the draft.
+
+    Raising `edit_version` makes the flush UPDATE the row WHERE edit_version = the loaded value: a save racing with
+    this one between our check and our commit ends in StaleDataError, the last line of defence.
+    """
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise EditRefused("Cette version est publiée : créez une nouvelle version pour la modifier.")
+    if seen_version != questionnaire.edit_version:
+        raise DraftChanged()
+    questionnaire.edit_version += 1
+
+
+def update_draft(questionnaire: Questionnaire, seen_version: int | None, **fields: Any) -> None:
+    """Change a draft's title, introduction, consent wording and flags."""
+    _start_edit(questionnaire, seen_version)
+    for name, value in fields.items():
+        if name not in DEFINITION_FIELDS:
+            raise TypeError(f"cannot set {name}")
+        setattr(questionnaire, name, value)
+    db.session.flush()
+
+
+def option_lines(text: str, kind: QuestionKind) -> list[dict[str, str]]:
+    """Options typed one per line as "value | label | English label" or just "label" (a value is made from it)."""
+    options: list[dict[str, str]] = []
+    taken: set[str] = set()
+    for number, line in enumerate((raw.strip() for raw in (text or "").splitlines() if raw.strip()), start=1):
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) == 1:
+            label, label_en = parts[0], ""
+            # A rating's levels are numbers; other values are readable slugs of the label.
+            value = str(number) if kind == QuestionKind.RATING else _slug(label)[:40].strip("-") or f"option-{number}"
+        else:
+            value, label, label_en = parts[0], parts[1], (parts[2] if len(parts) > 2 else "")
+        if len(parts) == 1 and value in taken:
+            value = f"{value[:36]}-{number}"
+        taken.add(value)
+        options.append({"value": value, "label": label, "label_en": label_en})
+    return options
+
+
+def question_problems(questionnaire: Questionnaire, data: dict[str, Any], question: Question | None) -> list[str]:
+    """What is wrong with one question as the editor would save it (its codes must stay unique in the draft)."""
+    problems = [
+        p.removeprefix("Question 1 : ").removeprefix("Question 1, ")
+        for p in definition_problems({"title": "-", "questions": [data]}, require_overall=False)
+    ]
+    if any(q.code == data.get("code") and q is not question for q in questionnaire.questions):
+        problems.append(f"Le code « {data.get('code')} » est déjà utilisé par une autre question de ce questionnaire.")
+    return problems
+
+
+def _apply_question(questionnaire: Questionnaire, question: Question, data: dict[str, Any]) -> None:
+    kind = QuestionKind(data["kind"])
+    if data.get("is_overall") and not question.is_overall:
+        # One overall question per questionnaire (a unique index): unmark the previous one first, in its own flush.
+        for other in questionnaire.questions:
+            if other.is_overall:
+                other.is_overall = False
+        db.session.flush()
+    question.code, question.kind = data["code"], kind
+    for name in ("label", "label_en", "help_text", "help_text_en"):
+        setattr(question, name, data.get(name) or "")
+    question.is_required, question.is_overall = bool(data.get("is_required")), bool(data.get("is_overall"))
+    wanted = data.get("options") or [] if kind.needs_options else []
+    # Update options in place by value: the unit of work inserts before it deletes, and values are unique.
+    existing = {o.value: o for o in question.options}
+    kept = []
+    for position, option in enumerate(wanted, start=1):
+        row = existing.pop(option["value"], None) or QuestionOption(value=option["value"])
+        row.position, row.label, row.label_en = position, option["label"], option.get("label_en") or ""
+        kept.append(row)
+    question.options = kept
+
+
+def add_question(questionnaire: Questionnaire, seen_version: int | None, data: dict[str, Any]) -> Question:
+    """Append a question to a draft; refused with the list of problems if it is not valid."""
+    _start_edit(questionnaire, seen_version)
+    problems = question_problems(questionnaire, data, None)
+    if problems:
+        raise NotPublishable(problems)
+    question = Question(position=len(questionnaire.questions) + 1, code=data["code"], kind=QuestionKind(data["kind"]))
+    question.label = data["label"]
+    _apply_question(questionnaire, question, data)
+    questionnaire.questions.append(question)
+    db.session.flush()
+    return question
+
+
+def update_question(question: Question, seen_version: int | None, data: dict[str, Any]) -> None:
+    """Change a question of a draft; refused with the list of problems if it is not valid."""
+    questionnaire = question.questionnaire
+    _start_edit(questionnaire, seen_version)
+    problems = question_problems(questionnaire, data, question)
+    if problems:
+        raise NotPublishable(problems)
+    _apply_question(questionnaire, question, data)
+    db.session.flush()
+
+
+def remove_question(question: Question, seen_version: int | None) -> None:
+    """Take a question out of a draft (a draft has no answers: nothing is lost)."""
+    questionnaire = question.questionnaire
+    _start_edit(questionnaire, seen_version)
+    questionnaire.questions.remove(question)
+    for position, other in enumerate(questionnaire.questions, start=1):
+        other.position = position
+    db.session.flush()
+
+
+def move_question(question: Question, seen_version: int | None, offset: int) -> None:
+    """Move a question one place up (-1) or down (+1) in a draft."""
+    questionnaire = question.questionnaire
+    _start_edit(questionnaire, seen_version)
+    questions = list(questionnaire.questions)
+    index = questions.index(question)
+    target = index + offset
+    if 0 <= target < len(questions):
+        questions[index], questions[target] = questions[target], questions[index]
+        for position, other in enumerate(questions, start=1):
+            other.position = position
+    db.session.flush()
+    db.session.expire(questionnaire, ["questions"])  # reload in the new order
+
+
+def set_modality_default(modality: Modality, family: str | None) -> None:
+    """Choose the questionnaire family new sessions of a modality get (None: the default évaluation à chaud)."""
+    current = db.session.get(ModalityDefault, modality)
+    if family is None:
+        if current is not None:
+            db.session.delete(current)
+    elif current is None:
+        db.session.add(ModalityDefault(modality=modality, family=family))
+    else:
+        current.family = family
+    db.session.flush()
+
+
+def archive_family(family: str) -> int:
+    """Archive every version of a family: no longer offered to new sessions; answers and wording stay."""
+    versions = db.session.scalars(
+        select(Questionnaire).where(
+            Questionnaire.family == family, Questionnaire.status != QuestionnaireStatus.ARCHIVED
+        )
+    ).all()
+    for questionnaire in versions:
+        archive_questionnaire(questionnaire)
+    return len(versions)
+
+
+def create_from_library(definition: dict[str, Any]) -> Questionnaire:
+    """A new draft questionnaire (its own family) from one of the starting points shipped with the application."""
+    return create_questionnaire({**definition, "family": _new_family(definition["family"])}, publish=False)

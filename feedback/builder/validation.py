@@ -11,7 +11,18 @@ from feedback.models import QuestionKind
 MAX_QUESTIONS = 60
 MAX_OPTIONS = 40
 CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-LIMITS = {"title": 200, "title_en": 200, "intro": 2000, "label": 500, "label_en": 500, "help_text": 500}
+LIMITS = {
+    "title": 200,
+    "title_en": 200,
+    "intro": 2000,
+    "intro_en": 2000,
+    "consent_text": 1000,
+    "consent_text_en": 1000,
+    "label": 500,
+    "label_en": 500,
+    "help_text": 500,
+    "help_text_en": 500,
+}
 KIND_NAMES = ", ".join(k.value for k in QuestionKind)
 
 
@@ -32,8 +43,11 @@ def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]
         return ["Le questionnaire doit être un objet JSON (entre accolades)."]
     problems: list[str] = []
     _text(data.get("title"), "title", "Questionnaire", problems, required=True)
-    for field in ("title_en", "intro"):
+    for field in ("title_en", "intro", "intro_en", "consent_text", "consent_text_en"):
         _text(data.get(field), field, "Questionnaire", problems)
+    for flag in ("is_anonymous", "is_one_per_device"):
+        if flag in data and not isinstance(data[flag], bool):
+            problems.append(f"Questionnaire : « {flag} » doit valoir true ou false.")
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         return [*problems, "Le questionnaire ne contient aucune question."]
@@ -55,7 +69,7 @@ def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]
         else:
             codes[code] += 1
         _text(question.get("label"), "label", where, problems, required=True)
-        for field in ("label_en", "help_text"):
+        for field in ("label_en", "help_text", "help_text_en"):
             _text(question.get(field), field, where, problems)
         try:
             kind = QuestionKind(question.get("kind"))

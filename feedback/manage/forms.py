@@ -56,6 +56,13 @@ class SessionForm(StaffForm):
     speakers = MultiCheckboxField("Intervenant·es", coerce=int, validate_choice=True)
     opens_at = DateTimeLocalField("Ouverture du questionnaire", validators=[Optional()], format="%Y-%m-%dT%H:%M")
     closes_at = DateTimeLocalField("Fermeture du questionnaire", validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    #: Choices set by the view: the published versions (and, when editing, the session's own version).
+    questionnaire = SelectField(
+        "Questionnaire",
+        validators=[Optional()],  # not sent (an older page, a script): the session keeps its version
+        validate_choice=True,
+        description="Une session garde sa version ; elle peut en changer tant qu'elle n'a reçu aucune réponse.",
+    )
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:

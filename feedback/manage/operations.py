@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from feedback.db import db, utcnow
-from feedback.manage.library import DEFAULT_FAMILY, HOT_EVALUATION
+from feedback.manage.library import DEFAULT_FAMILY, HOT_EVALUATION, LIBRARY
 from feedback.models import (
     Axis,
     Department,
     Modality,
+    ModalityDefault,
     Question,
     QuestionKind,
     Questionnaire,
@@ -33,10 +34,14 @@ def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) ->
         family=family,
         version=(latest or 0) + 1,
         title=definition["title"],
-        title_en=definition.get("title_en", ""),
-        intro=definition.get("intro", ""),
+        # `or ""`: an imported JSON may carry null for an optional text, and the columns are NOT NULL.
+        title_en=definition.get("title_en") or "",
+        intro=definition.get("intro") or "",
+        intro_en=definition.get("intro_en") or "",
         is_anonymous=definition.get("is_anonymous", True),
-        consent_text=definition.get("consent_text", ""),
+        is_one_per_device=definition.get("is_one_per_device", False),
+        consent_text=definition.get("consent_text") or "",
+        consent_text_en=definition.get("consent_text_en") or "",
         status=QuestionnaireStatus.DRAFT,
     )
     for position, q in enumerate(definition["questions"], start=1):
@@ -45,15 +50,16 @@ def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) ->
             code=q["code"],
             kind=QuestionKind(q["kind"]),
             label=q["label"],
-            label_en=q.get("label_en", ""),
-            help_text=q.get("help_text", ""),
+            label_en=q.get("label_en") or "",
+            help_text=q.get("help_text") or "",
+            help_text_en=q.get("help_text_en") or "",
             is_required=q.get("is_required", False),
             is_overall=q.get("is_overall", False),
         )
         for opt_position, opt in enumerate(q.get("options", []), start=1):
             question.options.append(
                 QuestionOption(
-                    position=opt_position, value=opt["value"], label=opt["label"], label_en=opt.get("label_en", "")
+                    position=opt_position, value=opt["value"], label=opt["label"], label_en=opt.get("label_en") or ""
                 )
             )
         questionnaire.questions.append(question)
@@ -83,6 +89,33 @@ def ensure_default_questionnaire() -> Questionnaire:
     return questionnaire or create_questionnaire(HOT_EVALUATION)
 
 
+def latest_published(family: str) -> Questionnaire | None:
+    """The newest published version of a family (archived ones are no longer offered)."""
+    return db.session.scalar(
+        select(Questionnaire)
+        .where(Questionnaire.family == family, Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+    )
+
+
+def ensure_family_questionnaire(family: str) -> Questionnaire | None:
+    """The latest published version of a family; a library family is created (published) on first use."""
+    questionnaire = latest_published(family)
+    if questionnaire is None:
+        definition = next((d for d in LIBRARY if d["family"] == family), None)
+        exists = db.session.scalar(select(Questionnaire.id).where(Questionnaire.family == family).limit(1))
+        if definition is not None and exists is None:  # never revive a library family a manager archived
+            questionnaire = create_questionnaire(definition)
+    return questionnaire
+
+
+def modality_default(modality: Modality) -> Questionnaire | None:
+    """The questionnaire managers chose for new sessions of this modality, if any is still published."""
+    chosen = db.session.get(ModalityDefault, modality)
+    return ensure_family_questionnaire(chosen.family) if chosen is not None else None
+
+
 def create_training(
     *, title: str, axis: Axis, modality: Modality, description: str = "", import_key: str | None = None
 ) -> Training:
@@ -109,9 +142,16 @@ def create_session(
     speakers: list[Speaker] | None = None,
     import_key: str | None = None,
     default_questionnaire: Questionnaire | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> TrainingSession:
-    """A new session answers its training's questionnaire, else the default one (bulk callers pass it)."""
-    questionnaire = training.questionnaire or default_questionnaire or ensure_default_questionnaire()
+    """A new session answers the questionnaire chosen for it, else its training's, its modality's or the default."""
+    questionnaire = (
+        questionnaire
+        or training.questionnaire
+        or modality_default(training.modality)
+        or default_questionnaire
+        or ensure_default_questionnaire()
+    )
     session = TrainingSession(
         training=training,
         start_date=start_date,

@@ -9,13 +9,15 @@ from wtforms import SelectChoice
 
 from feedback.auth.access import get_session_or_404, get_training_or_404, managers_only
 from feedback.auth.operations import get_user_by_email
+from feedback.builder import queries as builder_queries
+from feedback.builder.operations import SessionHasResponses, move_session_to
 from feedback.dashboard import queries
 from feedback.db import db
 from feedback.manage import operations, slide
 from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
 from feedback.manage.qr import qr_png, qr_svg
 from feedback.manage.slide import shown_link
-from feedback.models import Axis, Department, Modality, Role, Speaker, Training, TrainingSession
+from feedback.models import Axis, Department, Modality, Questionnaire, Role, Speaker, Training, TrainingSession
 from feedback.timeutil import local_to_utc, utc_to_local_naive
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -90,6 +92,19 @@ def _speaker_choices() -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.name} ({s.organisation})" if s.organisation else s.name) for s in speakers]
 
 
+def _questionnaire_choices(session: TrainingSession | None) -> list[SelectChoice]:
+    """Published versions; a new session may leave the choice to its training or modality."""
+    versions = builder_queries.published_versions()
+    if session is not None and session.questionnaire not in versions:
+        versions.insert(0, session.questionnaire)  # e.g. an archived version it keeps
+    first = [] if session else [SelectChoice("", "Selon la formation ou la modalité (par défaut)")]
+    return first + [SelectChoice(str(q.id), f"{q.title} (v{q.version})") for q in versions]
+
+
+def _chosen_questionnaire(form: SessionForm) -> Questionnaire | None:
+    return db.session.get(Questionnaire, int(form.questionnaire.data)) if form.questionnaire.data else None
+
+
 def _session_fields(form: SessionForm) -> dict:
     speakers = db.session.scalars(select(Speaker).where(Speaker.id.in_(form.speakers.data or []))).all()
     return {
@@ -110,8 +125,11 @@ def new_session(training_id: int):
     training = get_training_or_404(training_id, for_management=True)
     form = SessionForm()
     form.speakers.choices = _speaker_choices()
+    form.questionnaire.choices = _questionnaire_choices(None)
     if form.validate_on_submit():
-        session = operations.create_session(training, **_session_fields(form))
+        session = operations.create_session(
+            training, questionnaire=_chosen_questionnaire(form), **_session_fields(form)
+        )
         if form.opens_at.data or form.closes_at.data:
             operations.schedule_session(
                 session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
@@ -129,12 +147,14 @@ def edit_session(session_id: int):
     session = get_session_or_404(session_id, for_management=True)
     form = SessionForm(obj=session)
     form.speakers.choices = _speaker_choices()
+    form.questionnaire.choices = _questionnaire_choices(session)
     form.stored_schedule = (_to_minute(session.opens_dt), _to_minute(session.closes_dt))
     if request.method == "GET":
         form.department.data = session.department.value if session.department else ""
         form.speakers.data = [s.id for s in session.speakers]
         form.opens_at.data, form.closes_at.data = form.stored_schedule
-    if form.validate_on_submit():
+        form.questionnaire.data = str(session.questionnaire_id)
+    if form.validate_on_submit() and not _moved_or_refused(session, form):
         operations.update_session(session, **_session_fields(form))
         if not form.schedule_unchanged():  # keep the stored seconds when the times were not touched
             operations.schedule_session(
@@ -144,6 +164,24 @@ def edit_session(session_id: int):
         flash("Session enregistrée.", "success")
         return redirect(url_for("dashboard.session", session_id=session.id))
     return render_template("manage/session_form.html", form=form, training=session.training, session=session)
+
+
+def _moved_or_refused(session: TrainingSession, form: SessionForm) -> bool:
+    """Give the session the chosen version; True (and a field error, nothing saved) when it has responses."""
+    chosen = _chosen_questionnaire(form)
+    if chosen is None or chosen.id == session.questionnaire_id:
+        return False
+    try:
+        move_session_to(session, chosen)
+    except SessionHasResponses:
+        db.session.rollback()
+        form.questionnaire.errors = [
+            *form.questionnaire.errors,
+            "Cette session a déjà des réponses : elle garde sa version du questionnaire, "
+            "pour que chaque réponse reste liée aux questions qui ont été posées.",
+        ]
+        return True
+    return False
 
 
 def _to_minute(moment):

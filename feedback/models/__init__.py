@@ -3,6 +3,7 @@
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
 from feedback.models.invitations import FollowUpContact, Invitation
 from feedback.models.questionnaires import (
+    ModalityDefault,
     Question,
     QuestionKind,
     Questionnaire,
@@ -20,6 +21,7 @@ __all__ = [
     "FollowUpContact",
     "Invitation",
     "Modality",
+    "ModalityDefault",
     "Question",
     "QuestionKind",
     "QuestionOption",

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from feedback.db import UTCDateTime, db, utcnow
-from feedback.models.catalogue import _str_enum
+from feedback.models.catalogue import Modality, _str_enum
 
 
 class QuestionKind(enum.StrEnum):
@@ -68,6 +68,7 @@ class Questionnaire(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200), default="")
     intro: Mapped[str] = mapped_column(Text, default="")
+    intro_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[QuestionnaireStatus] = mapped_column(
         _str_enum(QuestionnaireStatus, 12), default=QuestionnaireStatus.DRAFT
     )
@@ -77,9 +78,15 @@ class Questionnaire(db.Model):
     is_one_per_device: Mapped[bool] = mapped_column(default=False)
     #: Wording of the consent to be quoted, and its version, stored with each consent given.
     consent_text: Mapped[str] = mapped_column(Text, default="")
+    consent_text_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     consent_version: Mapped[int] = mapped_column(default=1)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Optimistic lock of a draft's edits: each save states the number it was rendered with and raises it by one,
+    #: so that of two managers saving the same draft the second is told instead of silently overwriting.
+    edit_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": edit_version, "version_id_generator": False}
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="questionnaire", cascade="all, delete-orphan", order_by="Question.position"
@@ -117,6 +124,7 @@ class Question(db.Model):
     label: Mapped[str] = mapped_column(String(500))
     label_en: Mapped[str] = mapped_column(String(500), default="")
     help_text: Mapped[str] = mapped_column(String(500), default="")
+    help_text_en: Mapped[str] = mapped_column(String(500), default="", server_default="")
     is_required: Mapped[bool] = mapped_column(default=False)
     is_overall: Mapped[bool] = mapped_column(default=False)
 
@@ -144,6 +152,17 @@ class QuestionOption(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
+class ModalityDefault(db.Model):
+    """The questionnaire a new session of this modality gets (a webinar gets the webinar questionnaire)."""
+
+    __tablename__ = "modality_defaults"
+
+    modality: Mapped[Modality] = mapped_column(_str_enum(Modality), primary_key=True)
+    #: A family, not a version: new sessions get its latest published version.
+    family: Mapped[str] = mapped_column(String(80))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class QuestionnaireFrozen(Exception):
     """A published questionnaire's questions and options are never changed in place: make a new version."""
 
@@ -151,7 +170,7 @@ class QuestionnaireFrozen(Exception):
 @event.listens_for(Session, "before_flush")
 def _refuse_changes_to_published_questions(session, flush_context, instances) -> None:
     """Responses keep the wording they were given: published versions are read-only at the ORM level."""
-    for obj in (*session.dirty, *session.deleted):
+    for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, QuestionOption):
             questionnaire = obj.question.questionnaire if obj.question else None
         elif isinstance(obj, Question):
@@ -160,6 +179,8 @@ def _refuse_changes_to_published_questions(session, flush_context, instances) ->
             continue
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
+        if obj in session.new and (questionnaire is None or questionnaire in session.new):
+            continue  # a questionnaire created (and possibly published) in this very flush
         if questionnaire is not None and questionnaire.status != QuestionnaireStatus.DRAFT:
             if obj in session.deleted and questionnaire in session.deleted:
                 continue  # deleting a whole (unanswered) questionnaire is decided elsewhere

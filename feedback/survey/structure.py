@@ -37,6 +37,7 @@ class QuestionView:
     label: str
     label_en: str
     help_text: str
+    help_text_en: str
     is_required: bool
     is_overall: bool
     options: tuple[OptionView, ...]
@@ -61,6 +62,7 @@ def _load(questionnaire_id: int) -> tuple[QuestionView, ...]:
             label=q.label,
             label_en=q.label_en,
             help_text=q.help_text,
+            help_text_en=q.help_text_en,
             is_required=q.is_required,
             is_overall=q.is_overall,
             options=tuple(OptionView(o.id, o.value, o.label, o.label_en) for o in q.options),

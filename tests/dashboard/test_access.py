@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from feedback.builder.operations import start_new_version
 from feedback.db import db
 from feedback.models import Role, Speaker, TrainingSession
 from tests.conftest import form_token
@@ -27,7 +28,7 @@ PUBLIC = {
     "survey.thanks",
     "survey.leave_followup_email",
 }
-MANAGE = "manage"  # managers and admins only: the whole /manage area
+MANAGE = "manage"  # managers and admins only: the whole /manage area (catalogue, distribution, questionnaires)
 ALL_SCORES = "all_scores"  # managers, admins and communication
 ANY_STAFF = "any_staff"  # any logged-in account (their own data only)
 SCORES_OF = "scores_of"  # the scores of one training or session: its speakers, and who reads all scores
@@ -42,7 +43,7 @@ CLASSES = {
 def classify(endpoint: str) -> str | None:
     if endpoint in PUBLIC:
         return "public"
-    if endpoint.startswith(("manage.", "distribution.")):
+    if endpoint.startswith(("manage.", "distribution.", "builder.")):
         return MANAGE
     return CLASSES.get(endpoint)
 
@@ -84,7 +85,17 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
     training_b = make_training("Formation de B")
     session_b = make_session(training_b, speakers=[speaker_b], present=8)
     assert answer_form(session_b, {"q-overall": "4", "q-liked": "Confidentiel B"}).status_code == 303
-    return World({"training_id": training_b.id, "session_id": session_b.id, "speaker_id": speaker_b.id})
+    draft = start_new_version(session_b.questionnaire)  # the builder's pages, on a draft its buttons may change
+    db.session.commit()
+    return World(
+        {
+            "training_id": training_b.id,
+            "session_id": session_b.id,
+            "speaker_id": speaker_b.id,
+            "questionnaire_id": draft.id,
+            "question_id": draft.questions[0].id,
+        }
+    )
 
 
 #: Trainer B's training title and comment: never on a page refused to someone else.

@@ -1,0 +1,441 @@
+"""Managers: questionnaires as versioned templates (list, draft editor, publication, preview, JSON, defaults)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from types import SimpleNamespace
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from feedback.auth.access import managers_only
+from feedback.builder import operations, queries
+from feedback.builder.forms import (
+    KIND_LABELS,
+    DuplicateForm,
+    ImportForm,
+    LibraryForm,
+    ModalityDefaultsForm,
+    MoveForm,
+    QuestionForm,
+    QuestionnaireForm,
+    VersionForm,
+)
+from feedback.db import db
+from feedback.labels import MODALITY_LABELS
+from feedback.manage.library import LIBRARY
+from feedback.manage.operations import ensure_family_questionnaire
+from feedback.models import Modality, ModalityDefault, Question, Questionnaire, QuestionnaireStatus
+from feedback.web import CSP
+
+bp = Blueprint("builder", __name__, url_prefix="/manage/questionnaires")
+
+#: The preview is framed by the builder's own page, and only by it.
+PREVIEW_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
+
+def get_questionnaire_or_404(questionnaire_id: int) -> Questionnaire:
+    return db.get_or_404(Questionnaire, questionnaire_id)
+
+
+def get_question_or_404(questionnaire: Questionnaire, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.questionnaire_id != questionnaire.id:
+        abort(404)
+    return question
+
+
+def _save(edit: Callable[[], object]) -> str | None:
+    """Run one edit and commit; the French refusal, if any (nothing is written then)."""
+    try:
+        edit()
+        db.session.commit()
+    except StaleDataError:  # another save committed between our check and our flush
+        db.session.rollback()
+        return operations.DRAFT_CHANGED
+    except operations.EditRefused as refused:
+        db.session.rollback()
+        return str(refused)
+    return None
+
+
+def _editor_url(questionnaire: Questionnaire, anchor: str | None = None) -> str:
+    return url_for("builder.edit", questionnaire_id=questionnaire.id, _anchor=anchor)
+
+
+# -- list, library, import ---------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@managers_only
+def questionnaires():
+    """Every questionnaire (its latest version), with its sessions and responses; new, import, duplicate, archive."""
+    return render_template(
+        "builder/list.html", rows=queries.family_rows(), library_form=LibraryForm(), confirm=VersionForm()
+    )
+
+
+@bp.post("/new")
+@managers_only
+def new_from_library():
+    """A new draft from a starting point of the library."""
+    form = LibraryForm()
+    if not form.validate_on_submit():
+        flash("Choisissez un point de départ.", "error")
+        return redirect(url_for("builder.questionnaires"))
+    definition = next(d for d in LIBRARY if d["family"] == form.starting_point.data)
+    questionnaire = operations.create_from_library(definition)
+    db.session.commit()
+    flash("Brouillon créé : adaptez-le, prévisualisez-le, puis publiez-le.", "success")
+    return redirect(_editor_url(questionnaire))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@managers_only
+def import_json():
+    """Import a questionnaire exported as JSON (from another centre): refused whole, every problem listed."""
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            problems = ["Choisissez un fichier JSON."]
+        else:
+            try:
+                data = json.loads(upload.read().decode("utf-8-sig"))
+            except UnicodeDecodeError:
+                problems = ["Ce fichier n'est pas un texte UTF-8 : est-ce bien un export JSON de Retours ?"]
+            except json.JSONDecodeError as error:
+                problems = [f"Ce fichier n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno})."]
+            else:
+                try:
+                    questionnaire = operations.import_questionnaire(data)
+                except operations.NotPublishable as refused:
+                    db.session.rollback()
+                    problems = refused.problems
+                else:
+                    db.session.commit()
+                    flash("Questionnaire importé comme brouillon : relisez-le puis publiez-le.", "success")
+                    return redirect(_editor_url(questionnaire))
+    return render_template("builder/import.html", form=form, problems=problems)
+
+
+# -- one questionnaire -------------------------------------------------------------------------------------------
+
+
+def _render_editor(questionnaire: Questionnaire, *, form=None, new_question=None, problems=()):
+    """The editor page; a refused form comes back with what was typed and its messages (200, as elsewhere)."""
+    is_draft = questionnaire.status == QuestionnaireStatus.DRAFT
+    if form is None:
+        form = QuestionnaireForm(obj=questionnaire, formdata=None)
+    if new_question is None:
+        new_question = QuestionForm(formdata=None, edit_version=questionnaire.edit_version)
+    return render_template(
+        "builder/edit.html",
+        questionnaire=questionnaire,
+        is_draft=is_draft,
+        form=form,
+        new_question=new_question,
+        confirm=VersionForm(formdata=None, edit_version=questionnaire.edit_version),
+        duplicate_form=DuplicateForm(formdata=None),
+        problems=problems,
+        versions=queries.versions_of(questionnaire.family),
+        kind_labels=KIND_LABELS,
+    )
+
+
+@bp.get("/<int:questionnaire_id>")
+@managers_only
+def edit(questionnaire_id: int):
+    """A questionnaire version: the editor of a draft, or the frozen questions of a published version."""
+    return _render_editor(get_questionnaire_or_404(questionnaire_id))
+
+
+@bp.post("/<int:questionnaire_id>")
+@managers_only
+def update(questionnaire_id: int):
+    """Save a draft's title, introduction, consent wording and flags."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    form = QuestionnaireForm()
+    if not form.validate_on_submit():
+        return _render_editor(questionnaire, form=form)
+    fields = {name: form[name].data for name in operations.DEFINITION_FIELDS}
+    fields.update({name: value or "" for name, value in fields.items() if not isinstance(value, bool)})
+    refused = _save(lambda: operations.update_draft(questionnaire, form.edit_version.data, **fields))
+    if refused:
+        flash(refused, "error")
+        return _render_editor(questionnaire, form=form)  # what they typed stays on screen
+    flash("Questionnaire enregistré.", "success")
+    return redirect(_editor_url(questionnaire))
+
+
+def _question_data(form: QuestionForm) -> dict:
+    kind = operations.QuestionKind(form.kind.data)
+    return {
+        "code": form.code.data,
+        "kind": kind.value,
+        **{name: form[name].data or "" for name in ("label", "label_en", "help_text", "help_text_en")},
+        "is_required": form.is_required.data,
+        "is_overall": form.is_overall.data,
+        "options": operations.option_lines(form.options.data, kind) if kind.needs_options else [],
+    }
+
+
+@bp.post("/<int:questionnaire_id>/questions")
+@managers_only
+def add_question(questionnaire_id: int):
+    """Add a question at the end of a draft."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        return _render_editor(questionnaire, new_question=form)
+    try:
+        refused = _save(lambda: operations.add_question(questionnaire, form.edit_version.data, _question_data(form)))
+    except operations.NotPublishable as invalid:
+        db.session.rollback()
+        form.form_errors.extend(invalid.problems)
+        return _render_editor(questionnaire, new_question=form)
+    if refused:
+        flash(refused, "error")
+        return _render_editor(questionnaire, new_question=form)
+    flash("Question ajoutée.", "success")
+    return redirect(_editor_url(questionnaire, "questions"))
+
+
+def _options_text(question: Question) -> str:
+    return "\n".join(
+        " | ".join([o.value, o.label, o.label_en] if o.label_en else [o.value, o.label]) for o in question.options
+    )
+
+
+@bp.route("/<int:questionnaire_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit_question(questionnaire_id: int, question_id: int):
+    """Edit one question of a draft: wording, kind, options, flags, English texts."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    question = get_question_or_404(questionnaire, question_id)
+    form = QuestionForm(obj=question, edit_version=questionnaire.edit_version)
+    if request.method == "GET":
+        form.kind.data, form.options.data = question.kind.value, _options_text(question)
+    if form.validate_on_submit():
+        try:
+            refused = _save(lambda: operations.update_question(question, form.edit_version.data, _question_data(form)))
+        except operations.NotPublishable as invalid:
+            db.session.rollback()
+            form.form_errors.extend(invalid.problems)
+        else:
+            if not refused:
+                flash("Question enregistrée.", "success")
+                return redirect(_editor_url(questionnaire, f"question-{question.id}"))
+            form.form_errors.append(refused)  # what they typed stays on screen
+    return render_template(
+        "builder/question.html",
+        questionnaire=questionnaire,
+        question=question,
+        form=form,
+        is_draft=questionnaire.status == QuestionnaireStatus.DRAFT,
+    )
+
+
+@bp.post("/<int:questionnaire_id>/questions/<int:question_id>/remove")
+@managers_only
+def remove_question(questionnaire_id: int, question_id: int):
+    """Remove a question from a draft."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    question = get_question_or_404(questionnaire, question_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        refused = _save(lambda: operations.remove_question(question, form.edit_version.data))
+        flash(refused or "Question retirée.", "error" if refused else "success")
+    return redirect(_editor_url(questionnaire, "questions"))
+
+
+@bp.post("/<int:questionnaire_id>/questions/<int:question_id>/move")
+@managers_only
+def move_question(questionnaire_id: int, question_id: int):
+    """Move a question one place up or down (a button: works without JavaScript)."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    question = get_question_or_404(questionnaire, question_id)
+    form = MoveForm()
+    if form.validate_on_submit() and form.direction.data in ("up", "down"):
+        offset = -1 if form.direction.data == "up" else 1
+        refused = _save(lambda: operations.move_question(question, form.edit_version.data, offset))
+        if refused:
+            flash(refused, "error")
+    return redirect(_editor_url(questionnaire, f"question-{question.id}"))
+
+
+@bp.post("/<int:questionnaire_id>/publish")
+@managers_only
+def publish(questionnaire_id: int):
+    """Publish a draft: refused with the list of problems; once published it never changes."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return redirect(_editor_url(questionnaire))
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        flash("Cette version est déjà publiée.", "error")
+        return redirect(_editor_url(questionnaire))
+    try:
+        refused = _save(lambda: operations.publish_draft(questionnaire, form.edit_version.data))
+    except operations.NotPublishable as invalid:
+        db.session.rollback()
+        return _render_editor(questionnaire, problems=invalid.problems)
+    if refused:
+        flash(refused, "error")
+    else:
+        flash(
+            f"Version {questionnaire.version} publiée : elle ne changera plus. Les sessions gardent la version avec "
+            "laquelle elles ont été créées ; choisissez-la pour une session depuis sa page de modification.",
+            "success",
+        )
+    return redirect(_editor_url(questionnaire))
+
+
+@bp.post("/<int:questionnaire_id>/new-version")
+@managers_only
+def new_version(questionnaire_id: int):
+    """Start a new draft version of a published questionnaire (or open the draft already started)."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    if not VersionForm().validate_on_submit():
+        return redirect(_editor_url(questionnaire))
+    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
+        flash("Seule une version publiée sert de point de départ à une nouvelle version.", "error")
+        return redirect(_editor_url(questionnaire))
+    draft = operations.start_new_version(questionnaire)
+    db.session.commit()
+    flash(f"Brouillon de la version {draft.version}. Les sessions existantes gardent leur version.", "success")
+    return redirect(_editor_url(draft))
+
+
+@bp.post("/<int:questionnaire_id>/duplicate")
+@managers_only
+def duplicate(questionnaire_id: int):
+    """Copy a questionnaire into a new one of its own (a new family: its scores are not mixed with the original)."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    form = DuplicateForm()
+    if not form.validate_on_submit():
+        return redirect(_editor_url(questionnaire))
+    title = form.title.data or f"{questionnaire.title} (copie)"[:200]
+    copy = operations.duplicate_questionnaire(questionnaire, title)
+    db.session.commit()
+    flash("Copie créée comme brouillon.", "success")
+    return redirect(_editor_url(copy))
+
+
+@bp.post("/<int:questionnaire_id>/archive")
+@managers_only
+def archive(questionnaire_id: int):
+    """Archive a questionnaire (every version): no longer offered; its responses and wording stay."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    if VersionForm().validate_on_submit():
+        operations.archive_family(questionnaire.family)
+        db.session.commit()
+        flash(f"« {questionnaire.title} » est archivé ; ses réponses sont conservées.", "success")
+    return redirect(url_for("builder.questionnaires"))
+
+
+@bp.post("/<int:questionnaire_id>/delete")
+@managers_only
+def delete(questionnaire_id: int):
+    """Delete a draft that no session uses (a published version is archived, never deleted)."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    if not VersionForm().validate_on_submit():
+        return redirect(_editor_url(questionnaire))
+    try:
+        operations.delete_draft(questionnaire)
+    except ValueError:
+        db.session.rollback()
+        flash("Seul un brouillon qu'aucune session n'utilise peut être supprimé.", "error")
+        return redirect(_editor_url(questionnaire))
+    db.session.commit()
+    flash("Brouillon supprimé.", "success")
+    return redirect(url_for("builder.questionnaires"))
+
+
+# -- preview and export ------------------------------------------------------------------------------------------
+
+
+@bp.get("/<int:questionnaire_id>/preview")
+@managers_only
+def preview(questionnaire_id: int):
+    """The form as a participant sees it: in a phone-sized frame and at full width, in French or English."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    lang = "en" if request.args.get("lang") == "en" else "fr"
+    return render_template("builder/preview.html", questionnaire=questionnaire, lang=lang)
+
+
+@bp.get("/<int:questionnaire_id>/preview/form")
+@managers_only
+def preview_form(questionnaire_id: int):
+    """The participant's page itself, with a sample session, for the preview's frames."""
+    from feedback.survey.views import _render_form  # the very function that renders the real form
+
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    sample = SimpleNamespace(
+        training=SimpleNamespace(title="Intitulé de la formation (aperçu)"),
+        start_date=date.today(),
+        place="Lieu de la session",
+        public_code="apercu",
+        questionnaire=questionnaire,
+    )
+    with force_locale("en" if request.args.get("lang") == "en" else "fr"):
+        body, status = _render_form(sample)
+    response = Response(body, status)
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/<int:questionnaire_id>/export.json")
+@managers_only
+def export(questionnaire_id: int):
+    """Download a version as JSON, to share with another centre."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    body = json.dumps(operations.export_json(questionnaire), ensure_ascii=False, indent=2)
+    filename = f"{questionnaire.family}-v{questionnaire.version}.json"
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+# -- defaults per modality ---------------------------------------------------------------------------------------
+
+
+def _family_choices() -> list[tuple[str, str]]:
+    choices = [("", "Évaluation à chaud (par défaut)")]
+    published = queries.published_families()
+    choices += [(q.family, f"{q.title} (v{q.version})") for q in published]
+    # A library family that exists (even archived) is not offered again as a "modèle fourni".
+    known = set(db.session.scalars(select(Questionnaire.family).distinct()))
+    choices += [(d["family"], f"{d['title']} (modèle fourni)") for d in LIBRARY if d["family"] not in known]
+    return choices
+
+
+@bp.route("/defaults", methods=["GET", "POST"])
+@managers_only
+def modality_defaults():
+    """Which questionnaire a new session gets, per modality (a training or a session may still choose another)."""
+    form = ModalityDefaultsForm()
+    choices = _family_choices()
+    current = {d.modality: d.family for d in db.session.scalars(select(ModalityDefault))}
+    for modality in Modality:
+        field = form[f"modality_{modality.value}"]
+        field.choices = choices
+        if request.method == "GET":
+            field.data = current.get(modality, "")
+    if form.validate_on_submit():
+        for modality in Modality:
+            family = form[f"modality_{modality.value}"].data or None
+            if family is not None:
+                ensure_family_questionnaire(family)  # a library questionnaire is created on first choice
+            operations.set_modality_default(modality, family)
+        db.session.commit()
+        flash("Questionnaires par modalité enregistrés.", "success")
+        return redirect(url_for("builder.modality_defaults"))
+    fields = [(MODALITY_LABELS[m], form[f"modality_{m.value}"]) for m in Modality]
+    return render_template("builder/defaults.html", form=form, fields=fields)
