@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from feedback.db import db, utcnow
@@ -38,7 +38,9 @@ def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) 
         consent_dt=now if parsed.consents_to_quote else None,
         consent_version=questionnaire.consent_version if parsed.consents_to_quote else None,
     )
-    # Ids, not relationships: the questions may be the cached, detached views of structure.py.
+    # Ids, not relationships: the questions may be the cached, detached views of structure.py. The answers go
+    # in as one executemany after the response row: a room answering at once is the hot path.
+    rows: list[dict] = []
     for answer in parsed.answers.values():
         question = answer.question
         if answer.is_empty:
@@ -46,17 +48,17 @@ def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) 
         option_ids = {o.value: o.id for o in question.options}
         if question.kind == QuestionKind.GRID:
             for item_value, level in answer.grid.items():
-                response.answers.append(Answer(question_id=question.id, option_id=option_ids[item_value], number=level))
+                rows.append(dict(question_id=question.id, option_id=option_ids[item_value], number=level))
         elif question.kind == QuestionKind.RATING:
             option_id = option_ids[answer.option_values[0]]
-            response.answers.append(Answer(question_id=question.id, option_id=option_id, number=answer.number))
+            rows.append(dict(question_id=question.id, option_id=option_id, number=answer.number))
         elif question.kind.has_options:
             for value in answer.option_values:
-                response.answers.append(Answer(question_id=question.id, option_id=option_ids[value]))
+                rows.append(dict(question_id=question.id, option_id=option_ids[value]))
             if question.code == "profile" and answer.option_values:
                 response.profile = answer.option_values[0]
         else:
-            response.answers.append(Answer(question_id=question.id, number=answer.number, text=answer.text))
+            rows.append(dict(question_id=question.id, number=answer.number, text=answer.text))
         if question.is_overall:
             response.overall_level = answer.number
         elif question.kind == QuestionKind.RECOMMENDATION and response.recommendation is None:
@@ -69,4 +71,11 @@ def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) 
         if find_response_by_token(nonce) is not None:
             raise AlreadySubmitted from None
         raise
+    if rows:
+        for row in rows:
+            row.setdefault("option_id", None)
+            row.setdefault("number", None)
+            row.setdefault("text", None)
+            row["response_id"] = response.id
+        db.session.execute(insert(Answer), rows)
     return response
