@@ -7,31 +7,15 @@ keeps the two apart: neither can stand in for the other.
 
 from __future__ import annotations
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-
-from feedback.survey.tokens import TokenExpired, TokenInvalid
+from feedback.survey.tokens import load_for_session, sign_for_session
 
 SALT = "followup-contact-v1"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def issue_followup_token(session_code: str) -> str:
-    return _serializer().dumps({"s": session_code})
+    return sign_for_session(session_code, salt=SALT)
 
 
 def check_followup_token(token: str, session_code: str) -> None:
     """Raise TokenExpired or TokenInvalid unless the token was issued for this session's thank-you page."""
-    if not token or len(token) > 300:
-        raise TokenInvalid
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["SURVEY_TOKEN_MAX_AGE"])
-    except SignatureExpired as exc:
-        raise TokenExpired from exc
-    except BadSignature as exc:
-        raise TokenInvalid from exc
-    if not isinstance(data, dict) or data.get("s") != session_code:
-        raise TokenInvalid
+    load_for_session(token, session_code, salt=SALT)

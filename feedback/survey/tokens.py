@@ -31,23 +31,36 @@ class FormToken:
     nonce: str
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def issue_token(session_code: str) -> str:
-    return _serializer().dumps({"s": session_code, "n": secrets.token_urlsafe(18)})
+def sign_for_session(session_code: str, *, salt: str, **extra: str) -> str:
+    """A cookie-less signed token bound to one session's public code (each use has its own salt)."""
+    return _serializer(salt).dumps({"s": session_code, **extra})
 
 
-def read_token(token: str, session_code: str) -> FormToken:
+def load_for_session(token: str, session_code: str, *, salt: str) -> dict:
+    """The token's data; TokenExpired after SURVEY_TOKEN_MAX_AGE, TokenInvalid if forged or for another session."""
     if not token or len(token) > 300:
         raise TokenInvalid
     try:
-        data = _serializer().loads(token, max_age=current_app.config["SURVEY_TOKEN_MAX_AGE"])
+        data = _serializer(salt).loads(token, max_age=current_app.config["SURVEY_TOKEN_MAX_AGE"])
     except SignatureExpired as exc:
         raise TokenExpired from exc
     except BadSignature as exc:
         raise TokenInvalid from exc
-    if not isinstance(data, dict) or data.get("s") != session_code or not isinstance(data.get("n"), str):
+    if not isinstance(data, dict) or data.get("s") != session_code:
+        raise TokenInvalid
+    return data
+
+
+def issue_token(session_code: str) -> str:
+    return sign_for_session(session_code, salt=SALT, n=secrets.token_urlsafe(18))
+
+
+def read_token(token: str, session_code: str) -> FormToken:
+    data = load_for_session(token, session_code, salt=SALT)
+    if not isinstance(data.get("n"), str):
         raise TokenInvalid
     return FormToken(session_code=data["s"], nonce=data["n"])
