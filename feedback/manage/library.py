@@ -26,6 +26,15 @@ PROFILES = (
     ("autre", "Autre", "Other"),
 )
 
+#: The professional profile, copied onto each response for the breakdowns; shared by the questionnaires asking it.
+PROFILE_QUESTION = {
+    "code": "profile",
+    "kind": "single_choice",
+    "label": "Votre profil professionnel",
+    "label_en": "Your professional profile",
+    "options": [{"value": v, "label": fr, "label_en": en} for v, fr, en in PROFILES],
+}
+
 CONSENT_TEXT = "J'accepte que mon commentaire soit cité anonymement dans les publications"
 
 HOT_EVALUATION = {
@@ -93,13 +102,7 @@ HOT_EVALUATION = {
             "label": "Thèmes souhaités pour de prochaines sessions",
             "label_en": "Topics you would like next",
         },
-        {
-            "code": "profile",
-            "kind": "single_choice",
-            "label": "Votre profil professionnel",
-            "label_en": "Your professional profile",
-            "options": [{"value": v, "label": fr, "label_en": en} for v, fr, en in PROFILES],
-        },
+        PROFILE_QUESTION,
     ],
 }
 
@@ -139,13 +142,7 @@ PEER_NETWORK = {
             "label": "Sujets à mettre à l'ordre du jour des prochaines rencontres",
             "label_en": "Topics for the next meetings",
         },
-        {
-            "code": "profile",
-            "kind": "single_choice",
-            "label": "Votre profil professionnel",
-            "label_en": "Your professional profile",
-            "options": [{"value": v, "label": fr, "label_en": en} for v, fr, en in PROFILES],
-        },
+        PROFILE_QUESTION,
     ],
 }
 
