@@ -210,6 +210,8 @@ def submit_form(code: str):
         return _render_form(session, submitted=submitted, errors=parsed.errors, status=422)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
+    # Read before the commit, which expires every loaded object (one more query otherwise).
+    one_per_device = session.questionnaire.is_one_per_device
     try:
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
@@ -220,7 +222,7 @@ def submit_form(code: str):
         db.session.rollback()
         return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
-    if session.questionnaire.is_one_per_device:
+    if one_per_device:
         response.set_cookie(
             _device_cookie(session),
             "1",
