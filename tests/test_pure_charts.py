@@ -1,0 +1,60 @@
+"""Server-side SVG charts: well-formed, escaped, and never drawing a rate the tables hide."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from feedback.charts import TrendPoint, distribution_bar, trend_chart
+
+pytestmark = pytest.mark.pure
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_trend_chart_is_well_formed_and_escapes_labels():
+    hostile = '<script>alert(1)</script>" onload="x'
+    svg = str(
+        trend_chart(
+            [TrendPoint(hostile, 0.8, 0.7, 0.9, 40), TrendPoint("T2", 0.5, 0.3, 0.7, 20)],
+            title="Taux & <tendance>",
+            chart_id="trend",
+        )
+    )
+    root = ET.fromstring(svg)  # raises on any unescaped markup
+    assert root.find(f"{SVG}title").text == "Taux & <tendance>"
+    assert "<script>" not in svg
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert hostile in labels
+    assert len(root.findall(f"{SVG}circle")) == 2
+    assert root.get("role") == "img"
+
+
+def test_a_suppressed_period_breaks_the_line_and_has_no_point():
+    points = [
+        TrendPoint("janv.", 0.9, 0.8, 0.95, 30),
+        TrendPoint("févr.", 0.85, 0.7, 0.93, 25),
+        TrendPoint("mars", None, None, None, 3),
+        TrendPoint("avr.", 0.7, 0.5, 0.85, 12),
+        TrendPoint("mai", 0.75, 0.6, 0.86, 15),
+    ]
+    root = ET.fromstring(str(trend_chart(points, title="t", chart_id="c")))
+    assert len(root.findall(f"{SVG}circle")) == 4
+    polylines = root.findall(f"{SVG}polyline")
+    assert [len(p.get("points").split()) for p in polylines] == [2, 2]
+    desc = root.find(f"{SVG}desc").text
+    assert "mars" not in desc and "avr. 70" in desc
+
+
+def test_distribution_bar_segments_follow_the_counts():
+    counts = [("Pas du tout", 1), ("Plutôt non", 0), ("Plutôt oui", 3), ("Tout à fait", 4)]
+    root = ET.fromstring(str(distribution_bar(counts, title="Satisfaction", chart_id="d", width=800)))
+    widths = [float(r.get("width")) for r in root.findall(f"{SVG}rect")]
+    assert widths == [100.0, 300.0, 400.0]
+    assert "Tout à fait 4" in root.find(f"{SVG}title").text
+
+
+def test_distribution_bar_without_answers_draws_an_empty_frame():
+    root = ET.fromstring(str(distribution_bar([("Oui", 0), ("Non", 0)], title="Vide", chart_id="e")))
+    rects = root.findall(f"{SVG}rect")
+    assert len(rects) == 1 and rects[0].get("fill") == "none"
