@@ -1,0 +1,185 @@
+"""Scores broken down by any dimension under any combination of filters: two GROUP BY levels in one query.
+
+The responses are first counted per session (per session and profile for the profile breakdown) inside the
+database, then those counts are summed per group with the session's own columns (people present), so that
+a session's attendance is counted once however many responses it has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, case, cast, extract, func, literal, select
+
+from feedback.dashboard.filters import Dimension, ScoreFilters
+from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATISFIED, Scores, _to_scores
+from feedback.db import db
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.manage.library import PROFILES
+from feedback.models import Response, Speaker, Training, TrainingSession
+from feedback.models.catalogue import session_speakers
+
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+PROFILE_LABELS = {value: label for value, label, _en in PROFILES}
+NOT_GIVEN = "Non renseigné"
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    #: Stable value of the group in URLs (an id, an enum value, 202503 for March 2025...).
+    key: str
+    label: str
+    scores: Scores
+    #: The session's or training's date, for the session breakdown's label and sorting.
+    day: date | None = None
+
+
+def _year() -> object:
+    return cast(extract("year", TrainingSession.start_date), Integer)
+
+
+def _month() -> object:
+    return cast(extract("month", TrainingSession.start_date), Integer)
+
+
+def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | None, list]:
+    """(key, label or None, other columns) of a dimension, all of them in the GROUP BY."""
+    match dimension:
+        case Dimension.TRAINING:
+            return Training.id, Training.title, []
+        case Dimension.SESSION:
+            return TrainingSession.id, Training.title, [TrainingSession.start_date]
+        case Dimension.SPEAKER:
+            return Speaker.id, Speaker.name, []
+        case Dimension.AXIS:
+            return Training.axis, None, []
+        case Dimension.MODALITY:
+            return Training.modality, None, []
+        case Dimension.DEPARTMENT:
+            return TrainingSession.department, None, []
+        case Dimension.PROFILE:
+            return per_group.c.profile, None, []
+        case Dimension.MONTH:
+            return _year() * 100 + _month(), None, []
+        case Dimension.QUARTER:
+            return _year() * 10 + (_month() + 2) / 3, None, []
+        case Dimension.YEAR:
+            return _year(), None, []
+    raise ValueError(dimension)
+
+
+def _label(dimension: Dimension, key, label: str) -> str:
+    if key is None:
+        return NOT_GIVEN
+    match dimension:
+        case Dimension.AXIS:
+            return AXIS_LABELS.get(key, key)
+        case Dimension.MODALITY:
+            return MODALITY_LABELS.get(key, key)
+        case Dimension.DEPARTMENT:
+            return department_label(key)
+        case Dimension.PROFILE:
+            return PROFILE_LABELS.get(key, key)
+        case Dimension.MONTH:
+            return f"{MONTHS[int(key) % 100 - 1]} {int(key) // 100}"
+        case Dimension.QUARTER:
+            return f"T{int(key) % 10} {int(key) // 10}"
+        case Dimension.YEAR:
+            return str(key)
+    return label
+
+
+def breakdown(filters: ScoreFilters, dimension: Dimension) -> list[BreakdownRow]:
+    """One row per group that has sessions in the filters (groups without a response show n = 0)."""
+    by_profile = dimension == Dimension.PROFILE
+    in_filters = filters.session_condition()
+    sessions_in_filters = (
+        select(TrainingSession.id).join(Training, Training.id == TrainingSession.training_id).where(in_filters)
+    )
+    counted = [Response.session_id.label("session_id")]
+    if by_profile:
+        counted.append(Response.profile.label("profile"))
+    per_group = (
+        select(
+            *counted,
+            RESPONSES.label("responses"),
+            ANSWERED.label("answered"),
+            SATISFIED.label("satisfied"),
+        )
+        .where(FIRST_ANSWERS, filters.response_condition(), Response.session_id.in_(sessions_in_filters))
+        .group_by(*counted)
+        .subquery("per_group")
+    )
+    key, label, extra = _group_columns(dimension, per_group)
+    # People present are known per session: a share of them by profile (or among one profile) would be invented.
+    attendance_known = not by_profile and filters.profile is None
+    present_known = TrainingSession.participants_present.is_not(None)
+    query = (
+        select(
+            key.label("key"),
+            (label if label is not None else literal("")).label("label"),
+            *extra,
+            func.count(func.distinct(TrainingSession.id)).label("sessions"),
+            func.coalesce(func.sum(per_group.c.responses), 0).label("responses"),
+            func.coalesce(func.sum(per_group.c.answered), 0).label("answered"),
+            func.coalesce(func.sum(per_group.c.satisfied), 0).label("satisfied"),
+            (func.sum(TrainingSession.participants_present) if attendance_known else literal(None)).label("present"),
+            func.coalesce(func.sum(case((present_known, per_group.c.responses), else_=0)), 0).label("resp_present"),
+        )
+        .select_from(TrainingSession)
+        .join(Training, Training.id == TrainingSession.training_id)
+    )
+    if by_profile:
+        query = query.join(per_group, per_group.c.session_id == TrainingSession.id)
+    else:
+        query = query.outerjoin(per_group, per_group.c.session_id == TrainingSession.id)
+    if dimension == Dimension.SPEAKER:
+        query = query.join(session_speakers, session_speakers.c.session_id == TrainingSession.id).join(
+            Speaker, Speaker.id == session_speakers.c.speaker_id
+        )
+    grouped = [key, *([label] if label is not None else []), *extra]
+    rows = db.session.execute(query.where(in_filters).group_by(*grouped)).all()
+    return [
+        BreakdownRow(
+            key="" if row.key is None else str(row.key),
+            label=_label(dimension, row.key, row.label),
+            scores=_to_scores(row),
+            day=row.start_date if dimension == Dimension.SESSION else None,
+        )
+        for row in rows
+    ]
+
+
+TIME_DIMENSIONS = (Dimension.MONTH, Dimension.QUARTER, Dimension.YEAR)
+
+
+def sort_rows(
+    rows: list[BreakdownRow], dimension: Dimension, key: str, descending: bool, min_answers: int
+) -> list[BreakdownRow]:
+    """Sort a breakdown's rows by a column (`SORT_KEYS`) or in the dimension's natural order.
+
+    Rates too thin to show sort after every shown rate, whatever the direction: a 100 % from 2 answers must
+    not top a table.
+    """
+
+    def shown_rate(row: BreakdownRow) -> float | None:
+        return row.scores.satisfaction.rate if row.scores.satisfaction.is_reportable(min_answers) else None
+
+    def missing_last(value: float | None, label: str):
+        return (value is None, -(value or 0) if descending else (value or 0), label.casefold())
+
+    match key:
+        case "taux":
+            return sorted(rows, key=lambda r: missing_last(shown_rate(r), r.label))
+        case "taux-reponse":
+            return sorted(rows, key=lambda r: missing_last(r.scores.response_rate, r.label))
+        case "reponses":
+            return sorted(rows, key=lambda r: (r.scores.responses, r.label.casefold()), reverse=descending)
+        case "sessions":
+            return sorted(rows, key=lambda r: (r.scores.sessions, r.label.casefold()), reverse=descending)
+    if dimension in TIME_DIMENSIONS:
+        return sorted(rows, key=lambda r: int(r.key), reverse=descending)
+    if dimension == Dimension.SESSION:
+        return sorted(rows, key=lambda r: (r.day, r.label), reverse=descending)
+    return sorted(rows, key=lambda r: (r.key == "", r.label.casefold()), reverse=descending)

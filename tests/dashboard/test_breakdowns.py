@@ -1,0 +1,168 @@
+"""Breakdowns of the scores by every dimension and filter, checked against counts worked out by hand.
+
+The same fixture runs on SQLite and on PostgreSQL (TEST_DATABASE_URL): identical figures on both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from feedback.dashboard.breakdowns import breakdown, sort_rows
+from feedback.dashboard.filters import Dimension, ScoreFilters
+from feedback.db import db, utcnow
+from feedback.models import Axis, Department, Modality, Response
+
+
+def add_responses(session, levels, profiles=None):
+    profiles = profiles or [None] * len(levels)
+    for level, profile in zip(levels, profiles, strict=True):
+        db.session.add(
+            Response(
+                session_id=session.id,
+                questionnaire_id=session.questionnaire_id,
+                submitted_dt=utcnow(),
+                submission_token=secrets.token_hex(12),
+                overall_level=level,
+                profile=profile,
+            )
+        )
+    db.session.commit()
+
+
+@pytest.fixture
+def centre(make_training, make_session, make_speaker):
+    """Two trainings, five sessions over 2024-2025, two speakers, 19 responses (see each test's arithmetic)."""
+    t1 = make_training("Droit des étrangers", Axis.LANGUAGE_INTEGRATION, Modality.TRAINING)
+    t2 = make_training("Webinaire QPV", Axis.CITY_POLICY, Modality.WEBINAR)
+    a, b = make_speaker("Aïcha Benali"), make_speaker("Bruno Lefèvre")
+    s1 = make_session(t1, start_date=date(2025, 3, 10), department=Department.ESSONNE, present=10, speakers=[a])
+    s2 = make_session(t1, start_date=date(2025, 7, 1), department=Department.VAL_DE_MARNE, speakers=[a, b])
+    s3 = make_session(t2, start_date=date(2025, 3, 20), department=Department.ESSONNE, present=8, speakers=[b])
+    s4 = make_session(t2, start_date=date(2024, 5, 5), department=Department.ESSONNE, present=5, speakers=[b])
+    s5 = make_session(t1, start_date=date(2025, 11, 2), present=12)
+    add_responses(s1, [4, 4, 3, 2, 1], ["association", "association", "elu", "elu", None])
+    add_responses(s2, [4, 3, 3])
+    add_responses(s3, [1, 2, 4, 4, 4, None])
+    add_responses(s4, [4, 4, 4, 4, 4])
+    return {"t1": t1, "t2": t2, "a": a, "b": b, "sessions": (s1, s2, s3, s4, s5)}
+
+
+def table(rows):
+    """label -> (sessions, responses, satisfied, answered, present, responses of sessions with a count)."""
+    return {
+        r.label: (
+            r.scores.sessions,
+            r.scores.responses,
+            r.scores.satisfaction.satisfied,
+            r.scores.satisfaction.answered,
+            r.scores.present,
+            r.scores.responses_with_present,
+        )
+        for r in rows
+    }
+
+
+YEAR_2025 = ScoreFilters.for_year(2025)
+
+
+def test_by_training(centre):
+    assert table(breakdown(YEAR_2025, Dimension.TRAINING)) == {
+        # s1 (4,4,3 satisfied of 5), s2 (3 of 3), s5 (no response, 12 present): present 10 + 12, s2 not counted.
+        "Droit des étrangers": (3, 8, 6, 8, 22, 5),
+        # s3: one response skipped the overall question.
+        "Webinaire QPV": (1, 6, 3, 5, 8, 6),
+    }
+
+
+def test_by_speaker_counts_a_shared_session_for_each_speaker(centre):
+    assert table(breakdown(YEAR_2025, Dimension.SPEAKER)) == {
+        "Aïcha Benali": (2, 8, 6, 8, 10, 5),
+        "Bruno Lefèvre": (2, 9, 6, 8, 8, 6),
+    }
+
+
+def test_by_department_month_quarter_and_axis(centre):
+    assert table(breakdown(YEAR_2025, Dimension.DEPARTMENT)) == {
+        "Essonne (91)": (2, 11, 6, 10, 18, 11),
+        "Val-de-Marne (94)": (1, 3, 3, 3, None, 0),
+        "Non renseigné": (1, 0, 0, 0, 12, 0),
+    }
+    assert table(breakdown(YEAR_2025, Dimension.MONTH)) == {
+        "mars 2025": (2, 11, 6, 10, 18, 11),
+        "juil. 2025": (1, 3, 3, 3, None, 0),
+        "nov. 2025": (1, 0, 0, 0, 12, 0),
+    }
+    assert table(breakdown(YEAR_2025, Dimension.QUARTER)) == {
+        "T1 2025": (2, 11, 6, 10, 18, 11),
+        "T3 2025": (1, 3, 3, 3, None, 0),
+        "T4 2025": (1, 0, 0, 0, 12, 0),
+    }
+    axes = {r.key: r.scores.responses for r in breakdown(YEAR_2025, Dimension.AXIS)}
+    assert axes == {Axis.LANGUAGE_INTEGRATION.value: 8, Axis.CITY_POLICY.value: 6}
+
+
+def test_by_profile_has_no_response_rate(centre):
+    rows = table(breakdown(YEAR_2025, Dimension.PROFILE))
+    assert rows["Association"][:4] == (1, 2, 2, 2)
+    assert rows["Élu·e"][:4] == (1, 2, 1, 2)
+    # Everyone who skipped the profile question: s1's level 1, s2's three, s3's six (one without overall).
+    assert rows["Non renseigné"][:4] == (3, 10, 6, 9)
+    assert all(present is None for *_, present, _ in rows.values())
+
+
+def test_by_year_over_a_custom_period(centre):
+    filters = ScoreFilters(date(2024, 1, 1), date(2025, 12, 31))
+    assert table(breakdown(filters, Dimension.YEAR)) == {
+        "2024": (1, 5, 5, 5, 5, 5),
+        "2025": (4, 14, 9, 13, 30, 11),
+    }
+
+
+def test_filters_combine(centre):
+    only_b_in_essonne = ScoreFilters.from_args(
+        MultiDict({"annee": "2025", "intervenant": str(centre["b"].id), "dept": "91"}), default_year=2020
+    )
+    assert table(breakdown(only_b_in_essonne, Dimension.TRAINING)) == {"Webinaire QPV": (1, 6, 3, 5, 8, 6)}
+    one_profile = ScoreFilters.from_args(MultiDict({"annee": "2025", "profil": "elu"}), default_year=2020)
+    assert table(breakdown(one_profile, Dimension.TRAINING)) == {
+        "Droit des étrangers": (3, 2, 1, 2, None, 2),
+        "Webinaire QPV": (1, 0, 0, 0, None, 0),
+    }
+    webinars = ScoreFilters.from_args(MultiDict({"annee": "2025", "modalite": "webinaire"}), default_year=2020)
+    assert [r.label for r in breakdown(webinars, Dimension.SESSION)] == ["Webinaire QPV"]
+
+
+def test_unknown_filter_values_are_ignored_and_reported():
+    filters = ScoreFilters.from_args(
+        MultiDict({"annee": "20x5", "axe": "inconnu", "dept": "75", "formation": "-3", "du": "2025-02-30"}),
+        default_year=2025,
+    )
+    assert (filters.start, filters.end) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert filters.axis is None and filters.department is None and filters.training_id is None
+    assert set(filters.ignored) == {"annee", "axe", "dept", "formation", "du"}
+
+
+def test_filters_round_trip_through_the_url_and_previous_period():
+    filters = ScoreFilters.from_args(
+        MultiDict({"du": "2025-04-01", "au": "2025-06-30", "axe": "politique-ville", "dept": "94"}), default_year=2020
+    )
+    assert ScoreFilters.from_args(MultiDict(filters.to_args()), default_year=2020) == filters
+    previous = filters.previous_period()
+    assert (previous.start, previous.end) == (date(2024, 12, 31), date(2025, 3, 31))
+    assert previous.axis == Axis.CITY_POLICY
+    assert ScoreFilters.for_year(2025).previous_period() == ScoreFilters.for_year(2024)
+
+
+def test_sorting_puts_thin_rates_last_in_both_directions(centre):
+    rows = breakdown(YEAR_2025, Dimension.MONTH)
+    by_rate = sort_rows(rows, Dimension.MONTH, "taux", descending=True, min_answers=5)
+    # March (6/10) is the only month with 5 answers or more; July's 100 % from 3 answers does not top the table.
+    assert [r.label for r in by_rate] == ["mars 2025", "juil. 2025", "nov. 2025"]
+    ascending = sort_rows(rows, Dimension.MONTH, "taux", descending=False, min_answers=5)
+    assert ascending[0].label == "mars 2025"
+    assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", False, 5)] == ["mars 2025", "juil. 2025", "nov. 2025"]
+    assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", True, 5)][0] == "nov. 2025"
