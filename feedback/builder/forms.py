@@ -47,6 +47,13 @@ class MoveForm(VersionForm):
     direction = HiddenField(validators=[DataRequired()])
 
 
+class ReorderForm(VersionForm):
+    """The whole order of a draft's questions, as dropped (ids separated by commas), and the question moved."""
+
+    order = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,10}(,\d{1,10}){0,499}$")])
+    moved = HiddenField(validators=[Optional(), Regexp(r"^\d{1,10}$")])
+
+
 class QuestionnaireForm(VersionForm):
     title = StringField("Titre", validators=[DataRequired(REQUIRED), Length(max=200)])
     title_en = StringField("Titre en anglais", validators=[Optional(), Length(max=200)])

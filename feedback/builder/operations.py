@@ -128,19 +128,24 @@ def publish_draft(questionnaire: Questionnaire, seen_version: int | None = None)
     problems = definition_problems(definition_of(questionnaire))
     if problems:
         raise NotPublishable(problems)
+    # A status change is a save too: an edit racing this publication then fails instead of changing a frozen version.
+    questionnaire.edit_version += 1
     publish_questionnaire(questionnaire)
 
 
 def archive_questionnaire(questionnaire: Questionnaire) -> None:
     """Hide it from choices; its responses and wording stay (nothing with responses is ever deleted)."""
     questionnaire.status = QuestionnaireStatus.ARCHIVED
+    questionnaire.edit_version += 1  # an edit of the draft racing this archiving fails (see `_start_edit`)
     db.session.flush()
 
 
-def delete_draft(questionnaire: Questionnaire) -> None:
-    """Only a draft that no session uses can be deleted."""
+def delete_draft(questionnaire: Questionnaire, seen_version: int | None = None) -> None:
+    """Only a draft that no session uses can be deleted, and only as the manager last saw it."""
     if questionnaire.status != QuestionnaireStatus.DRAFT or _used_by_sessions(questionnaire):
         raise ValueError("only an unused draft can be deleted")
+    if seen_version is not None and seen_version != questionnaire.edit_version:
+        raise DraftChanged()
     db.session.delete(questionnaire)
     db.session.flush()
 
@@ -158,16 +163,30 @@ def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> N
     """Give a session another published version; refused once it has responses (they keep their wording)."""
     if questionnaire.status != QuestionnaireStatus.PUBLISHED:
         raise ValueError("a session answers a published version")
+    session.questionnaire = questionnaire
+    db.session.flush()
+    # Look for responses only once the row is ours, so that none slips in between the look and the move (the caller
+    # rolls back on refusal). SQLite: the UPDATE took the database's write lock. PostgreSQL: FOR UPDATE waits for a
+    # response being stored (its foreign key holds a KEY SHARE lock on the row) and holds new ones until we commit.
+    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
     answered = db.session.scalar(select(Response.id).where(Response.session_id == session.id).limit(1))
     if answered is not None:
         raise SessionHasResponses(session)
-    session.questionnaire = questionnaire
-    db.session.flush()
 
 
 # -- editing a draft ---------------------------------------------------------------------------------------------
 
 DRAFT_CHANGED = "Ce brouillon a été modifié entre-temps par quelqu'un d'autre : rechargez la page."
+#: A save racing another manager's (caught at the database: the row changed between our read and our write).
+QUESTIONNAIRE_CHANGED = (
+    "Le questionnaire a été modifié par quelqu'un d'autre entre-temps ; rien n'a été enregistré : "
+    "rechargez la page puis recommencez."
+)
+#: Two managers creating the same thing at the same moment, twice in a row.
+SAME_TIME = (
+    "Quelqu'un d'autre a fait la même opération au même moment ; rien n'a été enregistré : "
+    "rechargez la page puis recommencez."
+)
 
 
 class EditRefused(Exception):
@@ -303,6 +322,18 @@ def move_question(question: Question, seen_version: int | None, offset: int) -> 
         questions[index], questions[target] = questions[target], questions[index]
         for position, other in enumerate(questions, start=1):
             other.position = position
+    db.session.flush()
+    db.session.expire(questionnaire, ["questions"])  # reload in the new order
+
+
+def reorder_questions(questionnaire: Questionnaire, seen_version: int | None, question_ids: list[int]) -> None:
+    """Put a draft's questions in the given order (drag and drop sends the whole list)."""
+    _start_edit(questionnaire, seen_version)
+    by_id = {question.id: question for question in questionnaire.questions}
+    if sorted(question_ids) != sorted(by_id):
+        raise DraftChanged()  # the page showed other questions than the draft now has
+    for position, question_id in enumerate(question_ids, start=1):
+        by_id[question_id].position = position
     db.session.flush()
     db.session.expire(questionnaire, ["questions"])  # reload in the new order
 

@@ -6,11 +6,14 @@ import json
 from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from feedback.auth.access import managers_only
 from feedback.builder import operations, queries
@@ -23,6 +26,7 @@ from feedback.builder.forms import (
     MoveForm,
     QuestionForm,
     QuestionnaireForm,
+    ReorderForm,
     VersionForm,
 )
 from feedback.db import db
@@ -49,18 +53,40 @@ def get_question_or_404(questionnaire: Questionnaire, question_id: int) -> Quest
     return question
 
 
-def _save(edit: Callable[[], object]) -> str | None:
-    """Run one edit and commit; the French refusal, if any (nothing is written then)."""
-    try:
-        edit()
-        db.session.commit()
-    except StaleDataError:  # another save committed between our check and our flush
-        db.session.rollback()
-        return operations.DRAFT_CHANGED
-    except operations.EditRefused as refused:
-        db.session.rollback()
-        return str(refused)
-    return None
+T = TypeVar("T")
+
+
+def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> tuple[T | None, str | None]:
+    """Run one edit and commit once: (its result, None), or (None, the French refusal) with nothing written.
+
+    A racing save of another manager shows as StaleDataError (the row's edit_version moved between our read and our
+    write) or IntegrityError (both created the same family or version). A creation may be run `again_on_conflict`
+    once, on a fresh transaction: it then sees what the other manager committed (a free name, the draft they made).
+    """
+    for _attempt in range(2 if again_on_conflict else 1):
+        try:
+            result = edit()
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            return None, operations.QUESTIONNAIRE_CHANGED
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        except operations.EditRefused as refused:
+            db.session.rollback()
+            return None, str(refused)
+        return result, None
+    return None, operations.SAME_TIME
+
+
+@bp.errorhandler(ObjectDeletedError)
+def deleted_meanwhile(error):
+    """A questionnaire (or question) deleted by another manager while this request was working on it."""
+    db.session.rollback()
+    browser_session.pop("_flashes", None)  # a "modified meanwhile" said just before would only confuse
+    flash("Ce brouillon a été supprimé entre-temps par quelqu'un d'autre ; rien n'a été enregistré.", "error")
+    return redirect(url_for("builder.questionnaires"))
 
 
 def _editor_url(questionnaire: Questionnaire, anchor: str | None = None) -> str:
@@ -88,8 +114,10 @@ def new_from_library():
         flash("Choisissez un point de départ.", "error")
         return redirect(url_for("builder.questionnaires"))
     definition = next(d for d in LIBRARY if d["family"] == form.starting_point.data)
-    questionnaire = operations.create_from_library(definition)
-    db.session.commit()
+    questionnaire, refused = _save(lambda: operations.create_from_library(definition), again_on_conflict=True)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("builder.questionnaires"))
     flash("Brouillon créé : adaptez-le, prévisualisez-le, puis publiez-le.", "success")
     return redirect(_editor_url(questionnaire))
 
@@ -113,14 +141,18 @@ def import_json():
                 problems = [f"Ce fichier n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno})."]
             else:
                 try:
-                    questionnaire = operations.import_questionnaire(data)
-                except operations.NotPublishable as refused:
+                    questionnaire, refused = _save(
+                        lambda: operations.import_questionnaire(data), again_on_conflict=True
+                    )
+                except operations.NotPublishable as invalid:
                     db.session.rollback()
-                    problems = refused.problems
+                    problems = invalid.problems
                 else:
-                    db.session.commit()
-                    flash("Questionnaire importé comme brouillon : relisez-le puis publiez-le.", "success")
-                    return redirect(_editor_url(questionnaire))
+                    if refused:
+                        problems = [refused]
+                    else:
+                        flash("Questionnaire importé comme brouillon : relisez-le puis publiez-le.", "success")
+                        return redirect(_editor_url(questionnaire))
     return render_template("builder/import.html", form=form, problems=problems)
 
 
@@ -165,7 +197,7 @@ def update(questionnaire_id: int):
         return _render_editor(questionnaire, form=form)
     fields = {name: form[name].data for name in operations.DEFINITION_FIELDS}
     fields.update({name: value or "" for name, value in fields.items() if not isinstance(value, bool)})
-    refused = _save(lambda: operations.update_draft(questionnaire, form.edit_version.data, **fields))
+    _, refused = _save(lambda: operations.update_draft(questionnaire, form.edit_version.data, **fields))
     if refused:
         flash(refused, "error")
         return _render_editor(questionnaire, form=form)  # what they typed stays on screen
@@ -194,7 +226,7 @@ def add_question(questionnaire_id: int):
     if not form.validate_on_submit():
         return _render_editor(questionnaire, new_question=form)
     try:
-        refused = _save(lambda: operations.add_question(questionnaire, form.edit_version.data, _question_data(form)))
+        _, refused = _save(lambda: operations.add_question(questionnaire, form.edit_version.data, _question_data(form)))
     except operations.NotPublishable as invalid:
         db.session.rollback()
         form.form_errors.extend(invalid.problems)
@@ -223,7 +255,9 @@ def edit_question(questionnaire_id: int, question_id: int):
         form.kind.data, form.options.data = question.kind.value, _options_text(question)
     if form.validate_on_submit():
         try:
-            refused = _save(lambda: operations.update_question(question, form.edit_version.data, _question_data(form)))
+            _, refused = _save(
+                lambda: operations.update_question(question, form.edit_version.data, _question_data(form))
+            )
         except operations.NotPublishable as invalid:
             db.session.rollback()
             form.form_errors.extend(invalid.problems)
@@ -249,7 +283,7 @@ def remove_question(questionnaire_id: int, question_id: int):
     question = get_question_or_404(questionnaire, question_id)
     form = VersionForm()
     if form.validate_on_submit():
-        refused = _save(lambda: operations.remove_question(question, form.edit_version.data))
+        _, refused = _save(lambda: operations.remove_question(question, form.edit_version.data))
         flash(refused or "Question retirée.", "error" if refused else "success")
     return redirect(_editor_url(questionnaire, "questions"))
 
@@ -263,10 +297,29 @@ def move_question(questionnaire_id: int, question_id: int):
     form = MoveForm()
     if form.validate_on_submit() and form.direction.data in ("up", "down"):
         offset = -1 if form.direction.data == "up" else 1
-        refused = _save(lambda: operations.move_question(question, form.edit_version.data, offset))
+        _, refused = _save(lambda: operations.move_question(question, form.edit_version.data, offset))
         if refused:
             flash(refused, "error")
     return redirect(_editor_url(questionnaire, f"question-{question.id}"))
+
+
+@bp.post("/<int:questionnaire_id>/reorder")
+@managers_only
+def reorder_questions(questionnaire_id: int):
+    """Put the questions in the order they were dropped in (drag and drop; the buttons do it without JavaScript)."""
+    questionnaire = get_questionnaire_or_404(questionnaire_id)
+    form = ReorderForm()
+    anchor = "questions"
+    if not form.validate_on_submit():
+        flash("L'ordre des questions n'a pas pu être lu : rechargez la page puis recommencez.", "error")
+    else:
+        order = [int(question_id) for question_id in form.order.data.split(",")]
+        _, refused = _save(lambda: operations.reorder_questions(questionnaire, form.edit_version.data, order))
+        if refused:
+            flash(refused, "error")
+        elif form.moved.data:
+            anchor = f"question-{form.moved.data}"
+    return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id, _anchor=anchor))
 
 
 @bp.post("/<int:questionnaire_id>/publish")
@@ -281,7 +334,7 @@ def publish(questionnaire_id: int):
         flash("Cette version est déjà publiée.", "error")
         return redirect(_editor_url(questionnaire))
     try:
-        refused = _save(lambda: operations.publish_draft(questionnaire, form.edit_version.data))
+        _, refused = _save(lambda: operations.publish_draft(questionnaire, form.edit_version.data))
     except operations.NotPublishable as invalid:
         db.session.rollback()
         return _render_editor(questionnaire, problems=invalid.problems)
@@ -306,8 +359,11 @@ def new_version(questionnaire_id: int):
     if questionnaire.status != QuestionnaireStatus.PUBLISHED:
         flash("Seule une version publiée sert de point de départ à une nouvelle version.", "error")
         return redirect(_editor_url(questionnaire))
-    draft = operations.start_new_version(questionnaire)
-    db.session.commit()
+    # Two managers starting one at the same moment: the second run opens the draft the first one created.
+    draft, refused = _save(lambda: operations.start_new_version(questionnaire), again_on_conflict=True)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash(f"Brouillon de la version {draft.version}. Les sessions existantes gardent leur version.", "success")
     return redirect(_editor_url(draft))
 
@@ -321,8 +377,10 @@ def duplicate(questionnaire_id: int):
     if not form.validate_on_submit():
         return redirect(_editor_url(questionnaire))
     title = form.title.data or f"{questionnaire.title} (copie)"[:200]
-    copy = operations.duplicate_questionnaire(questionnaire, title)
-    db.session.commit()
+    copy, refused = _save(lambda: operations.duplicate_questionnaire(questionnaire, title), again_on_conflict=True)
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash("Copie créée comme brouillon.", "success")
     return redirect(_editor_url(copy))
 
@@ -333,9 +391,12 @@ def archive(questionnaire_id: int):
     """Archive a questionnaire (every version): no longer offered; its responses and wording stay."""
     questionnaire = get_questionnaire_or_404(questionnaire_id)
     if VersionForm().validate_on_submit():
-        operations.archive_family(questionnaire.family)
-        db.session.commit()
-        flash(f"« {questionnaire.title} » est archivé ; ses réponses sont conservées.", "success")
+        title = questionnaire.title
+        _, refused = _save(lambda: operations.archive_family(questionnaire.family))
+        if refused:
+            flash(refused, "error")
+        else:
+            flash(f"« {title} » est archivé ; ses réponses sont conservées.", "success")
     return redirect(url_for("builder.questionnaires"))
 
 
@@ -344,15 +405,17 @@ def archive(questionnaire_id: int):
 def delete(questionnaire_id: int):
     """Delete a draft that no session uses (a published version is archived, never deleted)."""
     questionnaire = get_questionnaire_or_404(questionnaire_id)
-    if not VersionForm().validate_on_submit():
+    form = VersionForm()
+    if not form.validate_on_submit():
         return redirect(_editor_url(questionnaire))
     try:
-        operations.delete_draft(questionnaire)
+        _, refused = _save(lambda: operations.delete_draft(questionnaire, form.edit_version.data))
     except ValueError:
         db.session.rollback()
-        flash("Seul un brouillon qu'aucune session n'utilise peut être supprimé.", "error")
-        return redirect(_editor_url(questionnaire))
-    db.session.commit()
+        refused = "Seul un brouillon qu'aucune session n'utilise peut être supprimé."
+    if refused:
+        flash(refused, "error")
+        return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash("Brouillon supprimé.", "success")
     return redirect(url_for("builder.questionnaires"))
 
@@ -429,13 +492,17 @@ def modality_defaults():
         if request.method == "GET":
             field.data = current.get(modality, "")
     if form.validate_on_submit():
-        for modality in Modality:
-            family = form[f"modality_{modality.value}"].data or None
-            if family is not None:
-                ensure_family_questionnaire(family)  # a library questionnaire is created on first choice
-            operations.set_modality_default(modality, family)
-        db.session.commit()
-        flash("Questionnaires par modalité enregistrés.", "success")
+        chosen = {modality: form[f"modality_{modality.value}"].data or None for modality in Modality}
+
+        def save_defaults() -> None:
+            for modality, family in chosen.items():
+                if family is not None:
+                    ensure_family_questionnaire(family)  # a library questionnaire is created on first choice
+                operations.set_modality_default(modality, family)
+
+        # Two managers saving at once may both create a library questionnaire or a modality's row: run it again.
+        _, refused = _save(save_defaults, again_on_conflict=True)
+        flash(refused or "Questionnaires par modalité enregistrés.", "error" if refused else "success")
         return redirect(url_for("builder.modality_defaults"))
     fields = [(MODALITY_LABELS[m], form[f"modality_{m.value}"]) for m in Modality]
     return render_template("builder/defaults.html", form=form, fields=fields)

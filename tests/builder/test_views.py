@@ -371,3 +371,34 @@ def test_the_list_shows_each_questionnaire_with_its_sessions_and_responses(manag
     reread()
     assert db.session.get(Questionnaire, published.id).status == "archived"
     assert db.session.get(TrainingSession, session.id).questionnaire_id == published.id
+
+
+def test_the_order_dropped_is_saved_whole_and_a_stale_or_forged_one_changes_nothing(manager):
+    draft = new_draft(manager)
+    editor = manager.get(f"{BASE}/{draft.id}")
+    ids = {code: question(draft, code).id for code in ("overall", "recommend", "liked")}
+    dropped = {"order": f"{ids['liked']},{ids['overall']},{ids['recommend']}", "moved": ids["liked"]}
+    page = manager.post(f"{BASE}/{draft.id}/reorder", data={**dropped, "edit_version": edit_version(editor)})
+    assert page.status_code == 302 and page.headers["Location"].endswith(f"#question-{ids['liked']}")
+    assert codes(draft) == ["liked", "overall", "recommend"]
+
+    # The same drop from the page as it was before: someone (here, the same manager) saved since.
+    page = manager.post(
+        f"{BASE}/{draft.id}/reorder", data={**dropped, "edit_version": edit_version(editor)}, follow_redirects=True
+    )
+    assert "Ce brouillon a été modifié entre-temps" in page.get_data(as_text=True)
+
+    current = edit_version(manager.get(f"{BASE}/{draft.id}"))
+    liked, overall, recommend = ids["liked"], ids["overall"], ids["recommend"]
+    for order, message in [
+        (f"{recommend},{overall}", "modifié entre-temps"),  # a question missing
+        (f"{recommend},{overall},{liked},999999", "modifié entre-temps"),  # one that is not the draft's
+        (f"{recommend},{recommend},{overall}", "modifié entre-temps"),
+        ("1;2;3", "n&#39;a pas pu être lu"),
+        ("", "n&#39;a pas pu être lu"),
+    ]:
+        page = manager.post(
+            f"{BASE}/{draft.id}/reorder", data={"order": order, "edit_version": current}, follow_redirects=True
+        )
+        assert page.status_code == 200 and message in page.get_data(as_text=True), order
+        assert codes(draft) == ["liked", "overall", "recommend"]
