@@ -68,8 +68,11 @@ browser-deps:
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
 
 # Load benchmarks: they start gunicorn on loopback and print their figures against the targets.
+# Then the comment analysis: tone quality on the held-out labelled comments, and speed on 10,000 comments.
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/survey_load.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/tone_quality.py
+	$(BIN)/python benchmarks/analysis_speed.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -98,6 +98,12 @@ class Config:
     REMINDER_AFTER_DAYS = _env_int("REMINDER_AFTER_DAYS", 3)
     #: A personal link stops being personal after this many days (the form still works as the public one).
     INVITATION_TOKEN_MAX_AGE_DAYS = _env_int("INVITATION_TOKEN_MAX_AGE_DAYS", 60)
+    #: The follow-up questionnaire (`flask send-followups`): one reminder this many days after its e-mail...
+    FOLLOWUP_REMINDER_AFTER_DAYS = _env_int("FOLLOWUP_REMINDER_AFTER_DAYS", 7)
+    #: ...its personal link stops working this many days after the last of the two e-mails...
+    FOLLOWUP_LINK_MAX_AGE_DAYS = _env_int("FOLLOWUP_LINK_MAX_AGE_DAYS", 60)
+    #: ...and an address left for it is erased this many days after it was left, whether it was used or not.
+    FOLLOWUP_RETENTION_DAYS = _env_int("FOLLOWUP_RETENTION_DAYS", 365)
 
     #: Path to the 2025 activity catalogue used by the demo data.
     DEMO_CATALOGUE = os.environ.get("DEMO_CATALOGUE")

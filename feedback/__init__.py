@@ -50,10 +50,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.dashboard.views import bp as dashboard_bp
     from feedback.distribution.views import bp as distribution_bp
     from feedback.manage.views import bp as manage_bp
+    from feedback.survey.followup_views import bp as followup_bp
     from feedback.survey.views import bp as survey_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)
+    app.register_blueprint(followup_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(distribution_bp)

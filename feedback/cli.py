@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -17,10 +18,12 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(welcome_command)
+    app.cli.add_command(analyse_text_command)
 
-    from feedback.distribution.cli import send_reminders_command
+    from feedback.distribution.cli import send_followups_command, send_reminders_command
 
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_followups_command)
 
 
 def _print_logins(summary) -> None:
@@ -106,3 +109,34 @@ def create_user_command(email: str, role: str, name: str, password: str | None, 
     click.echo(f"Compte {role} créé pour {email.lower()}.")
     if generate:
         click.echo(f"Mot de passe : {password}")
+
+
+@click.command("analyse-text")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--column", default=None, help="Colonne des commentaires (fichier CSV ou XLSX).")
+@click.option(
+    "--names",
+    "names_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Noms de personnes à masquer, un par ligne.",
+)
+@click.option("--themes", "theme_limit", type=click.IntRange(min=1), default=None, help="Nombre de thèmes au plus.")
+def analyse_text_command(file: Path, column: str | None, names_file: Path | None, theme_limit: int | None) -> None:
+    """Analyse comments from a file (text, CSV or XLSX): one JSON line per comment, then the themes as JSON."""
+    from feedback.analysis.comments import analyse_comment
+    from feedback.analysis.sources import SourceError, read_comments
+    from feedback.analysis.themes import build_themes
+
+    try:
+        comments = read_comments(file, column)
+        names = read_comments(names_file) if names_file else []
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    analyses = []
+    for text in comments:
+        analysis = analyse_comment(text, names=names)
+        analyses.append(analysis)
+        click.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
+    themes = build_themes([analysis.for_themes() for analysis in analyses], limit=theme_limit)
+    click.echo(json.dumps({"comments": len(analyses), "themes": [t.as_dict() for t in themes]}, ensure_ascii=False))

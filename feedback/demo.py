@@ -773,6 +773,7 @@ def _build_responses(
         consents = rng.random() < (0.5 if writes else 0.2)
         response = {
             "session_id": session.id,
+            "session_date": session.start_date,
             "questionnaire_id": session.questionnaire_id,
             "submitted_dt": submitted,
             "submission_token": secrets.token_urlsafe(18),

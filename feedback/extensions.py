@@ -17,9 +17,10 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 
-#: Pages a participant or a visitor may see in English: the questionnaire, the login page, and the error pages of
-#: addresses that match no route (no blueprint). The back office stays French even when the lang cookie says "en".
-BILINGUAL_BLUEPRINTS = frozenset({"survey", "auth", None})
+#: Pages a participant or a visitor may see in English: the questionnaire, its follow-up, the login page, and the
+#: error pages of addresses that match no route (no blueprint). The back office stays French even when the lang
+#: cookie says "en".
+BILINGUAL_BLUEPRINTS = frozenset({"survey", "followup", "auth", None})
 
 
 def select_locale() -> str:

@@ -81,7 +81,7 @@ def test_from_a_new_training_to_its_satisfaction_rate(client, auth, make_user, m
     assert "78\u202f%" in page and "n = 9" in page
     training_page = client.get(f"/scores/trainings/{training.id}").get_data(as_text=True)
     assert "78\u202f%" in training_page
-    overview = client.get(f"/scores/?year={date.today().year}").get_data(as_text=True)
+    overview = client.get(f"/scores/?annee={date.today().year}&vue=formation").get_data(as_text=True)
     assert "Accueillir les publics allophones" in overview and "78\u202f%" in overview
 
     # Closing the form: the next participant gets a clear 410 page.

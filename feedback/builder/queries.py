@@ -40,9 +40,10 @@ def family_rows() -> list[FamilyRow]:
     )
     responses = dict(
         db.session.execute(
+            # Each response counts under the version it answered: a follow-up answer is stored with the session
+            # of the first one, but under the follow-up questionnaire.
             select(Questionnaire.family, func.count(Response.id))
-            .join(TrainingSession, TrainingSession.questionnaire_id == Questionnaire.id)
-            .join(Response, Response.session_id == TrainingSession.id)
+            .join(Response, Response.questionnaire_id == Questionnaire.id)
             .group_by(Questionnaire.family)
         ).all()
     )

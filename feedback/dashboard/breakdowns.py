@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import Integer, case, cast, extract, func, literal, select
 
+from feedback.analysis.statistics import NetScore, net_score
 from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATISFIED, Scores, _to_scores
 from feedback.db import db
@@ -90,36 +91,30 @@ def _label(dimension: Dimension, key, label: str) -> str:
     return label
 
 
-def breakdown(filters: ScoreFilters, dimension: Dimension) -> list[BreakdownRow]:
-    """One row per group that has sessions in the filters (groups without a response show n = 0)."""
-    by_profile = dimension == Dimension.PROFILE
-    in_filters = filters.session_condition()
-    sessions_in_filters = (
-        select(TrainingSession.id).join(Training, Training.id == TrainingSession.training_id).where(in_filters)
+def _sessions_in(filters: ScoreFilters):
+    return (
+        select(TrainingSession.id)
+        .join(Training, Training.id == TrainingSession.training_id)
+        .where(filters.session_condition())
     )
+
+
+def _scores_query(filters: ScoreFilters, *, by_profile: bool = False):
+    """(select of the summed counts over the filtered sessions, the per-session counts it sums)."""
     counted = [Response.session_id.label("session_id")]
     if by_profile:
         counted.append(Response.profile.label("profile"))
     per_group = (
-        select(
-            *counted,
-            RESPONSES.label("responses"),
-            ANSWERED.label("answered"),
-            SATISFIED.label("satisfied"),
-        )
-        .where(FIRST_ANSWERS, filters.response_condition(), Response.session_id.in_(sessions_in_filters))
+        select(*counted, RESPONSES.label("responses"), ANSWERED.label("answered"), SATISFIED.label("satisfied"))
+        .where(FIRST_ANSWERS, filters.response_condition(), Response.session_id.in_(_sessions_in(filters)))
         .group_by(*counted)
         .subquery("per_group")
     )
-    key, label, extra = _group_columns(dimension, per_group)
     # People present are known per session: a share of them by profile (or among one profile) would be invented.
     attendance_known = not by_profile and filters.profile is None
     present_known = TrainingSession.participants_present.is_not(None)
     query = (
         select(
-            key.label("key"),
-            (label if label is not None else literal("")).label("label"),
-            *extra,
             func.count(func.distinct(TrainingSession.id)).label("sessions"),
             func.coalesce(func.sum(per_group.c.responses), 0).label("responses"),
             func.coalesce(func.sum(per_group.c.answered), 0).label("answered"),
@@ -129,17 +124,45 @@ def breakdown(filters: ScoreFilters, dimension: Dimension) -> list[BreakdownRow]
         )
         .select_from(TrainingSession)
         .join(Training, Training.id == TrainingSession.training_id)
+        .where(filters.session_condition())
     )
     if by_profile:
-        query = query.join(per_group, per_group.c.session_id == TrainingSession.id)
-    else:
-        query = query.outerjoin(per_group, per_group.c.session_id == TrainingSession.id)
+        return query.join(per_group, per_group.c.session_id == TrainingSession.id), per_group
+    return query.outerjoin(per_group, per_group.c.session_id == TrainingSession.id), per_group
+
+
+def scores_for(filters: ScoreFilters) -> Scores:
+    """The totals over every session in the filters."""
+    query, _ = _scores_query(filters)
+    return _to_scores(db.session.execute(query).one())
+
+
+def net_score_for(filters: ScoreFilters) -> NetScore:
+    """The 0-10 recommendation over the filters, from the value copied on each response."""
+    counts = db.session.execute(
+        select(Response.recommendation, func.count())
+        .where(
+            FIRST_ANSWERS,
+            filters.response_condition(),
+            Response.recommendation.is_not(None),
+            Response.session_id.in_(_sessions_in(filters)),
+        )
+        .group_by(Response.recommendation)
+    ).all()
+    return net_score({int(value): int(count) for value, count in counts})
+
+
+def breakdown(filters: ScoreFilters, dimension: Dimension) -> list[BreakdownRow]:
+    """One row per group that has sessions in the filters (groups without a response show n = 0)."""
+    query, per_group = _scores_query(filters, by_profile=dimension == Dimension.PROFILE)
+    key, label, extra = _group_columns(dimension, per_group)
+    query = query.add_columns(key.label("key"), (label if label is not None else literal("")).label("label"), *extra)
     if dimension == Dimension.SPEAKER:
         query = query.join(session_speakers, session_speakers.c.session_id == TrainingSession.id).join(
             Speaker, Speaker.id == session_speakers.c.speaker_id
         )
     grouped = [key, *([label] if label is not None else []), *extra]
-    rows = db.session.execute(query.where(in_filters).group_by(*grouped)).all()
+    rows = db.session.execute(query.group_by(*grouped)).all()
     return [
         BreakdownRow(
             key="" if row.key is None else str(row.key),

@@ -164,8 +164,12 @@ class ScoreFilters:
         return and_(*conditions)
 
     def response_condition(self) -> ColumnElement[bool]:
-        """Conditions on Response itself (the respondent's professional profile)."""
-        return Response.profile == self.profile if self.profile is not None else and_(True)
+        """Conditions on Response itself: the period again (the session's date copied on each response, which
+        an index reads as one range) and the respondent's professional profile."""
+        conditions = [Response.session_date >= self.start, Response.session_date <= self.end]
+        if self.profile is not None:
+            conditions.append(Response.profile == self.profile)
+        return and_(*conditions)
 
     @property
     def label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
@@ -38,13 +38,21 @@ def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+#: The session's own answers: follow-up answers ("évaluation à froid") are compared apart (followup_comparison).
+FIRST_ANSWERS = Response.is_followup.is_(False)
+
+
 def _per_session_counts(session_filter: ColumnElement[bool] | None):
-    query = select(
-        Response.session_id.label("session_id"),
-        RESPONSES.label("responses"),
-        ANSWERED.label("answered"),
-        SATISFIED.label("satisfied"),
-    ).group_by(Response.session_id)
+    query = (
+        select(
+            Response.session_id.label("session_id"),
+            RESPONSES.label("responses"),
+            ANSWERED.label("answered"),
+            SATISFIED.label("satisfied"),
+        )
+        .where(FIRST_ANSWERS)
+        .group_by(Response.session_id)
+    )
     if session_filter is not None:
         query = query.join(TrainingSession, TrainingSession.id == Response.session_id).where(session_filter)
     return query.subquery("per_session")
@@ -106,7 +114,7 @@ def total_scores(condition: ColumnElement[bool]) -> Scores:
 
 def response_count(session_id: int) -> int:
     """Responses received so far by one session (the live counter polls it: one indexed COUNT)."""
-    return db.session.scalar(select(RESPONSES).where(Response.session_id == session_id)) or 0
+    return db.session.scalar(select(RESPONSES).where(Response.session_id == session_id, FIRST_ANSWERS)) or 0
 
 
 def scores_by_training(condition: ColumnElement[bool]) -> list[tuple[Training, Scores]]:
@@ -169,7 +177,7 @@ def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribu
         .join(Response, Response.id == Answer.response_id)
         .join(TrainingSession, TrainingSession.id == Response.session_id)
         .outerjoin(item, and_(Question.kind == QuestionKind.GRID, item.id == Answer.option_id))
-        .where(condition, Question.kind.in_(SCALE_KINDS), Answer.number.is_not(None))
+        .where(condition, FIRST_ANSWERS, Question.kind.in_(SCALE_KINDS), Answer.number.is_not(None))
         .group_by(Question.code, Question.kind, item.value, Answer.number)
     ).all()
     if not counts:
@@ -208,3 +216,146 @@ def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribu
             found[key] = QuestionDistribution(f"{code}:{item_value}" if item_value else code, label, kind, levels, {})
         found[key].counts[int(number)] = int(count)
     return sorted(found.values(), key=lambda d: (positions.get(d.code.split(":")[0], 0), d.code))
+
+
+# -- the follow-up questionnaire ("évaluation à froid") ----------------------------------------------------------
+
+#: The question compared: usefulness for one's practice right after the training, and, months later, whether what
+#: was learnt could be applied (the library's "évaluation à chaud" and "évaluation à froid" codes).
+INITIAL_CODE = "usefulness"
+FOLLOWUP_CODE = "applied"
+#: A level counted as positive on the 4-level scale (top-2 box), as for satisfaction.
+POSITIVE = min(SATISFIED_LEVELS)
+
+
+@dataclass(frozen=True)
+class FollowUpComparison:
+    """A training's first answers against its follow-up answers, and the same people's two answers (pairs)."""
+
+    first_responses: int
+    followup_responses: int
+    #: "Useful for my practice" among first answers; "applied in my practice" among follow-up answers.
+    usefulness: SatisfactionRate
+    applied: SatisfactionRate
+    #: The overall-satisfaction question, right after and looking back.
+    satisfaction: SatisfactionRate
+    satisfaction_later: SatisfactionRate
+    #: Follow-up answers paired (by key) with a first answer.
+    pairs: int
+    #: Among the pairs that answered both questions: useful then, applied now (same people, same n).
+    paired_usefulness: SatisfactionRate
+    paired_applied: SatisfactionRate
+    #: Among the same pairs: found it useful but could not apply it; the reverse.
+    useful_not_applied: int
+    applied_not_useful: int
+    paired_satisfaction: SatisfactionRate
+    paired_satisfaction_later: SatisfactionRate
+
+
+def _positive(column) -> ColumnElement:
+    return func.coalesce(func.sum(case((column >= POSITIVE, 1), else_=0)), 0)
+
+
+def _scale_answers(code: str):
+    """(response_id, number) of the answers to the satisfaction-scale question of this code, any version."""
+    return (
+        select(Answer.response_id.label("response_id"), Answer.number.label("number"))
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.code == code, Question.kind == QuestionKind.SATISFACTION, Answer.number.is_not(None))
+        .subquery()
+    )
+
+
+def followup_comparison(training_id: int) -> FollowUpComparison:
+    """Three GROUP BY queries: the overall question per side, the compared questions per side, and the pairs."""
+    in_training = TrainingSession.training_id == training_id
+    overall = {
+        row.is_followup: row
+        for row in db.session.execute(
+            select(
+                Response.is_followup,
+                RESPONSES.label("responses"),
+                ANSWERED.label("answered"),
+                SATISFIED.label("satisfied"),
+            )
+            .join(TrainingSession, TrainingSession.id == Response.session_id)
+            .where(in_training)
+            .group_by(Response.is_followup)
+        )
+    }
+    compared = {
+        (row.is_followup, row.code): satisfaction_rate(row.positive, row.answered)
+        for row in db.session.execute(
+            select(
+                Response.is_followup,
+                Question.code,
+                func.count(Answer.id).label("answered"),
+                _positive(Answer.number).label("positive"),
+            )
+            .join(Question, Question.id == Answer.question_id)
+            .join(Response, Response.id == Answer.response_id)
+            .join(TrainingSession, TrainingSession.id == Response.session_id)
+            .where(
+                in_training,
+                Question.kind == QuestionKind.SATISFACTION,
+                Answer.number.is_not(None),
+                or_(
+                    and_(Response.is_followup.is_(False), Question.code == INITIAL_CODE),
+                    and_(Response.is_followup.is_(True), Question.code == FOLLOWUP_CODE),
+                ),
+            )
+            .group_by(Response.is_followup, Question.code)
+        )
+    }
+
+    later, first = aliased(Response), aliased(Response)
+    useful, applied = _scale_answers(INITIAL_CODE), _scale_answers(FOLLOWUP_CODE)
+    both = useful.c.number.is_not(None) & applied.c.number.is_not(None)
+    both_overall = first.overall_level.is_not(None) & later.overall_level.is_not(None)
+    pairs = db.session.execute(
+        select(
+            func.count(later.id).label("pairs"),
+            func.coalesce(func.sum(case((both, 1), else_=0)), 0).label("both"),
+            _positive(case((both, useful.c.number))).label("useful"),
+            _positive(case((both, applied.c.number))).label("applied"),
+            func.coalesce(
+                func.sum(case((both & (useful.c.number >= POSITIVE) & (applied.c.number < POSITIVE), 1), else_=0)), 0
+            ).label("useful_not_applied"),
+            func.coalesce(
+                func.sum(case((both & (useful.c.number < POSITIVE) & (applied.c.number >= POSITIVE), 1), else_=0)), 0
+            ).label("applied_not_useful"),
+            func.coalesce(func.sum(case((both_overall, 1), else_=0)), 0).label("both_overall"),
+            _positive(case((both_overall, first.overall_level))).label("satisfied"),
+            _positive(case((both_overall, later.overall_level))).label("satisfied_later"),
+        )
+        .select_from(later)
+        .join(first, (first.followup_key == later.followup_key) & first.is_followup.is_(False))
+        .join(TrainingSession, TrainingSession.id == later.session_id)
+        .outerjoin(useful, useful.c.response_id == first.id)
+        .outerjoin(applied, applied.c.response_id == later.id)
+        .where(in_training, later.is_followup.is_(True))
+    ).one()
+
+    none = satisfaction_rate(0, 0)
+
+    def side(is_followup: bool) -> tuple[int, SatisfactionRate]:
+        row = overall.get(is_followup)
+        return (int(row.responses), satisfaction_rate(row.satisfied, row.answered)) if row else (0, none)
+
+    first_responses, satisfaction = side(False)
+    followup_responses, satisfaction_later = side(True)
+    return FollowUpComparison(
+        first_responses=first_responses,
+        followup_responses=followup_responses,
+        usefulness=compared.get((False, INITIAL_CODE), none),
+        applied=compared.get((True, FOLLOWUP_CODE), none),
+        satisfaction=satisfaction,
+        satisfaction_later=satisfaction_later,
+        pairs=int(pairs.pairs),
+        paired_usefulness=satisfaction_rate(pairs.useful, pairs.both),
+        paired_applied=satisfaction_rate(pairs.applied, pairs.both),
+        useful_not_applied=int(pairs.useful_not_applied),
+        applied_not_useful=int(pairs.applied_not_useful),
+        paired_satisfaction=satisfaction_rate(pairs.satisfied, pairs.both_overall),
+        paired_satisfaction_later=satisfaction_rate(pairs.satisfied_later, pairs.both_overall),
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from dataclasses import dataclass, replace
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from feedback.analysis.statistics import Difference, SatisfactionRate, rate_difference
 from feedback.auth.access import (
     get_session_or_404,
     get_training_or_404,
@@ -14,12 +18,26 @@ from feedback.auth.access import (
     sessions_visible_to,
     staff_only,
 )
+from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
+from feedback.dashboard.breakdowns import (
+    PROFILE_LABELS,
+    BreakdownRow,
+    breakdown,
+    net_score_for,
+    scores_for,
+    sort_rows,
+)
+from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
+from feedback.distribution import queries as distribution_queries
+from feedback.exports import FORMATS, Column, ExportTable, table_response
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.models import Response, Role, TrainingSession
+from feedback.models import Axis, Department, Modality, Response, Role, Speaker, Training, TrainingSession
+from feedback.models.catalogue import session_speakers
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 
@@ -44,34 +62,260 @@ def _available_years() -> list[int]:
     return list(range(dates[1].year, dates[0].year - 1, -1))
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """A rate minus another one, told as "+4 pts vs 2024"; flagged only when its 95 % interval excludes 0."""
+
+    difference: Difference
+    against: str
+
+    @property
+    def is_real(self) -> bool:
+        return self.difference.is_real
+
+
+def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> Comparison | None:
+    min_answers = current_app.config["MIN_ANSWERS_FOR_RATE"]
+    if not current_user.is_admin and (rate.answered < min_answers or other.answered < min_answers):
+        return None
+    difference = rate_difference(rate, other)
+    return Comparison(difference, against) if difference is not None else None
+
+
+def _default_year() -> int:
+    latest = db.session.scalar(
+        select(func.max(TrainingSession.start_date)).join(Response, Response.session_id == TrainingSession.id)
+    )
+    return latest.year if latest else utcnow().year
+
+
+def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
+    """Months over up to two years, quarters up to eight, years beyond."""
+    days = (filters.end - filters.start).days
+    unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
+    return unit, sort_rows(breakdown(filters, unit), unit, "", False, 0)
+
+
+def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
+    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
+    points = []
+    for row in rows:
+        rate = row.scores.satisfaction
+        shown = rate.answered > 0 and rate.answered >= min_answers
+        points.append(
+            TrendPoint(
+                row.label,
+                rate.rate if shown else None,
+                rate.interval.low if shown else None,
+                rate.interval.high if shown else None,
+                rate.answered,
+            )
+        )
+    return points
+
+
+def _drill(filters: ScoreFilters, dimension: Dimension):
+    """Where a row of the overview leads: one level down (axis -> trainings -> sessions -> the session)."""
+    args = filters.to_args()
+
+    def overview(**changes) -> str:
+        return url_for("dashboard.overview", **{**args, **changes})
+
+    def link(row: BreakdownRow) -> str | None:
+        if not row.key:
+            return None
+        match dimension:
+            case Dimension.AXIS:
+                return overview(axe=row.key, vue=Dimension.TRAINING)
+            case Dimension.MODALITY:
+                return overview(modalite=row.key, vue=Dimension.TRAINING)
+            case Dimension.DEPARTMENT:
+                return overview(dept=row.key, vue=Dimension.TRAINING)
+            case Dimension.PROFILE:
+                return overview(profil=row.key, vue=Dimension.TRAINING)
+            case Dimension.TRAINING:
+                return overview(formation=row.key, vue=Dimension.SESSION)
+            case Dimension.SPEAKER:
+                return overview(intervenant=row.key, vue=Dimension.SESSION)
+            case Dimension.SESSION:
+                return url_for("dashboard.session", session_id=int(row.key))
+        return None
+
+    return link
+
+
+def _chips(filters: ScoreFilters, dimension: Dimension) -> list[tuple[str, str]]:
+    """The active catalogue filters, each with the URL that removes it."""
+    labels = {
+        "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
+        "modalite": lambda v: "Modalité : " + MODALITY_LABELS.get(v, v),
+        "dept": lambda v: "Département : " + department_label(v),
+        "profil": lambda v: "Profil : " + PROFILE_LABELS.get(v, v),
+        "formation": lambda v: "Formation : " + (db.session.get(Training, int(v)) or Training(title="?")).title,
+        "intervenant": lambda v: "Intervenant·e : " + (db.session.get(Speaker, int(v)) or Speaker(name="?")).name,
+    }
+    args = {**filters.to_args(), "vue": dimension}
+    return [
+        (labels[key](value), url_for("dashboard.overview", **{k: v for k, v in args.items() if k != key}))
+        for key, value in filters.catalogue_filters.items()
+    ]
+
+
+def _table_request(default_dimension: Dimension) -> tuple[Dimension, str, bool]:
+    try:
+        dimension = Dimension(request.args.get("vue", default_dimension))
+    except ValueError:
+        dimension = default_dimension
+    sort = request.args.get("tri", "")
+    sort = sort if sort in SORT_KEYS else ""
+    return dimension, sort, request.args.get("ordre") == "desc"
+
+
+def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, descending: bool) -> list[BreakdownRow]:
+    rows = breakdown(filters, dimension)
+    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
+    return sort_rows(rows, dimension, sort, descending, min_answers)
+
+
 @bp.get("/")
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def overview():
-    """The centre's scores for a year: overall and per training."""
-    year = _selected_year()
-    start, end = queries.year_bounds(year) if year else (None, None)
-    condition = queries.session_filter(start=start, end=end)
+    """The centre's figures for a period at a glance, a trend, and a sortable table by any dimension."""
+    filters = ScoreFilters.from_args(request.args, _default_year())
+    dimension, sort, descending = _table_request(Dimension.AXIS)
+    total = scores_for(filters)
+    previous = scores_for(filters.previous_period())
+    trend_unit, trend = _trend(filters)
+    points = _trend_points(trend)
     return render_template(
         "dashboard/overview.html",
-        year=year,
-        years=_available_years(),
-        total=queries.total_scores(condition),
-        rows=queries.scores_by_training(condition),
-        distributions=queries.scale_distributions(condition),
+        filters=filters,
+        years=_available_years() or [filters.start.year],
+        dimension=dimension,
+        dimension_label=DIMENSION_LABELS[dimension],
+        dimensions=list(DIMENSION_LABELS.items()),
+        rows=_overview_rows(filters, dimension, sort, descending),
+        sort=sort,
+        descending=descending,
+        link_args=filters.to_args(),
+        drill=_drill(filters, dimension),
+        chips=_chips(filters, dimension),
+        total=total,
+        comparison=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        net=net_score_for(filters),
+        trend=trend,
+        trend_unit=DIMENSION_LABELS[trend_unit].lower(),
+        trend_chart=trend_chart(points, title="Taux de satisfaction par période", chart_id="trend")
+        if any(p.rate is not None for p in points)
+        else None,
+        choices=_filter_choices(),
     )
+
+
+@bp.get("/export")
+@roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
+def export():
+    """The overview's current table as CSV or XLSX, through the shared export writer."""
+    filters = ScoreFilters.from_args(request.args, _default_year())
+    dimension, sort, descending = _table_request(Dimension.AXIS)
+    file_format = request.args.get("format", "csv")
+    if file_format not in FORMATS:
+        abort(404)
+    rows = _overview_rows(filters, dimension, sort, descending)
+    table = breakdown_table(f"Satisfaction par {DIMENSION_LABELS[dimension].lower()} {filters.label}", dimension, rows)
+    return table_response(table, file_format)
+
+
+def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) -> ExportTable:
+    """A breakdown as a downloadable table; rates under the threshold are left empty as on the page."""
+    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
+    columns = [
+        Column("label", DIMENSION_LABELS[dimension]),
+        *([Column("day", "Date")] if dimension == Dimension.SESSION else []),
+        Column("sessions", "Sessions"),
+        Column("responses", "Réponses"),
+        Column("present", "Personnes présentes"),
+        Column("response_rate", "Taux de réponse"),
+        Column("answered", "Réponses à la question globale"),
+        Column("rate", "Taux de satisfaction"),
+        Column("low", "IC 95 % bas"),
+        Column("high", "IC 95 % haut"),
+    ]
+    data = []
+    for row in rows:
+        rate = row.scores.satisfaction
+        shown = rate.answered > 0 and rate.answered >= min_answers
+        data.append(
+            {
+                "label": row.label,
+                "day": row.day,
+                "sessions": row.scores.sessions,
+                "responses": row.scores.responses,
+                "present": row.scores.present,
+                "response_rate": row.scores.response_rate,
+                "answered": rate.answered,
+                "rate": rate.rate if shown else None,
+                "low": rate.interval.low if shown else None,
+                "high": rate.interval.high if shown else None,
+            }
+        )
+    return ExportTable(title, columns, data)
+
+
+def _filter_choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
+        "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
+        "departments": [(department.value, department_label(department)) for department in Department],
+        "profiles": list(PROFILE_LABELS.items()),
+    }
 
 
 @bp.get("/mine")
 @staff_only
 def my_sessions():
-    """A trainer's own sessions with their scores (empty for staff not linked to a speaker)."""
-    condition = queries.session_filter(sessions=own_sessions(current_user))
+    """A trainer's own results: their rate against the centre's, their trend, sessions, answers per question."""
+    speaker = db.session.scalar(select(Speaker).where(Speaker.user_id == current_user.id))
+    if speaker is None:
+        return render_template("dashboard/my_sessions.html", speaker=None)
+    filters = replace(ScoreFilters.from_args(request.args, _default_year()), speaker_id=speaker.id)
+    total = scores_for(filters)
+    centre = scores_for(filters.without_catalogue_filters())
+    previous = scores_for(filters.previous_period())
+    first_year, last_year = _speaker_years(speaker.id)
+    whole_career = replace(filters, start=date(first_year, 1, 1), end=date(last_year, 12, 31))
+    trend_unit, trend = _trend(whole_career)
+    points = _trend_points(trend)
+    condition = queries.session_filter(sessions=own_sessions(current_user), start=filters.start, end=filters.end)
     return render_template(
         "dashboard/my_sessions.html",
-        total=queries.total_scores(condition),
+        speaker=speaker,
+        filters=filters,
+        years=list(range(last_year, first_year - 1, -1)),
+        total=total,
+        against_centre=_compare(total.satisfaction, centre.satisfaction, "vs l'ensemble du centre"),
+        against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        centre=centre,
+        trend=trend,
+        trend_unit=DIMENSION_LABELS[trend_unit].lower(),
+        trend_chart=trend_chart(points, title="Votre taux de satisfaction dans le temps", chart_id="trend")
+        if any(p.rate is not None for p in points)
+        else None,
         rows=queries.scores_by_session(condition),
         distributions=queries.scale_distributions(condition),
     )
+
+
+def _speaker_years(speaker_id: int) -> tuple[int, int]:
+    first, last = db.session.execute(
+        select(func.min(TrainingSession.start_date), func.max(TrainingSession.start_date)).where(
+            TrainingSession.id.in_(
+                select(session_speakers.c.session_id).where(session_speakers.c.speaker_id == speaker_id)
+            )
+        )
+    ).one()
+    this_year = utcnow().year
+    return (first.year if first else this_year), (last.year if last else this_year)
 
 
 @bp.get("/trainings/<int:training_id>")
@@ -81,12 +325,17 @@ def training(training_id: int):
     training = get_training_or_404(training_id)
     whole_training = queries.session_filter(training_id=training.id)
     visible = queries.session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
+    followup_counts = distribution_queries.followup_counts(training.id)
+    # The follow-up, like the training's own rate, is compared over the whole training.
+    has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(
         "dashboard/training.html",
         training=training,
         total=queries.total_scores(whole_training),
         rows=queries.scores_by_session(visible),
         distributions=queries.scale_distributions(visible),
+        followup_counts=followup_counts,
+        followup=queries.followup_comparison(training.id) if has_followup else None,
     )
 
 

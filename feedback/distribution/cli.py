@@ -1,4 +1,4 @@
-"""`flask send-reminders`: one reminder to those invited who have not answered; idempotent, meant for cron."""
+"""Commands for cron, idempotent: `flask send-reminders` (invitations), `flask send-followups` (follow-up)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from flask import current_app
 
 from feedback.db import db, utcnow
 from feedback.distribution import operations
-from feedback.mail import send_batch
+from feedback.mail import BatchResult, send_batch
+
+#: Messages sent over one SMTP connection before recording them (servers often cap a connection at 100).
+MAIL_BATCH = 50
 
 
 @click.command("send-reminders")
@@ -55,3 +58,80 @@ def _parse_now(text: str) -> datetime:
     except ValueError:
         raise click.BadParameter("date ISO 8601 attendue, par exemple 2026-03-12T09:00") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@click.command("send-followups")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    hidden=True,
+    help="Moment (ISO 8601, UTC by default) used instead of the clock; for tests.",
+)
+def send_followups_command(now_text: str | None) -> None:
+    """Send the follow-up questionnaire of trainings whose delay has passed, remind once, erase spent addresses."""
+    now = _parse_now(now_text) if now_text else utcnow()
+    plan = operations.plan_followups(now)
+    for training in plan.missing:
+        click.echo(
+            f"« {training.title} » : aucune version publiée du questionnaire de suivi ({training.followup_family}), "
+            "rien n'est envoyé pour cette formation."
+        )
+    operations.collect_followup_contacts(list(plan.questionnaires), now)
+    outgoing = operations.claim_due_followups(plan, now)
+    # Claimed and committed before sending: a second run at the same time finds nothing left to send.
+    db.session.commit()
+    sent = _send(outgoing, operations.record_followups_sent)
+    error = sent.error
+    reminders: list[operations.OutgoingFollowUp] = []
+    reminded = BatchResult()
+    if error is None:
+        reminders = operations.claim_due_followup_reminders(now)
+        db.session.commit()
+        reminded = _send(reminders, operations.record_followup_reminders_sent)
+        error = reminded.error
+    erased = operations.erase_followup_emails(now)
+    db.session.commit()
+
+    if outgoing:
+        click.echo(f"Questionnaires de suivi envoyés : {len(sent.sent)} sur {len(outgoing)}.")
+    if reminders:
+        click.echo(f"Relances du suivi envoyées : {len(reminded.sent)} sur {len(reminders)}.")
+    if not outgoing and not reminders:
+        click.echo("Aucun questionnaire de suivi ni relance à envoyer.")
+    refused = len(sent.refused) + len(reminded.refused)
+    if refused:
+        click.echo(f"Adresses refusées par le serveur de messagerie : {refused} (effacées).")
+    deferred = len(sent.deferred) + len(reminded.deferred)
+    if deferred:
+        click.echo(
+            f"Adresses refusées pour l'instant par le serveur de messagerie : {deferred} "
+            "(nouvel essai au prochain passage)."
+        )
+    if erased:
+        click.echo(f"Adresses e-mail effacées (suivi fait ou délai de conservation passé) : {erased}.")
+    if error:
+        unsent = len(outgoing) - len(sent.sent) - len(sent.refused)
+        unsent += len(reminders) - len(reminded.sent) - len(reminded.refused)
+        raise click.ClickException(f"{error} ; {unsent} message(s) non envoyé(s), ils repartiront au prochain passage.")
+
+
+def _send(outgoing: list[operations.OutgoingFollowUp], record) -> BatchResult:
+    """Send by batches of one SMTP connection each, recording and committing what each batch did."""
+    result = BatchResult()
+    for start in range(0, len(outgoing), MAIL_BATCH):
+        batch = outgoing[start : start + MAIL_BATCH]
+        batch_result = send_batch([mail.message for mail in batch])
+        if batch_result.error:
+            # Stopped here: what this batch did not send and the next batches are due again at the next run.
+            record(outgoing[start:], batch_result)
+        else:
+            record(batch, batch_result)
+        db.session.commit()
+        result.sent += [start + i for i in batch_result.sent]
+        result.refused += [start + i for i in batch_result.refused]
+        result.deferred += [start + i for i in batch_result.deferred]
+        if batch_result.error:
+            result.error = batch_result.error
+            break
+    return result

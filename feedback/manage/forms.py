@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -27,6 +28,38 @@ class TrainingForm(StaffForm):
     axis = SelectField("Axe thématique", choices=[SelectChoice(a.value, label) for a, label in AXIS_LABELS.items()])
     modality = SelectField("Modalité", choices=[SelectChoice(m.value, label) for m, label in MODALITY_LABELS.items()])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    #: Choices set by the view: published versions (and the training's own, should it be archived since).
+    questionnaire = SelectField(
+        "Questionnaire des nouvelles sessions",
+        validators=[Optional()],
+        validate_choice=True,
+        description="Les sessions déjà créées gardent le leur ; une session peut aussi en recevoir un autre.",
+    )
+    #: Choices set by the view: families with a published version (and the training's own).
+    followup_family = SelectField(
+        "Questionnaire de suivi (évaluation à froid)",
+        validators=[Optional()],
+        validate_choice=True,
+        description="Envoyé par e-mail aux participant·es qui ont laissé leur adresse en fin de questionnaire "
+        "ou qui ont été invité·es par e-mail, avec un rappel.",
+    )
+    followup_delay_days = IntegerField(
+        "Délai avant le questionnaire de suivi (jours après la dernière session)",
+        default=90,
+        validators=[Optional(), NumberRange(1, 730, "Entre 1 et 730 jours.")],
+    )
+
+    def validate_followup_delay_days(self, field):
+        """The addresses must still be there when the follow-up and its reminder leave."""
+        if not self.followup_family.data or field.data is None:
+            return
+        retention = current_app.config["FOLLOWUP_RETENTION_DAYS"]
+        reminder = current_app.config["FOLLOWUP_REMINDER_AFTER_DAYS"]
+        if field.data + reminder >= retention:
+            raise ValidationError(
+                f"Les adresses laissées sont effacées au bout de {retention} jours : choisissez un délai "
+                f"de moins de {retention - reminder} jours (le rappel part {reminder} jours après le questionnaire)."
+            )
 
 
 class MultiCheckboxField(SelectMultipleField):

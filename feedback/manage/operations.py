@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from feedback.db import db, utcnow
 from feedback.manage.library import DEFAULT_FAMILY, HOT_EVALUATION, LIBRARY
@@ -20,6 +20,7 @@ from feedback.models import (
     QuestionnaireFrozen,
     QuestionnaireStatus,
     QuestionOption,
+    Response,
     Speaker,
     Training,
     TrainingSession,
@@ -130,6 +131,16 @@ def update_training(training: Training, *, title: str, axis: Axis, modality: Mod
     db.session.flush()
 
 
+def set_training_questionnaires(
+    training: Training, *, questionnaire: Questionnaire | None, followup_family: str | None, followup_delay_days: int
+) -> None:
+    """The questionnaire of its new sessions (none: its modality's), and the follow-up sent after its last session."""
+    training.questionnaire = questionnaire
+    training.followup_family = followup_family
+    training.followup_delay_days = followup_delay_days
+    db.session.flush()
+
+
 def create_session(
     training: Training,
     *,
@@ -175,6 +186,11 @@ def update_session(session: TrainingSession, **fields: Any) -> None:
         if name not in allowed:
             raise TypeError(f"cannot set {name}")
         setattr(session, name, value)
+    if "start_date" in fields:
+        # The responses carry their session's date for the period aggregates (models.Response.session_date).
+        db.session.execute(
+            update(Response).where(Response.session_id == session.id).values(session_date=session.start_date)
+        )
     db.session.flush()
 
 

@@ -44,11 +44,49 @@ def trainings():
     return render_template("manage/trainings.html", rows=rows)
 
 
+def _training_form(training: Training | None) -> TrainingForm:
+    """The form with its questionnaire choices; a training keeps its own even if archived since."""
+    form = TrainingForm(obj=training)
+    versions = builder_queries.published_versions()
+    if training is not None and training.questionnaire is not None and training.questionnaire not in versions:
+        versions.insert(0, training.questionnaire)
+    form.questionnaire.choices = [SelectChoice("", "Selon la modalité (par défaut)")] + [
+        SelectChoice(str(q.id), f"{q.title} (v{q.version})") for q in versions
+    ]
+    families = [SelectChoice(q.family, q.title) for q in builder_queries.published_families()]
+    own = training.followup_family if training is not None else None
+    if own and own not in {choice.value for choice in families}:
+        families.insert(0, SelectChoice(own, f"{own} (plus de version publiée)"))
+    form.followup_family.choices = [SelectChoice("", "Pas de questionnaire de suivi")] + families
+    stored = {
+        form.questionnaire: str(training.questionnaire_id or "") if training else "",
+        form.followup_family: (training.followup_family or "") if training else "",
+    }
+    if request.method == "GET" and training is not None:
+        form.axis.data, form.modality.data = training.axis.value, training.modality.value
+    for select_field, value in stored.items():
+        # Shown as stored; not sent at all (an older page, a script): left as stored.
+        if request.method == "GET" or select_field.name not in request.form:
+            select_field.data = value
+    return form
+
+
+def _set_questionnaires(training: Training, form: TrainingForm) -> None:
+    chosen = form.questionnaire.data
+    operations.set_training_questionnaires(
+        training,
+        questionnaire=db.session.get(Questionnaire, int(chosen)) if chosen else None,
+        followup_family=form.followup_family.data or None,
+        # Left empty: unchanged (90 days for a new training).
+        followup_delay_days=form.followup_delay_days.data or training.followup_delay_days or 90,
+    )
+
+
 @bp.route("/trainings/new", methods=["GET", "POST"])
 @managers_only
 def new_training():
     """Create a training (an action of the catalogue)."""
-    form = TrainingForm()
+    form = _training_form(None)
     if form.validate_on_submit():
         training = operations.create_training(
             title=form.title.data.strip(),
@@ -56,6 +94,7 @@ def new_training():
             modality=Modality(form.modality.data),
             description=form.description.data or "",
         )
+        _set_questionnaires(training, form)
         db.session.commit()
         flash("Formation créée. Ajoutez-lui une session.", "success")
         return redirect(url_for("manage.new_session", training_id=training.id))
@@ -65,11 +104,9 @@ def new_training():
 @bp.route("/trainings/<int:training_id>/edit", methods=["GET", "POST"])
 @managers_only
 def edit_training(training_id: int):
-    """Edit a training's title, axis, modality and description."""
+    """Edit a training: title, axis, modality, description, its questionnaire and its follow-up questionnaire."""
     training = get_training_or_404(training_id, for_management=True)
-    form = TrainingForm(obj=training)
-    if request.method == "GET":
-        form.axis.data, form.modality.data = training.axis.value, training.modality.value
+    form = _training_form(training)
     if form.validate_on_submit():
         operations.update_training(
             training,
@@ -78,6 +115,7 @@ def edit_training(training_id: int):
             modality=Modality(form.modality.data),
             description=form.description.data or "",
         )
+        _set_questionnaires(training, form)
         db.session.commit()
         flash("Formation enregistrée.", "success")
         return redirect(url_for("dashboard.training", training_id=training.id))

@@ -69,6 +69,7 @@ class Training(db.Model):
     """An action of the catalogue: a training, a peer network, a conference..."""
 
     __tablename__ = "trainings"
+    __table_args__ = (CheckConstraint("followup_delay_days BETWEEN 1 AND 730", name="followup_delay_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -77,6 +78,11 @@ class Training(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Questionnaire given to new sessions of this training; none means the application default.
     questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"))
+    #: Family of the follow-up questionnaire ("évaluation à froid") sent after the training; none: no follow-up.
+    #: A family, not a version: `flask send-followups` sends its latest published version.
+    followup_family: Mapped[str | None] = mapped_column(String(80))
+    #: Days after the training's last session before the follow-up questionnaire is sent.
+    followup_delay_days: Mapped[int] = mapped_column(default=90, server_default="90")
     #: Key of the row it came from when imported (demo or catalogue import), so that re-imports do not duplicate.
     import_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

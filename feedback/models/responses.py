@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.db import UTCDateTime, db, utcnow
@@ -13,17 +13,38 @@ from feedback.models.questionnaires import Question, Questionnaire, QuestionOpti
 
 
 class Response(db.Model):
-    """One submitted questionnaire. Holds no IP address, user agent or account."""
+    """One submitted questionnaire. Holds no IP address, user agent or account.
+
+    A follow-up answer ("évaluation à froid", `is_followup`) is stored with the session the person attended and
+    the follow-up questionnaire's version; it is kept out of the session's scores. It is paired with the first
+    answer by `followup_key` only: the same pseudonymous value on both rows, never an e-mail (see FollowUpContact).
+    """
 
     __tablename__ = "responses"
     __table_args__ = (
         CheckConstraint("overall_level IS NULL OR overall_level BETWEEN 1 AND 4", name="overall_level_range"),
         CheckConstraint("recommendation IS NULL OR recommendation BETWEEN 0 AND 10", name="recommendation_range"),
-        Index("ix_responses_session_id_overall_level", "session_id", "overall_level"),
+        CheckConstraint("NOT is_followup OR followup_key IS NOT NULL", name="followup_has_key"),
+        # Cover the score aggregates (first answers, per session or per period): the rows themselves are never read.
+        Index("ix_responses_scores", "session_id", "is_followup", "overall_level", "recommendation", "profile"),
+        Index(
+            "ix_responses_period_scores",
+            "session_date",
+            "is_followup",
+            "session_id",
+            "overall_level",
+            "recommendation",
+            "profile",
+        ),
+        # One first answer and one follow-up per key: a pair is never ambiguous.
+        UniqueConstraint("followup_key", "is_followup"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
+    #: The session's start date, copied (and kept in step by manage.operations.update_session) so that a period's
+    #: scores read one range of an index instead of joining every response to its session.
+    session_date: Mapped[date] = mapped_column(Date)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
     submitted_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: The nonce of the rendered form: a replayed or double-tapped submit cannot store a second row.
@@ -37,6 +58,13 @@ class Response(db.Model):
     recommendation: Mapped[int | None] = mapped_column(SmallInteger)
     #: Copied from the professional-profile answer (the option's stable value).
     profile: Mapped[str | None] = mapped_column(String(60))
+    #: Pairs a first answer with its follow-up answer. Every first answer gets a random value; when its author
+    #: leaves an e-mail on the thank-you page it is replaced by `distribution.operations.pairing_key` of the follow-up
+    #: contact's random key (an HMAC with the application's secret), which the follow-up answer gets too. Neither the
+    #: value nor its presence tells, from the database alone, which answer goes with an e-mail of followup_contacts.
+    followup_key: Mapped[str | None] = mapped_column(String(32))
+    #: An answer to the follow-up questionnaire, through a personal link of `flask send-followups`.
+    is_followup: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     session: Mapped[TrainingSession] = relationship()
     questionnaire: Mapped[Questionnaire] = relationship()

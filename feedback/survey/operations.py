@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from feedback.db import db, utcnow
-from feedback.models import Answer, QuestionKind, Response, TrainingSession
+from feedback.models import Answer, QuestionKind, Questionnaire, Response, TrainingSession
 from feedback.survey.forms import ParsedSurvey
 
 
@@ -18,21 +20,39 @@ class AlreadySubmitted(Exception):
     """This rendered form was stored before (double tap, replay, or a race between two workers)."""
 
 
-def submit_response(session: TrainingSession, parsed: ParsedSurvey, nonce: str) -> int:
+def new_response_key() -> str:
+    """The random pairing value of a first answer: 128 bits, shaped like a pairing key so that the two look alike."""
+    return secrets.token_hex(16)
+
+
+def submit_response(
+    session: TrainingSession,
+    parsed: ParsedSurvey,
+    nonce: str,
+    *,
+    questionnaire: Questionnaire | None = None,
+    followup_key: str | None = None,
+) -> int:
     """Store one response with its answers in the request's transaction; return the response's id.
 
     The UNIQUE submission token makes a double tap or a replay store nothing more, even when two
     identical requests race on two workers: the second insert fails, the transaction is rolled back and
     AlreadySubmitted is raised (the submit is the request's only write). Two statements in all, written with
     Core rather than the unit of work: a room answering at once is the hot path.
+
+    A follow-up answer gives its questionnaire (the version its link was sent with) and the pairing key of its
+    first answer; a first answer gets a random key instead (see models.Response.followup_key).
     """
-    questionnaire = session.questionnaire
+    questionnaire = questionnaire or session.questionnaire
     now = utcnow()
     response = dict(
         session_id=session.id,
+        session_date=session.start_date,
         questionnaire_id=questionnaire.id,
         submitted_dt=now,
         submission_token=nonce,
+        followup_key=followup_key or new_response_key(),
+        is_followup=followup_key is not None,
         consents_to_quote=parsed.consents_to_quote,
         consent_dt=now if parsed.consents_to_quote else None,
         consent_version=questionnaire.consent_version if parsed.consents_to_quote else None,

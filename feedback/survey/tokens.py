@@ -55,12 +55,13 @@ def load_for_session(token: str, session_code: str, *, salt: str) -> dict:
     return data
 
 
-def issue_token(session_code: str) -> str:
-    return sign_for_session(session_code, salt=SALT, n=secrets.token_urlsafe(18))
+def issue_token(session_code: str, *, salt: str = SALT) -> str:
+    """The form's token; the follow-up questionnaire's form has its own salt, so neither stands in for the other."""
+    return sign_for_session(session_code, salt=salt, n=secrets.token_urlsafe(18))
 
 
-def read_token(token: str, session_code: str) -> FormToken:
-    data = load_for_session(token, session_code, salt=SALT)
+def read_token(token: str, session_code: str, *, salt: str = SALT) -> FormToken:
+    data = load_for_session(token, session_code, salt=salt)
     if not isinstance(data.get("n"), str):
         raise TokenInvalid
     return FormToken(session_code=data["s"], nonce=data["n"])

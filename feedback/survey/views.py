@@ -17,7 +17,13 @@ from werkzeug.exceptions import NotFound
 
 from feedback.db import db, utcnow
 from feedback.distribution.addresses import normalise_email
-from feedback.distribution.followup import check_followup_token, issue_followup_token
+from feedback.distribution.followup import (
+    check_followup_token,
+    issue_followup_token,
+    read_submission,
+    sign_submission,
+    submission_cookie_name,
+)
 from feedback.distribution.operations import (
     InvitationAlreadyUsed,
     find_invitation,
@@ -222,6 +228,16 @@ def submit_form(code: str):
         db.session.rollback()
         return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
+    # For the thank-you page only: an address left there pairs this response with the follow-up answer.
+    response.set_cookie(
+        submission_cookie_name(code),
+        sign_submission(code, token.nonce),
+        max_age=current_app.config["SURVEY_TOKEN_MAX_AGE"],
+        path=f"/s/{code}/merci",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
     if one_per_device:
         response.set_cookie(
             _device_cookie(session),
@@ -272,9 +288,12 @@ def leave_followup_email(code: str):
     if problem is not None:
         status = 422 if problem in ("empty", "email") else 400
         return _render_thanks(session, status, followup_email=typed, followup_problem=problem)
-    store_followup_contact(session, email)
+    cookie = submission_cookie_name(code)
+    store_followup_contact(session, email, nonce=read_submission(request.cookies.get(cookie), code))
     db.session.commit()
-    return redirect(url_for("survey.thanks", code=code, suivi="ok", _anchor="suivi"), code=303)
+    response = redirect(url_for("survey.thanks", code=code, suivi="ok", _anchor="suivi"), code=303)
+    response.delete_cookie(cookie, path=f"/s/{code}/merci")  # one response pairs with one address
+    return response
 
 
 def _render_closed(session, *, parsed=None, late=False):

@@ -72,15 +72,16 @@ def test_the_table_tent_prints_on_one_a4_landscape_page(
 
 def test_the_response_count_refreshes_while_the_form_is_open(manager_context, live_server, make_session, answer_form):
     session = make_session()
+    session_id = session.id  # read now: the answers below commit, which expires the object outside a request
     page = manager_context.new_page()
     page.clock.install()  # the 10-second refresh, without waiting 10 seconds
-    page.goto(f"{live_server}/scores/sessions/{session.id}")
+    page.goto(f"{live_server}/scores/sessions/{session_id}")
     counter = page.locator("#response-count")
     assert counter.inner_text() == "0"
 
     assert answer_form(session, {"q-overall": "4"}).status_code == 303
     assert answer_form(session, {"q-overall": "3"}).status_code == 303
-    with page.expect_response(lambda r: r.url.endswith(f"/manage/sessions/{session.id}/counts")):
+    with page.expect_response(lambda r: r.url.endswith(f"/manage/sessions/{session_id}/counts")):
         page.clock.run_for(10_500)
     page.wait_for_function("document.getElementById('response-count').textContent === '2'")
     assert counter.inner_text() == "2"

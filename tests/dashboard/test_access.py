@@ -27,6 +27,9 @@ PUBLIC = {
     "survey.submit_form",
     "survey.thanks",
     "survey.leave_followup_email",
+    "followup.show_form",
+    "followup.submit_form",
+    "followup.thanks",
 }
 MANAGE = "manage"  # managers and admins only: the whole /manage area (catalogue, distribution, questionnaires)
 ALL_SCORES = "all_scores"  # managers, admins and communication
@@ -34,6 +37,7 @@ ANY_STAFF = "any_staff"  # any logged-in account (their own data only)
 SCORES_OF = "scores_of"  # the scores of one training or session: its speakers, and who reads all scores
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
+    "dashboard.export": ALL_SCORES,
     "dashboard.my_sessions": ANY_STAFF,
     "dashboard.training": SCORES_OF,
     "dashboard.session": SCORES_OF,

@@ -23,6 +23,7 @@ def add_responses(session, levels, profiles=None):
         db.session.add(
             Response(
                 session_id=session.id,
+                session_date=session.start_date,
                 questionnaire_id=session.questionnaire_id,
                 submitted_dt=utcnow(),
                 submission_token=secrets.token_hex(12),

@@ -70,3 +70,40 @@ def counts(page) -> dict[str, int]:
         number = figure.find("span", class_="big").text
         result[figure.text.removeprefix(number).strip()] = int(number)
     return result
+
+
+# -- the follow-up questionnaire ---------------------------------------------------------------------------------
+
+FOLLOWUP_LINK = re.compile(r"(http://[^/\s]+)/s/suivi/([A-Za-z0-9_-]+)")
+
+
+def answer_on_a_new_phone(app, session, answers: dict, email: str | None = None):
+    """A participant on their own phone answers the questionnaire, then may leave an e-mail on the thank-you page."""
+    phone = app.test_client()
+    page = phone.get(f"/s/{session.public_code}")
+    state = form_state(parse(page.get_data(as_text=True)).find("form", class_="survey"))
+    sent = phone.post(f"/s/{session.public_code}", data={"token": state["token"][0], **answers})
+    assert sent.status_code == 303
+    if email is not None:
+        thanks = phone.get(sent.headers["Location"])
+        form = parse(thanks.get_data(as_text=True)).find("form", class_="followup-form")
+        token = form.find("input", name="token").get("value")
+        left = phone.post(f"/s/{session.public_code}/merci", data={"token": token, "email": email})
+        assert left.status_code == 303
+    return phone
+
+
+def followup_link(message) -> str:
+    """The path of the follow-up link in an e-mail; the link is built from BASE_URL, never a Host header."""
+    match = FOLLOWUP_LINK.search(message.get_content())
+    assert match, message.get_content()
+    assert match.group(1) == "http://retours.test"
+    return f"/s/suivi/{match.group(2)}"
+
+
+def answer_followup(client, link: str, answers: dict):
+    """Open the follow-up link and send the answers with the token the page carried."""
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    state = form_state(parse(page.get_data(as_text=True)).find("form", class_="survey"))
+    return client.post(link, data={"token": state["token"][0], **answers})

@@ -46,8 +46,9 @@ def test_the_thank_you_page_explains_what_the_address_is_for(client, answer_form
     page = answer_form(session, {"q-overall": "4"}, follow=True)
     section = parse(page.get_data(as_text=True)).find("section", class_="followup")
     assert "évaluation à froid" in section.text
-    assert "Elle servira une seule fois, pour cet envoi, puis sera supprimée." in section.text
-    assert "gardée à part de vos réponses" in section.text
+    assert "Elle ne servira qu'à cet envoi et à un rappel, puis sera supprimée." in section.text
+    assert "gardée à part de vos réponses : seul un code tiré au hasard" in section.text
+    assert "qui ne contient pas votre adresse, reliera vos réponses d'aujourd'hui à celles du suivi" in section.text
     form = followup_form(page)
     assert form.get("method") == "post" and form.find("input", type="email").get("autocomplete") == "email"
     assert form.find("label", for_="followup-email").text == "Votre adresse e-mail"
@@ -157,7 +158,7 @@ def test_the_offer_in_english(client, make_session):
     session = make_session()
     page = client.get(f"/s/{session.public_code}/merci?lang=en")
     section = parse(page.get_data(as_text=True)).find("section", class_="followup")
-    assert "It will be used once, for this mailing only, then deleted." in section.text
+    assert "It will only be used for this mailing and one reminder, then deleted." in section.text
     assert section.find("button").text == "Receive the follow-up questionnaire"
     wrong = client.post(
         f"/s/{session.public_code}/merci",

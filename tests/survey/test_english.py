@@ -34,6 +34,7 @@ PARTICIPANT_FILES = (
     "templates/base.html",
     "feedback/survey/forms.py",
     "feedback/survey/views.py",
+    "feedback/survey/followup_views.py",
     "feedback/auth/forms.py",
     "feedback/auth/views.py",
 )

@@ -1,0 +1,149 @@
+"""The follow-up questionnaire ("évaluation à froid"): /s/suivi/<token>, the personal link of `flask send-followups`.
+
+The questionnaire's own machinery answers it (structure.py, forms.py, operations.py, templates/survey/form.html);
+only the link differs: it names a follow-up contact instead of a session's public code. Opening it spends
+nothing (mail scanners open links first); the stored answer spends it, once.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from feedback.db import db
+from feedback.distribution.operations import (
+    FollowUpAlreadyAnswered,
+    find_followup_contact,
+    is_followup_link_expired,
+    submit_followup,
+)
+from feedback.extensions import csrf, limiter
+from feedback.models import FollowUpContact
+from feedback.survey.forms import field_name, parse_survey
+from feedback.survey.operations import AlreadySubmitted
+from feedback.survey.structure import questions_of
+from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.survey.views import _is_cross_site, _submit_limit
+
+bp = Blueprint("followup", __name__, url_prefix="/s/suivi")
+# Like the questionnaire (survey/views.py): no staff session, its own signed token, cross-site posts refused.
+csrf.exempt(bp)
+
+#: The form's token has its own salt: a questionnaire's token cannot stand in for a follow-up's, nor the reverse.
+FORM_SALT = "followup-form-v1"
+
+
+def _autosave_key(contact: FollowUpContact) -> str:
+    """Answers kept in the browser apart from those of the same session's first questionnaire."""
+    return f"suivi-{contact.session.public_code}"
+
+
+def _render_form(contact: FollowUpContact, token: str, *, submitted=None, errors=None, notice=None, status=200):
+    session, questionnaire = contact.session, contact.questionnaire
+    return (
+        render_template(
+            "survey/form.html",
+            session=session,
+            questionnaire=questionnaire,
+            questions=questions_of(questionnaire),
+            token=issue_token(session.public_code, salt=FORM_SALT),
+            submitted=submitted or MultiDict(),
+            errors=errors or {},
+            notice=notice,
+            field_name=field_name,
+            english=str(get_locale()) == "en",
+            invitation=None,
+            form_action=url_for("followup.submit_form", token=token),
+            autosave_key=_autosave_key(contact),
+            language_url=lambda lang: url_for("followup.show_form", token=token, lang=lang),
+        ),
+        status,
+    )
+
+
+def _render_unknown():
+    return render_template("survey/followup_unknown.html"), 404
+
+
+def _render_expired(contact: FollowUpContact, *, texts=None):
+    """Past the link's lifetime: closed, as a questionnaire is, with any text just typed shown back."""
+    late = texts is not None
+    page = render_template("survey/closed.html", session=contact.session, texts=texts or [], late=late, has_closed=True)
+    return page, 410
+
+
+def _render_used(contact: FollowUpContact, *, texts=None):
+    late = texts is not None
+    return (
+        render_template("survey/link_used.html", session=contact.session, texts=texts or [], late=late),
+        409 if late else 410,
+    )
+
+
+@bp.get("/<token>")
+def show_form(token: str):
+    """The follow-up questionnaire of a personal link; opening it spends nothing."""
+    contact = find_followup_contact(token)
+    if contact is None:
+        return _render_unknown()
+    if contact.is_used:
+        return _render_used(contact)
+    if is_followup_link_expired(contact):
+        return _render_expired(contact)
+    return _render_form(contact, token)
+
+
+@bp.post("/<token>")
+@limiter.limit(_submit_limit)
+def submit_form(token: str):
+    """Store the follow-up answer once, paired with the first one by key; any problem keeps every answer."""
+    contact = find_followup_contact(token)
+    if contact is None:
+        return _render_unknown()
+    parsed = parse_survey(
+        questions_of(contact.questionnaire), request.form, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+    )
+    texts = [(a.question, a.text) for a in parsed.answers.values() if a.text]
+    submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
+    if is_followup_link_expired(contact):
+        return _render_expired(contact, texts=texts)
+    if _is_cross_site():
+        notice = _(
+            "Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le."
+        )
+        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
+    try:
+        form_token = read_token(request.form.get("token", ""), contact.session.public_code, salt=FORM_SALT)
+    except TokenExpired:
+        notice = _(
+            "Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
+            "vérifiez-les et envoyez à nouveau."
+        )
+        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
+    except TokenInvalid:
+        notice = _("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.")
+        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
+    if not parsed.is_valid:
+        return _render_form(contact, token, submitted=submitted, errors=parsed.errors, status=422)
+    try:
+        submit_followup(contact, parsed, form_token.nonce)
+        db.session.commit()
+    except AlreadySubmitted:
+        db.session.rollback()  # a double tap: the first one was stored
+    except FollowUpAlreadyAnswered:
+        db.session.rollback()
+        return _render_used(contact, texts=texts)
+    return redirect(url_for("followup.thanks", token=token), code=303)
+
+
+@bp.get("/<token>/merci")
+def thanks(token: str):
+    """Thank-you page of the follow-up; before any answer, the link leads back to the questionnaire."""
+    contact = find_followup_contact(token)
+    if contact is None:
+        return _render_unknown()
+    if not contact.is_used:
+        return redirect(url_for("followup.show_form", token=token))
+    return render_template("survey/thanks.html", session=contact.session, autosave_key=_autosave_key(contact))
