@@ -106,7 +106,7 @@ def load(url: str, responses: int, seed: int = 2025) -> dict[str, float]:
 
     rng = random.Random(seed)
     started = time.perf_counter()
-    app = create_app(config_from_env())
+    app = create_app(config_from_env(), SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         questionnaire = ensure_default_questionnaire()
         db.session.commit()

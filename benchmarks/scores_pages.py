@@ -42,14 +42,14 @@ PAGES = {
 #: The CSV export has no target of its own in the issue: it is held to the overview's.
 
 
-def measure(runs: int) -> tuple[dict[str, float], list[tuple[float, str, object]]]:
+def measure(url: str, runs: int) -> tuple[dict[str, float], list[tuple[float, str, object]]]:
     from sqlalchemy import event
 
     from config import config_from_env
     from feedback import create_app
     from feedback.db import db
 
-    app = create_app(config_from_env())
+    app = create_app(config_from_env(), SQLALCHEMY_DATABASE_URI=url)
     timings: dict[str, float] = {}
     slow: list[tuple[float, str, object]] = []
     with app.app_context():
@@ -84,14 +84,14 @@ def measure(runs: int) -> tuple[dict[str, float], list[tuple[float, str, object]
     return timings, slow
 
 
-def explain(statement: str, parameters, dialect: str) -> str:
+def explain(url: str, statement: str, parameters, dialect: str) -> str:
     from sqlalchemy import text
 
     from config import config_from_env
     from feedback import create_app
     from feedback.db import db
 
-    app = create_app(config_from_env())
+    app = create_app(config_from_env(), SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         connection = db.session.connection().connection.driver_connection
         prefix = "EXPLAIN (ANALYZE, BUFFERS) " if dialect == "postgresql" else "EXPLAIN QUERY PLAN "
@@ -128,7 +128,7 @@ def run(engine: str, args) -> bool:
         )
     else:
         print(f"\n== {engine}: reusing {name} ==")
-    timings, slow = measure(args.runs)
+    timings, slow = measure(url, args.runs)
     column = 0 if engine == "postgres" else 1
     ok = True
     for page, seconds in timings.items():
@@ -146,7 +146,7 @@ def run(engine: str, args) -> bool:
         seen.add(statement)
         shown += 1
         print(f"\n-- slow query #{shown}: {seconds * 1000:.0f} ms\n{statement}\n-- plan:")
-        print(explain(statement, parameters, dialect))
+        print(explain(url, statement, parameters, dialect))
     return ok
 
 

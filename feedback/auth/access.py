@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 
 from feedback.db import db
 from feedback.models import Role, Speaker, Training, TrainingSession, session_speakers
@@ -46,12 +46,13 @@ def _refuse():
 
 def own_sessions(user) -> Select:
     """Sessions where the user's speaker profile is among the speakers."""
-    return select(TrainingSession).where(
-        exists()
-        .where(session_speakers.c.session_id == TrainingSession.id)
-        .where(session_speakers.c.speaker_id == Speaker.id)
+    # From the speaker to their sessions through the index, not a test of every session of the catalogue.
+    speaker_sessions = (
+        select(session_speakers.c.session_id)
+        .join(Speaker, Speaker.id == session_speakers.c.speaker_id)
         .where(Speaker.user_id == user.id)
     )
+    return select(TrainingSession).where(TrainingSession.id.in_(speaker_sessions))
 
 
 def sessions_visible_to(user) -> Select:

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import Integer, case, cast, extract, func, literal, select
 
-from feedback.analysis.statistics import NetScore, net_score
+from feedback.analysis.statistics import NetScore, SatisfactionRate, net_score, satisfaction_rate
 from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATISFIED, Scores, _to_scores
 from feedback.db import db
@@ -91,12 +91,18 @@ def _label(dimension: Dimension, key, label: str) -> str:
     return label
 
 
-def _sessions_in(filters: ScoreFilters):
-    return (
-        select(TrainingSession.id)
-        .join(Training, Training.id == TrainingSession.training_id)
-        .where(filters.session_condition())
-    )
+def _responses_in(filters: ScoreFilters) -> list:
+    """Conditions picking the filters' first answers. The period is read on the response itself (one index
+    range); the sessions are tested only when another filter picks some of them."""
+    conditions = [FIRST_ANSWERS, filters.response_condition()]
+    if filters.narrows_sessions:
+        sessions = (
+            select(TrainingSession.id)
+            .join(Training, Training.id == TrainingSession.training_id)
+            .where(filters.session_condition())
+        )
+        conditions.append(Response.session_id.in_(sessions))
+    return conditions
 
 
 def _scores_query(filters: ScoreFilters, *, by_profile: bool = False):
@@ -106,7 +112,7 @@ def _scores_query(filters: ScoreFilters, *, by_profile: bool = False):
         counted.append(Response.profile.label("profile"))
     per_group = (
         select(*counted, RESPONSES.label("responses"), ANSWERED.label("answered"), SATISFIED.label("satisfied"))
-        .where(FIRST_ANSWERS, filters.response_condition(), Response.session_id.in_(_sessions_in(filters)))
+        .where(*_responses_in(filters))
         .group_by(*counted)
         .subquery("per_group")
     )
@@ -137,16 +143,20 @@ def scores_for(filters: ScoreFilters) -> Scores:
     return _to_scores(db.session.execute(query).one())
 
 
+def satisfaction_for(filters: ScoreFilters) -> SatisfactionRate:
+    """The satisfaction rate alone, without the sessions' attendance: over the whole centre it reads one range of
+    an index."""
+    row = db.session.execute(
+        select(ANSWERED.label("answered"), SATISFIED.label("satisfied")).where(*_responses_in(filters))
+    ).one()
+    return satisfaction_rate(row.satisfied, row.answered)
+
+
 def net_score_for(filters: ScoreFilters) -> NetScore:
     """The 0-10 recommendation over the filters, from the value copied on each response."""
     counts = db.session.execute(
         select(Response.recommendation, func.count())
-        .where(
-            FIRST_ANSWERS,
-            filters.response_condition(),
-            Response.recommendation.is_not(None),
-            Response.session_id.in_(_sessions_in(filters)),
-        )
+        .where(*_responses_in(filters), Response.recommendation.is_not(None))
         .group_by(Response.recommendation)
     ).all()
     return net_score({int(value): int(count) for value, count in counts})

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, select
 from werkzeug.datastructures import MultiDict
 
 from feedback.models import Axis, Department, Modality, Response, Training, TrainingSession
@@ -120,6 +120,14 @@ class ScoreFilters:
         }
         return {key: str(value) for key, value in values.items() if value is not None}
 
+    @property
+    def narrows_sessions(self) -> bool:
+        """Whether a filter other than the period (and the profile, which is on the response) picks sessions."""
+        return any(
+            value is not None
+            for value in (self.axis, self.modality, self.department, self.training_id, self.speaker_id)
+        )
+
     def to_args(self) -> dict[str, str]:
         """URL parameters giving back these filters (for links, sorting, drill-down and exports)."""
         period = (
@@ -153,12 +161,10 @@ class ScoreFilters:
         if self.training_id is not None:
             conditions.append(TrainingSession.training_id == self.training_id)
         if self.speaker_id is not None:
+            # From the speaker's sessions (indexed), rather than a test on every session of the period.
             conditions.append(
-                exists(
-                    select(session_speakers.c.session_id).where(
-                        session_speakers.c.session_id == TrainingSession.id,
-                        session_speakers.c.speaker_id == self.speaker_id,
-                    )
+                TrainingSession.id.in_(
+                    select(session_speakers.c.session_id).where(session_speakers.c.speaker_id == self.speaker_id)
                 )
             )
         return and_(*conditions)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
 from feedback.db import db
@@ -132,13 +132,19 @@ def scores_by_training(condition: ColumnElement[bool]) -> list[tuple[Training, S
 
 def scores_by_session(condition: ColumnElement[bool]) -> list[tuple[TrainingSession, Scores]]:
     per_session = _per_session_counts(condition)
-    rows = db.session.execute(
-        select(TrainingSession, *_scores_columns(per_session))
-        .outerjoin(per_session, per_session.c.session_id == TrainingSession.id)
-        .where(condition)
-        .group_by(TrainingSession.id)
-        .order_by(TrainingSession.start_date.desc(), TrainingSession.id)
-    ).all()
+    rows = (
+        db.session.execute(
+            select(TrainingSession, *_scores_columns(per_session))
+            .outerjoin(per_session, per_session.c.session_id == TrainingSession.id)
+            .where(condition)
+            .group_by(TrainingSession.id)
+            .order_by(TrainingSession.start_date.desc(), TrainingSession.id)
+            # The table shows each session's training and speakers: loaded with the rows, not one query per row.
+            .options(joinedload(TrainingSession.training), selectinload(TrainingSession.speakers))
+        )
+        .unique()
+        .all()
+    )
     return [(row.TrainingSession, _to_scores(row)) for row in rows]
 
 

@@ -25,6 +25,7 @@ from feedback.dashboard.breakdowns import (
     BreakdownRow,
     breakdown,
     net_score_for,
+    satisfaction_for,
     scores_for,
     sort_rows,
 )
@@ -280,7 +281,7 @@ def my_sessions():
         return render_template("dashboard/my_sessions.html", speaker=None)
     filters = replace(ScoreFilters.from_args(request.args, _default_year()), speaker_id=speaker.id)
     total = scores_for(filters)
-    centre = scores_for(filters.without_catalogue_filters())
+    centre = satisfaction_for(filters.without_catalogue_filters())
     previous = scores_for(filters.previous_period())
     first_year, last_year = _speaker_years(speaker.id)
     whole_career = replace(filters, start=date(first_year, 1, 1), end=date(last_year, 12, 31))
@@ -293,7 +294,7 @@ def my_sessions():
         filters=filters,
         years=list(range(last_year, first_year - 1, -1)),
         total=total,
-        against_centre=_compare(total.satisfaction, centre.satisfaction, "vs l'ensemble du centre"),
+        against_centre=_compare(total.satisfaction, centre, "vs l'ensemble du centre"),
         against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
         centre=centre,
         trend=trend,
