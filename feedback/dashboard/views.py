@@ -43,19 +43,6 @@ from feedback.models.catalogue import session_speakers
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 
 
-def _selected_year() -> int | None:
-    """?year=2025; defaults to the latest year with responses; "all" for every year."""
-    raw = request.args.get("year", "")
-    if raw == "all":
-        return None
-    if raw.isdigit() and 1990 <= int(raw) <= 2100:
-        return int(raw)
-    latest = db.session.scalar(
-        select(func.max(TrainingSession.start_date)).join(Response, Response.session_id == TrainingSession.id)
-    )
-    return latest.year if latest else utcnow().year
-
-
 def _available_years() -> list[int]:
     dates = db.session.execute(select(func.min(TrainingSession.start_date), func.max(TrainingSession.start_date))).one()
     if dates[0] is None:
@@ -84,9 +71,8 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
 
 
 def _default_year() -> int:
-    latest = db.session.scalar(
-        select(func.max(TrainingSession.start_date)).join(Response, Response.session_id == TrainingSession.id)
-    )
+    """The latest year with responses (the session's date, as everywhere in the scores), read off an index."""
+    latest = db.session.scalar(select(func.max(Response.session_date)))
     return latest.year if latest else utcnow().year
 
 
