@@ -26,7 +26,7 @@ from feedback.extensions import limiter
 from feedback.manage import operations
 from feedback.models import Axis, Modality, Role
 from feedback.survey.structure import clear_cache as clear_structure_cache
-from feedback.survey.views import clear_blank_forms
+from feedback.survey.views import clear_cached_pages
 
 PASSWORD = "correct-horse-battery"
 
@@ -74,7 +74,7 @@ def _app_context(request) -> Iterator[None]:
     app = request.getfixturevalue("app")
     limiter.reset()  # counters of one test never leak into the next
     clear_structure_cache()
-    clear_blank_forms()
+    clear_cached_pages()
     with app.app_context():
         yield
         db.session.rollback()

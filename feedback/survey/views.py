@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
@@ -32,9 +31,10 @@ from feedback.distribution.operations import (
     use_invitation,
 )
 from feedback.extensions import csrf, limiter
-from feedback.models import QuestionnaireStatus, TrainingSession
+from feedback.models import QuestionnaireStatus
 from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted, submit_response
+from feedback.survey.queries import PublicSession, public_session
 from feedback.survey.structure import questions_of
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
@@ -47,14 +47,10 @@ csrf.exempt(bp)
 _PUBLIC_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def get_public_session_or_404(code: str) -> TrainingSession:
+def get_public_session_or_404(code: str) -> PublicSession:
     if not _PUBLIC_CODE.fullmatch(code):
         raise NotFound
-    session = db.session.scalar(
-        select(TrainingSession)
-        .where(TrainingSession.public_code == code)
-        .options(joinedload(TrainingSession.questionnaire), joinedload(TrainingSession.training))
-    )
+    session = public_session(code)
     if session is None:
         raise NotFound
     return session
@@ -74,16 +70,18 @@ def _is_cross_site() -> bool:
     return False
 
 
-#: Blank forms rendered once per process and reused with a fresh token: the hot path of a room answering at once.
-_BLANK_FORMS: OrderedDict[tuple, str] = OrderedDict()
-_BLANK_FORMS_LOCK = threading.Lock()
-_NONCE_PLACEHOLDER = "__retours_form_nonce__"
+#: Pages that are the same for every participant of a session (the blank form, the thank-you page), rendered
+#: once per process and served with a fresh signed token: the hot path of a room answering at once.
+_PAGES: OrderedDict[tuple, str] = OrderedDict()
+_PAGES_LOCK = threading.Lock()
+_TOKEN_PLACEHOLDER = "__retours_form_token__"  # noqa: S105 (a marker replaced at each request, not a secret)
 
 
-def _blank_form_key(session) -> tuple:
-    """Everything a blank form shows; a change to any of it (title, place, flags, language) is a new entry."""
+def _page_key(kind: str, session) -> tuple:
+    """Everything such a page shows; a change to any of it (title, place, flags, language) is a new entry."""
     q = session.questionnaire
     return (
+        kind,
         session.id,
         session.public_code,
         session.start_date,
@@ -98,25 +96,32 @@ def _blank_form_key(session) -> tuple:
     )
 
 
+def _cached_page(key: tuple, render: Callable[[str], str], token: str) -> str:
+    with _PAGES_LOCK:
+        html = _PAGES.get(key)
+    if html is None:
+        html = render(_TOKEN_PLACEHOLDER)
+        with _PAGES_LOCK:
+            _PAGES[key] = html
+            while len(_PAGES) > 1024:
+                _PAGES.popitem(last=False)
+    return html.replace(_TOKEN_PLACEHOLDER, token, 1)
+
+
 def _render_blank_form(session):
     """The empty questionnaire, from the cache when it was rendered before (published versions only)."""
     if session.questionnaire.status == QuestionnaireStatus.DRAFT:
         return _render_form(session)
-    key = _blank_form_key(session)
-    with _BLANK_FORMS_LOCK:
-        html = _BLANK_FORMS.get(key)
-    if html is None:
-        html = _render_form(session, token=_NONCE_PLACEHOLDER)[0]
-        with _BLANK_FORMS_LOCK:
-            _BLANK_FORMS[key] = html
-            while len(_BLANK_FORMS) > 512:
-                _BLANK_FORMS.popitem(last=False)
-    return html.replace(_NONCE_PLACEHOLDER, issue_token(session.public_code), 1)
+    return _cached_page(
+        _page_key("form", session),
+        lambda token: _render_form(session, token=token)[0],
+        issue_token(session.public_code),
+    )
 
 
-def clear_blank_forms() -> None:
-    with _BLANK_FORMS_LOCK:
-        _BLANK_FORMS.clear()
+def clear_cached_pages() -> None:
+    with _PAGES_LOCK:
+        _PAGES.clear()
 
 
 def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None):
@@ -255,7 +260,13 @@ def submit_form(code: str):
 def thanks(code: str):
     """Thank-you page (also shown again for a replayed submit)."""
     session = get_public_session_or_404(code)
-    return _render_thanks(session, followup_saved=request.args.get("suivi") == "ok")
+    if request.args.get("suivi") == "ok":
+        return _render_thanks(session, followup_saved=True)
+    return _cached_page(
+        _page_key("thanks", session),
+        lambda token: render_template("survey/thanks.html", session=session, followup_token=token),
+        issue_followup_token(session.public_code),
+    )
 
 
 def _render_thanks(session, status=200, **context):
