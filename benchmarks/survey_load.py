@@ -166,7 +166,7 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("server exited:\n" + process.stderr.read().decode()[-2000:])
+            raise RuntimeError("server exited (see its log above)")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/health")
@@ -250,12 +250,14 @@ def run_one(app: str, engine: str, args, tmp: Path, run: int, think: tuple[float
         target, table = "feedback:create_app()", "responses"
     else:
         code, target, table = "ceiling", "benchmarks.ceiling_app:create_app()", "ceiling_rows"
+    log = (tmp / f"{name}.log").open("w")
     server = subprocess.Popen(
         [BIN / "gunicorn", "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}", target],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: a server that logs more than a pipe holds would block on its next line.
+        stderr=log,
     )
     try:
         wait_healthy(args.port, server)
@@ -275,6 +277,12 @@ def run_one(app: str, engine: str, args, tmp: Path, run: int, think: tuple[float
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        log.close()
+        errors = [
+            line for line in (tmp / f"{name}.log").read_text().splitlines() if "Error" in line or "Traceback" in line
+        ]
+        if errors:
+            print(f"  server log of {name} ({len(errors)} error lines), first: {errors[0][:300]}")
 
 
 def main() -> int:
