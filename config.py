@@ -60,6 +60,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     #: The public form's own signed token: valid for a whole session day and more.
     SURVEY_TOKEN_MAX_AGE = _env_int("SURVEY_TOKEN_MAX_AGE", 36 * 3600)
+    #: How long a worker reuses what it read about a session for its public pages (survey/queries.py).
+    SURVEY_SESSION_CACHE_SECONDS = _env_int("SURVEY_SESSION_CACHE_SECONDS", 2)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -104,6 +106,16 @@ class Config:
     FOLLOWUP_LINK_MAX_AGE_DAYS = _env_int("FOLLOWUP_LINK_MAX_AGE_DAYS", 60)
     #: ...and an address left for it is erased this many days after it was left, whether it was used or not.
     FOLLOWUP_RETENTION_DAYS = _env_int("FOLLOWUP_RETENTION_DAYS", 365)
+
+    #: Imports (catalogue, attendance lists): largest file accepted, in bytes (never above MAX_CONTENT_LENGTH on the
+    #: web), and most rows.
+    IMPORT_MAX_BYTES = _env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+    IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 20_000)
+    #: Where an upload waits (an hour at most) for its confirmation; unset: instance/imports/.
+    IMPORT_PENDING_DIR = os.environ.get("IMPORT_PENDING_DIR") or None
+    #: Key of the attendance lists' hashes. Unset: derived from SECRET_KEY (changing SECRET_KEY then makes the same
+    #: people count as new ones). Set it once, to 32+ random characters, and keep it.
+    ATTENDANCE_HASH_KEY = os.environ.get("ATTENDANCE_HASH_KEY") or None
 
     #: Path to the 2025 activity catalogue used by the demo data.
     DEMO_CATALOGUE = os.environ.get("DEMO_CATALOGUE")

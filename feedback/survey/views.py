@@ -34,7 +34,7 @@ from feedback.extensions import csrf, limiter
 from feedback.models import QuestionnaireStatus
 from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted, submit_response
-from feedback.survey.queries import PublicSession, public_session
+from feedback.survey.queries import PublicSession, clear_snapshots, public_session
 from feedback.survey.structure import questions_of
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
@@ -120,8 +120,10 @@ def _render_blank_form(session):
 
 
 def clear_cached_pages() -> None:
+    """Forget the rendered pages and the sessions read for them (tests, and a change of configuration)."""
     with _PAGES_LOCK:
         _PAGES.clear()
+    clear_snapshots()
 
 
 def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None):

@@ -540,3 +540,33 @@ def test_each_opening_of_a_cached_blank_form_carries_its_own_token_and_the_curre
     session.training.title = "Nouveau titre de la formation"
     db.session.commit()
     assert "Nouveau titre de la formation" in get_form(client, session).get_data(as_text=True)
+
+
+def test_a_change_made_by_another_worker_is_seen_within_the_cache_delay(client, make_session, monkeypatch):
+    """Another worker's change reaches this one's cache of sessions after SURVEY_SESSION_CACHE_SECONDS."""
+    from sqlalchemy import update
+
+    import feedback.survey.queries as survey_queries
+    from feedback.db import db, utcnow
+    from feedback.models import TrainingSession
+
+    clock = [1000.0]
+    monkeypatch.setattr(survey_queries.time, "monotonic", lambda: clock[0])
+    session = make_session()
+    assert client.get(f"/s/{session.public_code}").status_code == 200
+    # Closed by a statement this process's ORM does not see, as a request served by another worker would be.
+    db.session.execute(update(TrainingSession).where(TrainingSession.id == session.id).values(closes_dt=utcnow()))
+    db.session.commit()
+    clock[0] += 1.5
+    assert client.get(f"/s/{session.public_code}").status_code == 200
+    clock[0] += 1.0
+    assert client.get(f"/s/{session.public_code}").status_code == 410
+
+
+def test_a_form_closed_by_hand_here_is_closed_at_the_next_request(client, auth, make_user, make_session):
+    session = make_session()
+    assert client.get(f"/s/{session.public_code}").status_code == 200
+    auth.login(make_user())
+    assert client.post(f"/manage/sessions/{session.id}/close").status_code == 302
+    auth.logout()
+    assert client.get(f"/s/{session.public_code}").status_code == 410
