@@ -25,7 +25,7 @@ def test_a_trainer_is_compared_with_the_whole_centre(client, auth, make_user, ma
     assert "93\u202f%" in html and "54\u202f%" in html
     assert "+39 pts vs l&#39;ensemble du centre" in html and "(écart significatif)" in html
     # The previous year: 4 of 5 (80 %); with 5 answers the gap of 13 points is not flagged.
-    assert "+13 pts vs 2024 <span class=\"muted\">(écart non significatif)" in html
+    assert '+13 pts vs 2024 <span class="muted">(écart non significatif)' in html
     tree = parse(html)
     sessions = tree.find_all("table", class_="data")[-1]  # after the trend chart's table
     assert [a.get("href") for a in sessions.find_all("a")] == [f"/scores/sessions/{own.id}"]
