@@ -78,6 +78,21 @@ class Config:
     #: Password guessing: per client address, on the login form's POST.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "retours")
+    #: Failed logins after which the login form refuses even the right password, for a while: per account typed
+    #: (existing or not, the answer is the same) and per client address. Counted in RATELIMIT_STORAGE_URI.
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30 per 15 minutes")
+    #: "Forgot password" requests per client address (each may send an e-mail).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per 15 minutes")
+
+    #: Staff accounts: how long an admin's invitation link, and a password reset link, can be used.
+    ACCOUNT_INVITATION_MAX_AGE_HOURS = _env_int("ACCOUNT_INVITATION_MAX_AGE_HOURS", 72)
+    PASSWORD_RESET_MAX_AGE_MINUTES = _env_int("PASSWORD_RESET_MAX_AGE_MINUTES", 60)
+
+    #: `flask purge`: free text (comments and their analyses) older than this is deleted, the scores stay...
+    TEXT_RETENTION_DAYS = _env_int("TEXT_RETENTION_DAYS", 3 * 365)
+    #: ...and the addresses of invitations to sessions closed this many days ago are erased (counts stay).
+    INVITATION_RETENTION_DAYS = _env_int("INVITATION_RETENTION_DAYS", 365)
 
     #: Below this number of answers a rate is replaced by "trop peu de réponses" (admins excepted).
     MIN_ANSWERS_FOR_RATE = _env_int("MIN_ANSWERS_FOR_RATE", 5)
@@ -143,6 +158,7 @@ class TestingConfig(Config):
     # Limits stay on (a test proves them); the suite itself logs in and answers far more than people do.
     SURVEY_SUBMIT_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "100000 per minute"  # noqa: S105 (a rate, not a password)
     BASE_URL = "http://retours.test"
     #: Nothing listens there: a test that sends mail without the `smtp_server` fixture fails at once.
     MAIL_SERVER = "127.0.0.1"

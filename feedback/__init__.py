@@ -36,7 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from feedback import models  # noqa: F401  (registers the tables)
+    from feedback import audit, models  # noqa: F401  (registers the tables, and the audit of quote changes)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
@@ -45,11 +45,15 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
 
+    from feedback.accounts.views import bp as accounts_bp
     from feedback.auth.views import bp as auth_bp
     from feedback.builder.views import bp as builder_bp
     from feedback.dashboard.views import bp as dashboard_bp
     from feedback.distribution.views import bp as distribution_bp
+    from feedback.imports.views import bp as imports_bp
     from feedback.manage.views import bp as manage_bp
+    from feedback.quotes.views import bp as quotes_bp
+    from feedback.report.views import bp as report_bp
     from feedback.survey.followup_views import bp as followup_bp
     from feedback.survey.views import bp as survey_bp
 
@@ -60,6 +64,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(distribution_bp)
     app.register_blueprint(builder_bp)
+    app.register_blueprint(quotes_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(report_bp)
+    app.register_blueprint(accounts_bp)
 
     from feedback.cli import register_commands
     from feedback.web import register_web_layer

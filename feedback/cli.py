@@ -25,6 +25,22 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_followups_command)
 
+    from feedback.quotes.cli import analyse_command
+
+    app.cli.add_command(analyse_command)
+
+    from feedback.imports.cli import import_attendance_command, import_catalogue_command
+    from feedback.privacy.cli import purge_command
+
+    app.cli.add_command(purge_command)
+
+    app.cli.add_command(import_catalogue_command)
+    app.cli.add_command(import_attendance_command)
+
+    from feedback.report.cli import report_command
+
+    app.cli.add_command(report_command)
+
 
 def _print_logins(summary) -> None:
     click.echo(f"Comptes de démonstration (mot de passe commun : {summary.logins[0][2]})")
@@ -54,6 +70,9 @@ def demo_command(catalogue: Path | None, if_empty: bool) -> None:
     else:
         summary = load_demo(catalogue or Path(current_app.config.get("DEMO_CATALOGUE") or DEFAULT_CATALOGUE))
         db.session.commit()
+        from feedback.quotes.analyses import analyse_pending
+
+        analyse_pending()  # the demo's comments, stored in bulk, analysed as if they had been submitted
         if summary.already_loaded:
             click.echo("La démonstration est déjà chargée : rien n'a été ajouté.")
         else:

@@ -7,8 +7,6 @@ left alone. Responses and answers are inserted in bulk so that the whole load st
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import random
 import re
 import secrets
@@ -25,6 +23,18 @@ from sqlalchemy import func, insert, select
 from feedback.auth.operations import create_user
 from feedback.db import db
 from feedback.demo_comments import compose_comment
+from feedback.imports.parsing import (
+    CatalogueRow,
+    action_title,
+    axis_from_heading,
+    consecutive_runs,
+    fold,
+    half_days_per_day,
+    modality_from_row,
+    parse_french_dates,
+    read_catalogue,
+    readable_title,
+)
 from feedback.manage.operations import create_session, create_speaker, create_training, ensure_default_questionnaire
 from feedback.models import (
     Answer,
@@ -45,259 +55,6 @@ PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "demo-retours-2025"  # noqa: S105  (public on purpose: printed by `flask demo`)
 KEY_PREFIX = "demo:"
 OPEN_SESSION_KEY = "demo:open-now"
-
-# --- Dates written in French ---------------------------------------------------------------------------
-
-_MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
-_TOKEN = re.compile(r"\d+|[a-z]+")
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so that "FÉVRIER", "Février" and "fevrier" read the same."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def parse_french_dates(text: str, year: int = 2025) -> list[list[date]]:
-    """Read "20 ET 21 MARS | 7 AVRIL" into meeting groups: [[2025-03-20, 2025-03-21], [2025-04-07]].
-
-    A group is the days given for one month, sorted; groups come in the order written. Parenthesised
-    notes and labels ("SÉMINAIRES :") are ignored, a year written after a month applies to it, and
-    whatever cannot be read (unknown words, 31 February, a day without a month) is skipped.
-    """
-    if not isinstance(text, str):
-        return []
-    groups: list[list[date]] = []
-    cleaned = re.sub(r"\([^)]*\)?", " ", text)  # notes, even an unclosed one
-    for part in cleaned.split("|"):
-        tokens = _TOKEN.findall(_fold(part))
-        days: list[int] = []
-        range_from: int | None = None
-        for i, word in enumerate(tokens):
-            if word.isdigit():
-                if range_from is not None:
-                    days.extend(range(range_from + 1, min(int(word), 31) + 1))
-                    range_from = None
-                elif len(word) <= 2:
-                    days.append(int(word))
-                continue
-            if word == "au" and days:
-                range_from = days[-1]  # "du 3 au 5 mars"
-                continue
-            month = _MONTHS.get(word)
-            if month is None:
-                continue
-            group_year = year
-            if i + 1 < len(tokens) and tokens[i + 1].isdigit() and len(tokens[i + 1]) == 4:
-                group_year = int(tokens[i + 1])
-            group = set()
-            for day in days:
-                with contextlib.suppress(ValueError):  # 31 FÉVRIER and the like
-                    group.add(date(group_year, month, day))
-            if group:
-                groups.append(sorted(group))
-            days, range_from = [], None
-    return groups
-
-
-def consecutive_runs(days: list[date]) -> list[list[date]]:
-    """Split sorted days into runs of consecutive days: each run is one (possibly multi-day) session."""
-    runs: list[list[date]] = []
-    for day in sorted(set(days)):
-        if runs and day - runs[-1][-1] == timedelta(days=1):
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return runs
-
-
-# --- Titles ---------------------------------------------------------------------------------------------
-
-_ACRONYMS = frozenset(
-    {
-        "PDV",
-        "PRE",
-        "QPV",
-        "CAMVS",
-        "CLSM",
-        "ASV",
-        "CLS",
-        "CTAI",
-        "FLE",
-        "EPCI",
-        "ATFPB",
-        "TFPB",
-        "CEQ",
-        "CAF",
-        "ANCT",
-        "CTG",
-        "ARS",
-        "CCAS",
-        "CISPD",
-        "MNA",
-        "ASL",
-        "VRL",
-        "JO",
-        "IDF",
-        "CIDFF",
-        "DILCRAH",
-    }
-)
-#: Proper names kept capitalised in sentence case (matched on the lower-cased title).
-_PROPER_NAMES = (
-    ("évry- ?courcouronnes", "Évry-Courcouronnes"),
-    ("villeneuve-saint-georges", "Villeneuve-Saint-Georges"),
-    ("montereau-fault-yonne", "Montereau-Fault-Yonne"),
-    ("grand paris sud", "Grand Paris Sud"),
-    ("seine essonne sénart", "Seine Essonne Sénart"),
-    ("grand orly seine bièvre", "Grand Orly Seine Bièvre"),
-    ("île-de-france", "Île-de-France"),
-    ("créteil", "Créteil"),
-    ("melun", "Melun"),
-    ("longjumeau", "Longjumeau"),
-    ("brétigny", "Brétigny"),
-    ("essonne", "Essonne"),
-    ("paris", "Paris"),
-    ("france", "France"),
-    ("république", "République"),
-    ("quartiers? 2030", None),
-    ("politique de la ville", "Politique de la ville"),
-)
-_FIX_TYPOS = (("webnaire", "webinaire"),)
-
-
-def readable_title(title: str) -> str:
-    """Sentence case for a title printed in capitals, keeping acronyms, proper names and numbers."""
-    words = re.split(r"(\w+)", title.strip())
-    out = []
-    for piece in words:
-        bare = piece.upper()
-        out.append(bare if bare in _ACRONYMS and piece.isupper() else piece.lower())
-    text = "".join(out).replace("^", "")  # "2^E ÉDITION" -> "2e édition"
-    for wrong, right in _FIX_TYPOS:
-        text = text.replace(wrong, right)
-    for pattern, proper in _PROPER_NAMES:
-        text = re.sub(rf"\b{pattern}\b", lambda m, p=proper: p or m.group(0).capitalize(), text)
-    text = re.sub(r"\s+", " ", text)
-    # Capitals at the start and at the start of a quoted title or of a sub-title.
-    text = re.sub(r"(^[\W\d]*|« |— )(\w)", lambda m: m.group(1) + m.group(2).upper(), text)
-    return text
-
-
-def _action_title(titles: list[str]) -> str:
-    """Rows of one action may carry sub-titles after " — ": the action is their common head."""
-    heads = {t.split(" — ")[0].strip() for t in titles}
-    return readable_title(heads.pop() if len(heads) == 1 else titles[0])
-
-
-# --- Catalogue rows -------------------------------------------------------------------------------------
-
-_AXIS_KEYWORDS = (
-    ("ACTIVITE REGIONALE", Axis.REGIONAL),
-    ("ACTIVITE NATIONALE", Axis.NATIONAL),
-    ("POLITIQUES FAMILIALES", Axis.FAMILY_EDUCATION),
-    ("POLITIQUE DE LA VILLE", Axis.CITY_POLICY),
-    ("LINGUISTIQUE", Axis.LANGUAGE_INTEGRATION),
-    ("PRECARITE", Axis.PRECARITY_HEALTH),
-    ("COHESION", Axis.SOCIAL_COHESION),
-    ("TRANSITION", Axis.TRANSITION_CULTURE),
-)
-_MODALITY_KEYWORDS = (
-    ("FORMATION", Modality.TRAINING),
-    ("RESEAU DE PAIRS", Modality.PEER_NETWORK),
-    ("APPUI", Modality.TERRITORIAL_SUPPORT),
-    ("CONFERENCE", Modality.CONFERENCE),
-    ("SEMINAIRE", Modality.SEMINAR),
-    ("WEBINAIRE", Modality.WEBINAR),
-    ("WEBNAIRE", Modality.WEBINAR),
-    ("RENCONTRE", Modality.MEETING),
-    ("JOURNEE", Modality.MEETING),
-    ("ATELIER", Modality.MEETING),
-    ("GROUPE DE TRAVAIL", Modality.MEETING),
-    ("FORUM", Modality.MEETING),
-)
-
-
-def axis_from_heading(heading: str) -> Axis:
-    folded = _fold(heading).upper()
-    return next((axis for keyword, axis in _AXIS_KEYWORDS if keyword in folded), Axis.REGIONAL)
-
-
-def modality_from_row(modality: str, title: str) -> Modality:
-    """The printed modality; when blank, the format named by the title, else a meeting."""
-    for text in (modality, title.split(" ")[0] if title else ""):
-        folded = _fold(text).upper()
-        if folded:
-            found = next((m for keyword, m in _MODALITY_KEYWORDS if keyword in folded), None)
-            if found:
-                return found
-    return Modality.MEETING
-
-
-@dataclass
-class CatalogueRow:
-    axis: str
-    modality: str
-    title: str
-    department: Department | None
-    meetings: int | None
-    participations: int | None
-    dates: str
-    source_line: str
-
-
-def _int_or_none(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def read_catalogue(path: Path) -> list[CatalogueRow]:
-    """The CSV rows, in file order; rows without a source line are skipped."""
-    rows = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for raw in csv.DictReader(handle):
-            source_line = (raw.get("source_line") or "").strip()
-            if not source_line:
-                continue
-            department = (raw.get("department") or "").strip()
-            rows.append(
-                CatalogueRow(
-                    axis=raw.get("axis") or "",
-                    modality=raw.get("modality") or "",
-                    title=(raw.get("title") or "").strip(),
-                    department=Department(department) if department in {d.value for d in Department} else None,
-                    meetings=_int_or_none(raw.get("meetings")),
-                    participations=_int_or_none(raw.get("participations")),
-                    dates=raw.get("dates") or "",
-                    source_line=source_line,
-                )
-            )
-    return rows
-
 
 # --- People ---------------------------------------------------------------------------------------------
 
@@ -480,7 +237,7 @@ _AXIS_PROFILES = {
 
 def _profile_weights(axis: Axis, title: str) -> dict[str, float]:
     weights = dict(_BASE_PROFILE_WEIGHTS)
-    folded = " " + _fold(title).upper()
+    folded = " " + fold(title).upper()
     for keyword, profiles in _PROFILE_HINTS:
         if keyword in folded:
             for profile in profiles:
@@ -525,8 +282,7 @@ class _PlannedSession:
 
 
 def _single_day_half_days(modality: Modality) -> int:
-    """Full days for trainings, seminars and big meetings; half days for networks, support and webinars."""
-    return 2 if modality in (Modality.TRAINING, Modality.SEMINAR, Modality.MEETING) else 1
+    return half_days_per_day(modality)
 
 
 def _invent_dates(rng: random.Random, count: int, taken: set[date], year: int) -> list[date]:
@@ -621,7 +377,7 @@ def _plan(
     sessions: list[_PlannedSession] = []
     for source_line, action_rows in by_line.items():
         first = action_rows[0]
-        title = _action_title([r.title for r in action_rows]) or f"Action sans titre (ligne {source_line})"
+        title = action_title([r.title for r in action_rows]) or f"Action sans titre (ligne {source_line})"
         action = _Action(
             source_line,
             title,

@@ -49,7 +49,14 @@ def register_web_layer(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
-            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+            response.set_cookie(
+                "lang",
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+            )
         return response
 
     @app.context_processor

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from feedback.auth import throttle
 from feedback.auth.forms import LoginForm
 from feedback.auth.operations import get_user_by_email
 from feedback.extensions import limiter
@@ -39,11 +40,18 @@ def login():
         return redirect(home_url_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = get_user_by_email(form.email.data)
+        email = form.email.data
+        if throttle.is_blocked(email, request.remote_addr):
+            # Said the same way for an account that exists and one that does not; the right password waits too.
+            flash(_("Trop de tentatives de connexion : patientez quelques minutes avant de réessayer."), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = get_user_by_email(email)
         if user is not None and user.is_active and user.check_password(form.password.data):
+            throttle.clear_account(email)
             session.clear()  # a fresh session at login: no fixation
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
+        throttle.record_failure(email, request.remote_addr)
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -130,7 +130,24 @@ def publish_draft(questionnaire: Questionnaire, seen_version: int | None = None)
         raise NotPublishable(problems)
     # A status change is a save too: an edit racing this publication then fails instead of changing a frozen version.
     questionnaire.edit_version += 1
+    questionnaire.consent_version = _consent_version(questionnaire)
     publish_questionnaire(questionnaire)
+
+
+def _consent_version(questionnaire: Questionnaire) -> int:
+    """The wording's version, stored with each consent: the same wording keeps its number, a new one gets the next."""
+    earlier = db.session.execute(
+        select(Questionnaire.consent_text, Questionnaire.consent_text_en, Questionnaire.consent_version).where(
+            Questionnaire.family == questionnaire.family,
+            Questionnaire.id != questionnaire.id,
+            Questionnaire.status != QuestionnaireStatus.DRAFT,
+        )
+    ).all()
+    wording = (questionnaire.consent_text, questionnaire.consent_text_en)
+    for text, text_en, version in earlier:
+        if (text, text_en) == wording:
+            return version
+    return max((version for _text, _text_en, version in earlier), default=0) + 1
 
 
 def archive_questionnaire(questionnaire: Questionnaire) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
+from feedback import audit
 from feedback.auth.access import managers_only
 from feedback.builder import operations, queries
 from feedback.builder.forms import (
@@ -66,6 +67,7 @@ def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> tuple[T 
     for _attempt in range(2 if again_on_conflict else 1):
         try:
             result = edit()
+            _audit(result)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
@@ -78,6 +80,25 @@ def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> tuple[T 
             return None, str(refused)
         return result, None
     return None, operations.SAME_TIME
+
+
+def _audit(result: object) -> None:
+    """Every saved edit leaves one audit event, in its own transaction, named after the view that made it."""
+    args = dict(request.view_args or {})
+    questionnaire_id = args.pop("questionnaire_id", None)
+    details: dict = {key: value for key, value in args.items()}
+    if isinstance(result, Questionnaire):
+        db.session.flush()  # a new questionnaire's id
+        if questionnaire_id is not None:
+            details["from_questionnaire_id"] = questionnaire_id
+        questionnaire_id = result.id
+        details.update(family=result.family, version=result.version, title=result.title)
+    elif isinstance(result, Question):
+        db.session.flush()
+        details["question_id"] = result.id
+    if request.endpoint == "builder.modality_defaults":
+        details = {key: value for key, value in request.form.items() if key.startswith("modality_")}
+    audit.record(f"questionnaire.{request.endpoint.rpartition('.')[2]}", "questionnaire", questionnaire_id, details)
 
 
 @bp.errorhandler(ObjectDeletedError)
@@ -461,6 +482,7 @@ def export(questionnaire_id: int):
     questionnaire = get_questionnaire_or_404(questionnaire_id)
     body = json.dumps(operations.export_json(questionnaire), ensure_ascii=False, indent=2)
     filename = f"{questionnaire.family}-v{questionnaire.version}.json"
+    audit.record_download(f"{questionnaire.title} (v{questionnaire.version})", "json", len(questionnaire.questions))
     return Response(
         body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

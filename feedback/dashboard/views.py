@@ -39,6 +39,7 @@ from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
 from feedback.models import Axis, Department, Modality, Response, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
+from feedback.quotes.queries import own_session_comments
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 
@@ -290,6 +291,7 @@ def my_sessions():
         else None,
         rows=queries.scores_by_session(condition),
         distributions=queries.scale_distributions(condition),
+        comments=own_session_comments(current_user, filters.start, filters.end),
     )
 
 

@@ -178,6 +178,7 @@ def claim_due_reminders(now: datetime | None = None) -> list[OutgoingMail]:
             Invitation.reminded_dt.is_(None),
             Invitation.sent_dt.is_not(None),
             Invitation.sent_dt <= cutoff,
+            Invitation.email.is_not(None),
             TrainingSession.opens_dt.is_not(None),
             TrainingSession.opens_dt <= now,
             or_(TrainingSession.closes_dt.is_(None), TrainingSession.closes_dt > now),
@@ -336,6 +337,7 @@ def collect_followup_contacts(training_ids: list[int], now: datetime | None = No
             TrainingSession.training_id.in_(training_ids),
             Invitation.is_followup_collected.is_(False),
             Invitation.sent_dt.is_not(None),
+            Invitation.email.is_not(None),  # erased by `flask purge`
         )
         .order_by(TrainingSession.start_date.desc(), Invitation.id.desc())
     ).all()

@@ -57,7 +57,8 @@ def session_invitations(session: TrainingSession) -> Select:
 
 def pending_invitations(session: TrainingSession) -> Select:
     """Invitations of the session the SMTP server has not accepted yet."""
-    return session_invitations(session).where(Invitation.sent_dt.is_(None))
+    # An address erased by `flask purge` (session closed long ago) has nobody left to write to.
+    return session_invitations(session).where(Invitation.sent_dt.is_(None), Invitation.email.is_not(None))
 
 
 # -- the follow-up questionnaire ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Typed models, one module per family; importing this package registers them all."""
 
+from feedback.models.accounts import AccountToken, AuditEvent, TokenPurpose
+from feedback.models.attendance import Attendance
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
 from feedback.models.invitations import FollowUpContact, Invitation
 from feedback.models.questionnaires import (
@@ -13,10 +15,17 @@ from feedback.models.questionnaires import (
 )
 from feedback.models.responses import Answer, Response
 from feedback.models.users import Role, User
+from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
 
 __all__ = [
+    "QUOTE_TRANSITIONS",
+    "AccountToken",
     "Answer",
+    "Attendance",
+    "AuditEvent",
     "Axis",
+    "CommentAnalysis",
+    "CommentPhrase",
     "Department",
     "FollowUpContact",
     "Invitation",
@@ -28,9 +37,12 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireFrozen",
     "QuestionnaireStatus",
+    "Quote",
+    "QuoteStatus",
     "Response",
     "Role",
     "Speaker",
+    "TokenPurpose",
     "Training",
     "TrainingSession",
     "User",

@@ -29,8 +29,9 @@ class Invitation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
-    #: Lower-cased; needed to send the reminder, erased by the retention purge.
-    email: Mapped[str] = mapped_column(String(254))
+    #: Lower-cased; needed to send the reminder and to collect the follow-up's addresses; erased by `flask purge`
+    #: once the session's form closed more than INVITATION_RETENTION_DAYS ago (the counts stay).
+    email: Mapped[str | None] = mapped_column(String(254))
     #: SHA-256 (hex) of the token in the invitation's link.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: SHA-256 of the token in the reminder's link: the invitation's link keeps working after the reminder.

@@ -1,0 +1,1 @@
+"""Imports of the activity the feedback does not see: the catalogue (sessions, participations), attendance lists."""

@@ -1,0 +1,1 @@
+"""Privacy: how long personal data and free text are kept (`flask purge`)."""

@@ -1,0 +1,46 @@
+"""`flask report`: the report's figures for scripts and the website, the same numbers as the page."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+
+from feedback.models import Axis, Department, Modality
+from feedback.report.filters import PeriodError, ReportFilters
+from feedback.report.queries import build_report, default_year
+
+
+@click.command("report")
+@click.option("--period", default=None, help="Une année (2025) ou deux dates : 2025-01-01:2025-06-30.")
+@click.option("--axis", type=click.Choice([axis.value for axis in Axis]), default=None, help="Un axe.")
+@click.option("--department", type=click.Choice([d.value for d in Department]), default=None, help="Un département.")
+@click.option("--modality", type=click.Choice([m.value for m in Modality]), default=None, help="Une modalité.")
+@click.option("--json", "as_json", is_flag=True, help="Tous les chiffres en JSON (sinon un résumé).")
+def report_command(
+    period: str | None, axis: str | None, department: str | None, modality: str | None, as_json: bool
+) -> None:
+    """Print the report of a period (the latest year with sessions by default), as the page shows it."""
+    choices = {
+        "axis": Axis(axis) if axis else None,
+        "department": Department(department) if department else None,
+        "modality": Modality(modality) if modality else None,
+    }
+    try:
+        filters = ReportFilters.from_period(period or str(default_year()), **choices)
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--period") from None
+    # As the page shows it to anyone but an admin: rates from too few answers are left out (n is given).
+    report = build_report(filters, min_answers=current_app.config["MIN_ANSWERS_FOR_RATE"])
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Rapport {filters.label} (comparé à {report.previous_filters.label})")
+    for item in report.headline:
+        current = "–" if item.change.current is None else f"{item.change.current:g}"
+        delta = "" if item.change.delta is None else f" ({item.change.delta:+g})"
+        click.echo(f"  {item.label} : {current}{delta}")
+    rate = report.to_dict()["satisfaction"]
+    shown = "trop peu de réponses" if rate["rate"] is None else f"{rate['rate'] * 100:.0f} %"
+    click.echo(f"  taux de satisfaction : {shown} (n = {rate['n']})")

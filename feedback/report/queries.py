@@ -1,0 +1,424 @@
+"""The yearly report of a period, assembled from the areas that compute its figures; the page, the downloads and
+`flask report --json` all read the one `Report` that `build_report` returns.
+
+- activity (feedback/imports/queries.py): participations, distinct participants, visits, half-days, sessions,
+  in total and per département, axis and modality, for the period and the previous one;
+- scores (feedback/dashboard/breakdowns.py): satisfaction with its Wilson interval and n, response rate, in
+  total and per axis, département, modality and professional profile;
+- comments (feedback/quotes/): the period's themes and its approved quotes, grouped by axis.
+
+Rates under `min_answers` answers are kept in the Report (n is a figure) and hidden wherever they are shown
+(`Report.shows`): the page's `rate` macro, the JSON, the spreadsheet and the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from feedback.analysis.clouds import cached_cloud
+from feedback.analysis.statistics import Difference, SatisfactionRate, rate_difference
+from feedback.dashboard.breakdowns import PROFILE_LABELS, breakdown, satisfaction_for, scores_for
+from feedback.dashboard.filters import Dimension
+from feedback.dashboard.queries import Scores
+from feedback.db import db, utcnow
+from feedback.imports.queries import ActivityFigures, activity_breakdown, activity_totals
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.models import Axis, Department, Modality, TrainingSession
+from feedback.quotes import queries as quote_queries
+from feedback.quotes import themes as theme_queries
+from feedback.report.filters import ReportFilters
+
+#: Themes listed on the report (the word cloud draws more).
+TOP_THEMES = 15
+
+
+def default_year() -> int:
+    """The latest year whose sessions have started (a session planned for later says nothing yet), else this year.
+
+    A report is written about activity that took place: sessions planned for next year must not make it open on
+    an empty year.
+    """
+    latest = db.session.scalar(
+        select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
+    )
+    return latest.year if latest else utcnow().year
+
+
+def available_years() -> list[int]:
+    first, last = db.session.execute(
+        select(func.min(TrainingSession.start_date), func.max(TrainingSession.start_date))
+    ).one()
+    return list(range(last.year, first.year - 1, -1)) if first else [utcnow().year]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure this period and in the previous one."""
+
+    current: float | None
+    previous: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def ratio(self) -> float | None:
+        """The change as a share of the previous figure (+0.22 for « + 22 % »); none from zero."""
+        if self.delta is None or not self.previous:
+            return None
+        return self.delta / self.previous
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One of the « EN CHIFFRES » figures."""
+
+    key: str
+    label: str
+    change: Change
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One département, axis or modality of the activity."""
+
+    key: str
+    label: str
+    participations: int
+    distinct_participants: int
+    half_days: int
+    sessions: int
+    average_visits: float | None
+
+
+@dataclass(frozen=True)
+class HalfDaysRow:
+    """A département's half-days of intervention, this period against the previous one."""
+
+    key: str
+    label: str
+    half_days: Change
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One axis, département, modality or profile of the scores."""
+
+    key: str
+    label: str
+    scores: Scores
+    #: Share of the period's respondents (the profile breakdown).
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    phrase: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    text: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class VerbatimGroup:
+    key: str
+    label: str
+    quotes: list[Verbatim]
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: ReportFilters
+    previous_filters: ReportFilters
+    #: Rates from fewer answers are not shown (0 for admins).
+    min_answers: int
+    totals: ActivityFigures
+    previous_totals: ActivityFigures
+    headline: list[Headline]
+    by_department: list[ActivityRow]
+    by_axis: list[ActivityRow]
+    by_modality: list[ActivityRow]
+    half_days_by_department: list[HalfDaysRow]
+    satisfaction: Scores
+    previous_satisfaction: SatisfactionRate
+    satisfaction_by_axis: list[ScoreRow]
+    satisfaction_by_department: list[ScoreRow]
+    satisfaction_by_modality: list[ScoreRow]
+    by_profile: list[ScoreRow]
+    themes: list[ThemeRow]
+    #: Comments analysed in the period (what the themes' shares are out of).
+    comments: int
+    verbatims: list[VerbatimGroup]
+
+    def shows(self, rate: SatisfactionRate) -> bool:
+        """Whether a rate is shown: some answers, and enough of them (admins see every rate)."""
+        return rate.answered > 0 and rate.answered >= self.min_answers
+
+    def shown_rate(self, rate: SatisfactionRate) -> float | None:
+        return rate.rate if self.shows(rate) else None
+
+    @property
+    def satisfaction_difference(self) -> Difference | None:
+        """This period's rate minus the previous one's, when both are shown (flag it only when `is_real`)."""
+        current, previous = self.satisfaction.satisfaction, self.previous_satisfaction
+        if not (self.shows(current) and self.shows(previous)):
+            return None
+        return rate_difference(current, previous)
+
+    @property
+    def verbatim_count(self) -> int:
+        return sum(len(group.quotes) for group in self.verbatims)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's numbers for scripts and the website (`flask report --json`): what the page shows."""
+        return {
+            "period": _period(self.filters),
+            "previous_period": _period(self.previous_filters),
+            "filters": {
+                "axis": self.filters.axis,
+                "department": self.filters.department,
+                "modality": self.filters.modality,
+            },
+            "min_answers_for_rate": self.min_answers,
+            "figures": {
+                item.key: {
+                    "value": item.change.current,
+                    "previous": item.change.previous,
+                    "change": item.change.delta,
+                    "change_ratio": item.change.ratio,
+                }
+                for item in self.headline
+            },
+            "coverage": {
+                "sessions": self.totals.sessions,
+                "sessions_with_count": self.totals.sessions_with_count,
+                "sessions_with_attendance": self.totals.sessions_with_attendance,
+            },
+            "satisfaction": {
+                **self._rate(self.satisfaction.satisfaction),
+                "previous": self._rate(self.previous_satisfaction),
+                "responses": self.satisfaction.responses,
+                "response_rate": self.satisfaction.response_rate,
+            },
+            "by_department": [_activity(row) for row in self.by_department],
+            "by_axis": [_activity(row) for row in self.by_axis],
+            "by_modality": [_activity(row) for row in self.by_modality],
+            "half_days_by_department": [
+                {
+                    "key": row.key,
+                    "label": row.label,
+                    "half_days": row.half_days.current,
+                    "previous": row.half_days.previous,
+                    "change_ratio": row.half_days.ratio,
+                }
+                for row in self.half_days_by_department
+            ],
+            "satisfaction_by_axis": [self._score(row) for row in self.satisfaction_by_axis],
+            "satisfaction_by_department": [self._score(row) for row in self.satisfaction_by_department],
+            "satisfaction_by_modality": [self._score(row) for row in self.satisfaction_by_modality],
+            "by_profile": [{**self._score(row), "share": row.share} for row in self.by_profile],
+            "themes": {
+                "comments": self.comments,
+                "top": [{"theme": t.phrase, "comments": t.count, "share": t.share} for t in self.themes],
+            },
+            "verbatims": [
+                {
+                    "axis": group.key,
+                    "label": group.label,
+                    "quotes": [{"text": q.text, "attribution": q.attribution} for q in group.quotes],
+                }
+                for group in self.verbatims
+            ],
+        }
+
+    def _rate(self, rate: SatisfactionRate) -> dict[str, Any]:
+        shown = self.shows(rate)
+        return {
+            "n": rate.answered,
+            "rate": rate.rate if shown else None,
+            "low": rate.interval.low if shown and rate.interval else None,
+            "high": rate.interval.high if shown and rate.interval else None,
+        }
+
+    def _score(self, row: ScoreRow) -> dict[str, Any]:
+        return {
+            "key": row.key,
+            "label": row.label,
+            "sessions": row.scores.sessions,
+            "responses": row.scores.responses,
+            "response_rate": row.scores.response_rate,
+            "satisfaction": self._rate(row.scores.satisfaction),
+        }
+
+
+def _period(filters: ReportFilters) -> dict[str, str]:
+    return {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "label": filters.label}
+
+
+def _activity(row: ActivityRow) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "label": row.label,
+        "participations": row.participations,
+        "distinct_participants": row.distinct_participants,
+        "half_days": row.half_days,
+        "sessions": row.sessions,
+        "average_visits": row.average_visits,
+    }
+
+
+# --- Assembling -----------------------------------------------------------------------------------------------
+
+#: Each dimension's groups in the report's own order (the catalogue's), then its label and URL value.
+ORDERS: dict[str, list] = {
+    "department": [*Department, None],
+    "axis": list(Axis),
+    "modality": list(Modality),
+}
+
+
+def _label(by: str, key) -> str:
+    if by == "department":
+        return department_label(key)
+    return (AXIS_LABELS if by == "axis" else MODALITY_LABELS).get(key, str(key))
+
+
+def _rank(by: str, key) -> int:
+    order = ORDERS[by]
+    return order.index(key) if key in order else len(order)  # StrEnum members equal their values
+
+
+def _activity_rows(groups: list[ActivityFigures], by: str) -> list[ActivityRow]:
+    return [
+        ActivityRow(
+            key="" if g.key is None else str(g.key),
+            label=_label(by, g.key),
+            participations=g.participations,
+            distinct_participants=g.distinct_participants,
+            half_days=g.half_days,
+            sessions=g.sessions,
+            average_visits=g.average_visits,
+        )
+        for g in sorted(groups, key=lambda g: _rank(by, g.key))
+    ]
+
+
+def _half_days(current: list[ActivityFigures], previous: list[ActivityFigures]) -> list[HalfDaysRow]:
+    """Every département of either period, with its half-days in both (0 where it had none)."""
+    now = {g.key: g.half_days for g in current}
+    before = {g.key: g.half_days for g in previous}
+    keys = sorted(set(now) | set(before), key=lambda key: _rank("department", key))
+    return [
+        HalfDaysRow("" if key is None else str(key), department_label(key), Change(now.get(key, 0), before.get(key, 0)))
+        for key in keys
+    ]
+
+
+_SCORE_DIMENSIONS = {"axis": Dimension.AXIS, "department": Dimension.DEPARTMENT, "modality": Dimension.MODALITY}
+
+
+def _score_rows(filters: ReportFilters, by: str) -> list[ScoreRow]:
+    rows = breakdown(filters.scores(), _SCORE_DIMENSIONS[by])
+
+    def key_of(row) -> object:
+        if not row.key:
+            return None
+        return {"axis": Axis, "department": Department, "modality": Modality}[by](row.key)
+
+    return [
+        ScoreRow(row.key, _label(by, key_of(row)), row.scores)
+        for row in sorted(rows, key=lambda row: _rank(by, key_of(row)))
+    ]
+
+
+def _profile_rows(filters: ReportFilters) -> list[ScoreRow]:
+    """Respondents by professional profile (from the responses: attendance lists keep no profile), most first."""
+    rows = breakdown(filters.scores(), Dimension.PROFILE)
+    total = sum(row.scores.responses for row in rows)
+    ordered = sorted(rows, key=lambda row: (row.key == "", -row.scores.responses, row.label.casefold()))
+    return [
+        ScoreRow(row.key, PROFILE_LABELS.get(row.key, row.label), row.scores, row.scores.responses / total)
+        for row in ordered
+        if total
+    ]
+
+
+def _verbatims(filters: ReportFilters) -> list[VerbatimGroup]:
+    """The period's approved quotes, grouped by axis in the report's order, oldest session first in each."""
+    groups: dict[str, list[Verbatim]] = {}
+    for quote in quote_queries.approved_quotes(filters.comments()):
+        groups.setdefault(quote.axis, []).append(Verbatim(quote.text, quote.attribution))
+    return [
+        VerbatimGroup(axis, AXIS_LABELS.get(axis, axis), quotes)
+        for axis, quotes in sorted(groups.items(), key=lambda item: _rank("axis", item[0]))
+    ]
+
+
+def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
+    """Every figure of the report for these filters, and the previous period's for the changes."""
+    previous = filters.previous()
+    activity, previous_activity = filters.activity(), previous.activity()
+    totals, previous_totals = activity_totals(activity), activity_totals(previous_activity)
+    by_department = activity_breakdown(activity, "department")
+    headline = [
+        Headline("participations", "participations", Change(totals.participations, previous_totals.participations)),
+        Headline(
+            "distinct_participants",
+            "participants distincts",
+            Change(totals.distinct_participants, previous_totals.distinct_participants),
+        ),
+        Headline(
+            "average_visits",
+            "venues en moyenne par participant",
+            Change(totals.average_visits, previous_totals.average_visits),
+        ),
+        Headline("half_days", "demi-journées d'intervention", Change(totals.half_days, previous_totals.half_days)),
+        Headline("sessions", "sessions", Change(totals.sessions, previous_totals.sessions)),
+    ]
+    comments = filters.comments()
+    return Report(
+        filters=filters,
+        previous_filters=previous,
+        min_answers=min_answers,
+        totals=totals,
+        previous_totals=previous_totals,
+        headline=headline,
+        by_department=_activity_rows(by_department, "department"),
+        by_axis=_activity_rows(activity_breakdown(activity, "axis"), "axis"),
+        by_modality=_activity_rows(activity_breakdown(activity, "modality"), "modality"),
+        half_days_by_department=_half_days(by_department, activity_breakdown(previous_activity, "department")),
+        satisfaction=scores_for(filters.scores()),
+        previous_satisfaction=satisfaction_for(previous.scores()),
+        satisfaction_by_axis=_score_rows(filters, "axis"),
+        satisfaction_by_department=_score_rows(filters, "department"),
+        satisfaction_by_modality=_score_rows(filters, "modality"),
+        by_profile=_profile_rows(filters),
+        themes=[
+            ThemeRow(theme.phrase, theme.count, theme.share)
+            for theme in theme_queries.themes_for(comments, limit=TOP_THEMES, examples=0)
+        ],
+        comments=theme_queries.count_comments(comments.response_conditions()),
+        verbatims=_verbatims(filters),
+    )
+
+
+def word_cloud_png(filters: ReportFilters) -> bytes | None:
+    """The period's word cloud (the quotes workspace's, same counts, same cached file), or none without themes."""
+    frequencies = theme_queries.theme_frequencies(filters.comments())
+    if not frequencies:
+        return None
+    content, _cached = cached_cloud(frequencies, "png", Path(current_app.instance_path) / "wordclouds")
+    return content

@@ -1,0 +1,45 @@
+"""Comments submitted through the real public form, so that their analysis is stored as in production."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from feedback.db import db
+from feedback.models import Answer, CommentAnalysis
+
+
+@pytest.fixture
+def comment(answer_form):
+    """Submit one response with comments; return the answer id of each comment given, by question code."""
+
+    def submit(
+        session,
+        liked: str | None = None,
+        *,
+        improve: str | None = None,
+        wishes: str | None = None,
+        overall: str = "4",
+        consent: bool = True,
+        profile: str | None = None,
+    ) -> dict[str, int]:
+        data = {"q-overall": overall}
+        texts = {"liked": liked, "improve": improve, "wishes": wishes}
+        data.update({f"q-{code}": text for code, text in texts.items() if text is not None})
+        if consent:
+            data["consent"] = "yes"
+        if profile:
+            data["q-profile"] = profile
+        assert answer_form(session, data).status_code == 303
+        ids = {}
+        for code, text in texts.items():
+            if text is not None:
+                ids[code] = db.session.scalar(select(Answer.id).where(Answer.text == text).order_by(Answer.id.desc()))
+        return ids
+
+    return submit
+
+
+def analysis_of(answer_id: int) -> CommentAnalysis:
+    db.session.expire_all()
+    return db.session.get(CommentAnalysis, answer_id)
