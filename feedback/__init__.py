@@ -124,6 +124,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         # Never show a traceback; log it for the administrators.
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, not the path: a personal link's token must not land in the error log.
+        route = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        app.logger.exception("Unhandled error on %s %s", request.method, route)
         db.session.rollback()
         return render_template("errors/error.html", error=None), 500

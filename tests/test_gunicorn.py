@@ -143,7 +143,7 @@ def _serve(tmp_path: Path, database_url: str, access_log: Path, error_log) -> tu
 def test_access_log_of_the_public_form_keeps_no_address_and_no_token(tmp_path, database_url, make_session):
     session = make_session()
     code = session.public_code
-    invitation, encoded, followup = (secrets.token_urlsafe(24) for _ in range(3))
+    invitation, encoded, followup, reset, welcome = (secrets.token_urlsafe(24) for _ in range(5))
     access_log = tmp_path / "access.log"
     with (tmp_path / "error.log").open("w") as error_log:
         server, port = _serve(tmp_path, database_url, access_log, error_log)
@@ -161,6 +161,12 @@ def test_access_log_of_the_public_form_keeps_no_address_and_no_token(tmp_path, d
         assert phone.request("GET", f"/s/suivi/{followup}")[0].status == 404  # no such follow-up: still logged
         assert phone.request("GET", "/static/app.css", headers={"Referer": referer})[0].status == 200
         assert phone.request("GET", "/login")[0].status == 200
+        # The account links sent by e-mail: staff lines, but their tokens would let a log reader use them first.
+        phone.request("GET", f"/account/reset/{reset}")
+        phone.request("GET", f"/account/invitation/{welcome}")
+        phone.request(
+            "GET", "/static/survey.css", headers={"Referer": f"http://127.0.0.1:{port}/account/reset/{reset}"}
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -168,6 +174,10 @@ def test_access_log_of_the_public_form_keeps_no_address_and_no_token(tmp_path, d
     lines = access_log.read_text().splitlines()
     by_target = {re.search(r'"(?:GET|POST) (\S+) HTTP', line).group(1): line for line in lines if "HTTP/1.1" in line}
     public = [line for line in lines if "/s/" in line]
+    assert reset not in access_log.read_text() and welcome not in access_log.read_text()
+    account = [line for line in lines if "/account/" in line]
+    assert len(account) == 3 and all(line.startswith(f"{PHONE} - - [") for line in account)
+    assert '"GET /account/reset/[redacted] HTTP/1.1"' in access_log.read_text()
     assert len(public) == 6, lines
     for line in public:
         assert line.startswith("- - - ["), line

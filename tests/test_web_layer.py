@@ -221,6 +221,20 @@ def test_an_unexpected_error_gives_a_generic_page_and_a_log_line_never_a_traceba
     assert any("Unhandled error on GET /boom" in r.getMessage() and r.exc_info for r in caplog.records)
 
 
+def test_the_error_log_names_the_route_not_a_personal_links_token(make_app, caplog):
+    broken = make_app()
+
+    @broken.get("/lien/<token>")
+    def link(token):
+        raise RuntimeError("boom")
+
+    with caplog.at_level(logging.ERROR):
+        assert broken.test_client().get("/lien/s3cr3t-t0ken").status_code == 500
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("Unhandled error on GET /lien/<token>" in m for m in messages)
+    assert not any("s3cr3t-t0ken" in m for m in messages)
+
+
 def test_the_health_check_reports_the_database(client, make_app, tmp_path):
     ok = client.get("/health")
     assert ok.status_code == 200 and ok.get_json() == {"status": "ok", "database": "ok"}
