@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 from flask import current_app
 
-from feedback.db import db, utcnow
+from feedback.db import db
 from feedback.distribution import operations
 from feedback.mail import BatchResult, send_batch
+from feedback.timeutil import now_option
 
 #: Messages sent over one SMTP connection before recording them (servers often cap a connection at 100).
 MAIL_BATCH = 50
 
 
 @click.command("send-reminders")
-@click.option(
-    "--now",
-    "now_text",
-    default=None,
-    hidden=True,
-    help="Moment (ISO 8601, UTC by default) used instead of the clock; for tests.",
-)
-def send_reminders_command(now_text: str | None) -> None:
+@now_option
+def send_reminders_command(now: datetime) -> None:
     """Remind, once, those invited N days ago (REMINDER_AFTER_DAYS) who have not answered, while the form is open."""
-    now = _parse_now(now_text) if now_text else utcnow()
     outgoing = operations.claim_due_reminders(now)
     # Claimed and committed before sending: a second run at the same time finds nothing left to remind.
     db.session.commit()
@@ -52,25 +46,10 @@ def send_reminders_command(now_text: str | None) -> None:
         )
 
 
-def _parse_now(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter("date ISO 8601 attendue, par exemple 2026-03-12T09:00") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 @click.command("send-followups")
-@click.option(
-    "--now",
-    "now_text",
-    default=None,
-    hidden=True,
-    help="Moment (ISO 8601, UTC by default) used instead of the clock; for tests.",
-)
-def send_followups_command(now_text: str | None) -> None:
+@now_option
+def send_followups_command(now: datetime) -> None:
     """Send the follow-up questionnaire of trainings whose delay has passed, remind once, erase spent addresses."""
-    now = _parse_now(now_text) if now_text else utcnow()
     plan = operations.plan_followups(now)
     for training in plan.missing:
         click.echo(

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 from flask import current_app
 
-from feedback.db import db, utcnow
+from feedback.db import db
 from feedback.privacy.operations import purge, record_purge
-
-
-def _parse_now(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter("date ISO 8601 attendue, par exemple 2029-03-12T09:00") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from feedback.timeutil import now_option
 
 
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Compter ce qui serait supprimé, sans rien supprimer.")
-@click.option(
-    "--now",
-    "now_text",
-    default=None,
-    hidden=True,
-    help="Moment (ISO 8601, UTC by default) used instead of the clock; for tests.",
-)
-def purge_command(dry_run: bool, now_text: str | None) -> None:
+@now_option
+def purge_command(dry_run: bool, now: datetime) -> None:
     """Delete comments older than TEXT_RETENTION_DAYS and old e-mail addresses; scores and counts stay."""
-    now = _parse_now(now_text) if now_text else utcnow()
     config = current_app.config
     summary = purge(now)
     if dry_run:
