@@ -52,7 +52,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.survey_load import BIN, PG_ADMIN, answers_for, wait_healthy  # noqa: E402
+from benchmarks.scratch import database_url, drop_database  # noqa: E402
+from benchmarks.survey_load import BIN, answers_for, wait_healthy  # noqa: E402
 
 SECRET_KEY = "close-time-stress-secret-key-" + "x" * 20
 SUBMIT_P95_TARGET_MS = 150
@@ -267,25 +268,6 @@ def plan(codes: list[str], per_room: int, minutes: float, think: tuple[float, fl
     ]
     min(people, key=lambda p: abs(p.arrival - window / 2)).is_cut = True
     return sorted(people, key=lambda p: p.arrival)
-
-
-def database_url(engine: str, tmp: Path, pg_database: str) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{tmp / 'close-time.sqlite'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{pg_database}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_database}"
-
-
-def drop_database(engine: str, pg_database: str) -> None:
-    if engine == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
 
 
 def redis_answers() -> bool:

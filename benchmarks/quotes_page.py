@@ -35,8 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch import database_url, drop_database  # noqa: E402
 
 TARGET_PAGE_MS = 300
 TARGET_THEMES_MS = 1000
@@ -44,25 +45,6 @@ TARGET_CLOUD_COLD_MS = 1500
 TARGET_CLOUD_CACHED_MS = 100
 PASSWORD = "benchmark-communication"  # noqa: S105 (a scratch database's account)
 YEARS = (2021, 2022, 2023, 2024, 2025)
-
-
-def database_url(engine: str, directory: Path, name: str) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{directory / (name + '.sqlite')}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def drop_database(engine: str, name: str) -> None:
-    if engine == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def load(app, comments: int, seed: int = 2025) -> dict[str, float]:

@@ -23,7 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch import database_url  # noqa: E402
 
 CENTRES, YEARS, FIRST_YEAR = 20, 10, 2016
 TRAININGS_PER_CENTRE, SPEAKERS_PER_CENTRE = 100, 25
@@ -36,17 +38,6 @@ COMMENTS = (
     "Merci à l'intervenante pour sa clarté ; la salle était trop petite.",
     "Trop dense pour une seule journée.",
 )
-
-
-def database_url(engine: str, directory: Path, name: str) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{directory / (name + '.sqlite')}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 def environment(url: str, instance: Path) -> dict[str, str]:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scores_data import TRAINER_PASSWORD, database_url, environment, load, migrate  # noqa: E402
+from benchmarks.scores_data import TRAINER_PASSWORD, environment, load, migrate  # noqa: E402
+from benchmarks.scratch import database_url  # noqa: E402
 
 TARGETS = {  # seconds: (PostgreSQL, SQLite)
     "overview, one year": (1.0, 2.0),
@@ -115,8 +116,6 @@ def run(engine: str, args) -> bool:
         if reuse
         else database_url(engine, directory, name)
     )
-    if engine == "sqlite" and not reuse and database_file.exists():
-        database_file.unlink()
     env = environment(url, directory / "instance")
     os.environ.update(env)
     if not reuse:

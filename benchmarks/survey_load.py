@@ -39,7 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch import database_url  # noqa: E402
+
 COMMENTS = [
     "Très bonne journée, des échanges riches et des outils concrets.",
     "Intéressant mais un peu théorique, il faudrait plus de cas pratiques.",
@@ -179,17 +182,6 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 30) -> N
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("server did not start")
-
-
-def database_url(engine: str, tmp: Path, name: str) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{tmp / (name + '.sqlite')}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
 def count_rows(url: str, table: str) -> int:
