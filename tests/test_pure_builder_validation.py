@@ -55,3 +55,16 @@ def test_all_problems_are_listed_at_once():
     broken["questions"][2]["code"] = "overall"  # a duplicate code
     problems = definition_problems(broken)
     assert len(problems) >= 3
+
+
+def test_a_control_character_in_a_text_is_refused_with_its_place():
+    """PostgreSQL refuses NUL in a text: found by the import's fuzz test, now a clear message instead of an error."""
+    definition = {
+        "title": "Essai",
+        "questions": [
+            {"code": "overall", "kind": "satisfaction", "label": "Satisfait·e ?", "is_overall": True},
+            {"code": "a", "kind": "single_choice", "label": "Choix", "options": [{"value": "b", "label": "\x00"}]},
+        ],
+    }
+    problems = definition_problems(definition)
+    assert len(problems) == 1 and "caractère de contrôle" in problems[0] and "label" in problems[0]

@@ -24,6 +24,8 @@ LIMITS = {
     "help_text_en": 500,
 }
 KIND_NAMES = ", ".join(k.value for k in QuestionKind)
+#: Control characters (tab and line breaks apart): invisible on a form, and PostgreSQL refuses NUL in a text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _text(value: Any, field: str, where: str, problems: list[str], *, required: bool = False) -> None:
@@ -35,6 +37,8 @@ def _text(value: Any, field: str, where: str, problems: list[str], *, required: 
         problems.append(f"{where} : « {field} » doit être un texte.")
     elif len(value) > LIMITS.get(field, 300):
         problems.append(f"{where} : « {field} » dépasse {LIMITS.get(field, 300)} caractères.")
+    elif CONTROL.search(value):
+        problems.append(f"{where} : « {field} » contient un caractère de contrôle invisible ; retirez-le.")
 
 
 def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]:
