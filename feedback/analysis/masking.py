@@ -16,8 +16,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from feedback.analysis.text import fold_same_length
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 NAME = "[nom]"
 EMAIL = "[e-mail]"
@@ -51,6 +55,8 @@ class Masked:
 
     text: str
     found: dict[str, int] = field(default_factory=dict)
+    #: What was masked, as (start, end, kind) character offsets in the original text: tone and themes skip them.
+    spans: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def has_personal_data(self) -> bool:
@@ -141,6 +147,11 @@ def mask_personal_data(text: str, names: Iterable[str] = ()) -> Masked:
             text, replaced = _replace_spans(text, spans)
             found[NAME] += replaced
     return Masked(text, dict(sorted(found.items())))
+
+
+def mask_document(doc: Doc, names: Iterable[str] = ()) -> Masked:
+    """The personal data of a parsed comment (transitional: patterns on its text; entities to come)."""
+    return mask_personal_data(doc.text, names)
 
 
 def mask(text: str, names: Iterable[str] = ()) -> str:

@@ -18,11 +18,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import simplemma
 
 from feedback.analysis.lexicon import load_stopwords
 from feedback.analysis.text import fold, has_accent, normalise, split_elisions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_WORDS = 3
 MIN_COMMENTS = 2
@@ -91,6 +95,26 @@ def extract_phrases(text: str) -> tuple[str, ...]:
                 phrase = " ".join(lemma for lemma, _alone in words)
                 phrases.setdefault(phrase_key(phrase), phrase)
     return tuple(phrases.values())
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """What a comment talks about: a theme's key and the phrase as written, where it is, and the tone said of it."""
+
+    key: str
+    phrase: str
+    start: int = -1
+    end: int = -1
+    tone: str | None = None
+
+
+def extract_aspects(
+    doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = (), question_words: frozenset[str] = frozenset()
+) -> tuple[Aspect, ...]:
+    """The aspects of a parsed comment (transitional: the key phrases of its text, with no position)."""
+    return tuple(
+        Aspect(phrase_key(phrase), phrase) for phrase in extract_phrases(doc if isinstance(doc, str) else doc.text)
+    )
 
 
 @dataclass(frozen=True)

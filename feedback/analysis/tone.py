@@ -29,13 +29,18 @@ Each verdict carries its cues (which words, which rule, which weight), so staff 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import simplemma
 
 from feedback.analysis.lexicon import Entry, Lexicon, load_lexicon, words_of
 from feedback.analysis.text import fold, normalise
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -84,12 +89,29 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class ClauseTone:
+    """The tone of one clause of a comment, by character offsets in the comment's text."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
 class Tone:
     label: str
     praise: float = 0.0
     criticism: float = 0.0
     cues: tuple[Cue, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    clauses: tuple[ClauseTone, ...] = ()
+
+    def label_at(self, offset: int) -> str:
+        """The tone of the clause holding this character (a theme's own tone); the comment's where none does."""
+        for clause in self.clauses:
+            if clause.start <= offset < clause.end:
+                return clause.label
+        return self.label
 
     @property
     def is_criticism(self) -> bool:
@@ -703,8 +725,9 @@ def verdict(cues: list[Cue] | tuple[Cue, ...]) -> tuple[str, float, float]:
     return (POSITIVE if praise > criticism else NEGATIVE), praise, criticism
 
 
-def analyse_tone(text: str) -> Tone:
-    """The tone of one comment, with the cues that decided it."""
+def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
+    """The tone of one comment, with the cues that decided it (transitional: reads the parsed comment's text)."""
+    text = doc if isinstance(doc, str) else doc.text
     normalised = _URL_RE.sub(" ", normalise(text or ""))
     folded = fold(normalised)
     cues = _score_cues(normalised)
@@ -755,6 +778,7 @@ __all__ = [
     "NEGATIVE",
     "NEUTRAL",
     "POSITIVE",
+    "ClauseTone",
     "Cue",
     "Tone",
     "analyse_tone",
