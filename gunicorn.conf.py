@@ -46,3 +46,12 @@ proc_name = "retours"
 #: Gunicorn 25+ opens a control socket under $HOME by default; systemd's signals are enough, and two servers on
 #: one machine (tests, benchmarks) would fight over the same path. Older versions ignore this setting.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Load the French language pipeline (~4 s, ~300 MB) once, in the master, before the workers are forked:
+    they share its memory pages, and neither a participant nor a staff page ever waits for it to load. The
+    comments of a submit are analysed after its page is sent (feedback/quotes/analyses.py)."""
+    from feedback.analysis.language import preload
+
+    preload()

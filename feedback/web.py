@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, after_this_request, current_app, jsonify, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
 from feedback.db import db
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+
+logger = logging.getLogger(__name__)
 
 health_bp = Blueprint("health", __name__)
 
@@ -31,6 +35,25 @@ def health():
         current_app.logger.exception("health check failed")
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+def run_after_response(work: Callable[[], None]) -> None:
+    """Run `work` in this worker once the response has been sent (and the request's transaction committed or
+    rolled back), in an app context of its own: the client never waits for it. A failure is logged only; work
+    deferred this way must be caught up by a command (`flask analyse` for the comments) if the worker dies."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # the response is gone: log, and leave the work to its catch-up command
+                logger.exception("work deferred after a response failed")
+
+    @after_this_request
+    def register(response):
+        response.call_on_close(run)
+        return response
 
 
 def register_web_layer(app: Flask) -> None:

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g, request_started
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestingConfig
@@ -36,9 +37,19 @@ def database_url(tmp_path_factory) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'retours-test.sqlite'}"
 
 
+class ClosingClient(FlaskClient):
+    """Reads each response whole and closes it, as a real server does once it has sent it: the work deferred
+    until then (web.run_after_response, e.g. the analysis of submitted comments) has run when a call returns."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = ClosingClient
     with app.app_context():
         db.drop_all()
         db.create_all()

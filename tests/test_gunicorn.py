@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tests.conftest import form_token, free_port
 
@@ -192,3 +193,37 @@ def test_access_log_of_the_public_form_keeps_no_address_and_no_token(tmp_path, d
     # A staff page keeps the usual line: the address is there, and so would be any header asked for.
     assert by_target["/login"].startswith(f"{PHONE} - - [")
     assert f"xff={FORWARDED} env={PHONE}" in by_target["/login"]
+
+
+def test_a_comment_sent_to_gunicorn_is_analysed_once_its_page_has_gone(
+    tmp_path, database_url, make_session, make_speaker
+):
+    """The language pipeline is loaded by the master before it forks; the submit answers first, then its worker
+    analyses the comment: the stored analysis masks the name and reads the tone."""
+    from sqlalchemy import select
+
+    from feedback.db import db
+    from feedback.models import Answer, CommentAnalysis
+
+    session = make_session(speakers=[make_speaker("Sandrine Leroy")])
+    code = session.public_code
+    with (tmp_path / "error.log").open("w") as error_log:
+        server, port = _serve(tmp_path, database_url, tmp_path / "access.log", error_log)
+    try:
+        phone = Phone(port)
+        _form, html = phone.request("GET", f"/s/{code}")
+        comment = "Merci à Sandrine Leroy, très clair mais la salle était bien trop petite."
+        body = urlencode({"token": form_token(html), "q-overall": "3", "q-liked": comment})
+        sent, _ = phone.request("POST", f"/s/{code}", body=body, headers={"Origin": f"http://127.0.0.1:{port}"})
+        assert sent.status == 303
+        deadline = time.monotonic() + 20
+        while (analysis := db.session.scalar(select(CommentAnalysis))) is None:
+            assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
+            db.session.rollback()
+            time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert db.session.scalar(select(Answer.text).where(Answer.id == analysis.answer_id)) == comment
+    assert "Leroy" not in analysis.masked_text and "[nom]" in analysis.masked_text
+    assert analysis.tone == "mixed"

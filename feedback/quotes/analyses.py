@@ -1,9 +1,10 @@
-"""The analysis of free-text answers, stored once per comment: at submit time, or in batch (`flask analyse`).
+"""The analysis of free-text answers, stored once per comment: right after a submit, or in batch (`flask analyse`).
 
-At submit time the analysis rows are written in the submit's own transaction, with one executemany statement
-for the analyses and one for their phrases (see survey.operations.submit_response): about 0.15 ms of analysis
-per comment and two short statements, measured in README « Comments and quotes ». If the analysis of a comment
-ever fails, the response is stored all the same and the comment is left for `flask analyse`.
+A submit stores the answers and sends `signals.comments_submitted`; `analyse_submitted_comments` then runs in the
+same worker once the participant's page has been sent (web.run_after_response): the participant never waits on
+the language pipeline. Its rows are written with one executemany statement for the analyses and one for their
+phrases. If that analysis fails or the worker dies first, the comments are left for `flask analyse`, which
+finds every comment without an analysis of the current version.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import has_request_context
 from sqlalchemy import Connection, Select, delete, func, insert, select, union_all
+from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.comments import CommentAnalysis as Analysis
-from feedback.analysis.comments import analyse_comment
+from feedback.analysis.comments import analyse_document
+from feedback.analysis.language import parse_many
 from feedback.analysis.quotes import is_quotable, word_count
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.themes import phrase_key
 from feedback.analysis.version import analysis_version
 from feedback.db import db, utcnow
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Response, Speaker, User
+from feedback.signals import comments_submitted
+from feedback.web import run_after_response
 
 logger = logging.getLogger(__name__)
 
@@ -69,18 +75,6 @@ class PreparedComment:
         return {**self.row, **ids}, [{**phrase, **ids} for phrase in self.phrases]
 
 
-def prepare_comment(
-    text: str, overall_level: int | None, names: tuple[str, ...], *, version: str | None = None, now=None
-) -> PreparedComment | None:
-    """Analyse one comment (pure CPU: no lock held); None, logged, if its analysis fails."""
-    try:
-        analysis = analyse_comment(text, names=names, overall_level=overall_level)
-        return _prepared(analysis, version or analysis_version(), now or utcnow())
-    except Exception:  # a participant's response must be stored even if the analysis of a comment breaks
-        logger.exception("analysis of a comment failed; left for `flask analyse`")
-        return None
-
-
 def _prepared(analysis: Analysis, version: str, now: datetime) -> PreparedComment:
     masked = analysis.masked
     rules = [cue.rule for cue in analysis.tone.cues]
@@ -96,24 +90,29 @@ def _prepared(analysis: Analysis, version: str, now: datetime) -> PreparedCommen
         "version": version,
         "analysed_dt": now,
     }
-    phrases: dict[str, str] = {}
-    for phrase in analysis.phrases:
-        phrases.setdefault(phrase_key(phrase), phrase)
+    # Each phrase keeps the tone of the clause that mentions it (a theme "criticised in 27 comments").
+    phrases: dict[str, tuple[str, str]] = {}
+    for aspect in analysis.aspects:
+        phrases.setdefault(phrase_key(aspect.phrase), (aspect.phrase, aspect.tone or row["tone"]))
     return PreparedComment(
-        row, [{"phrase_key": key, "phrase": phrase, "tone": row["tone"]} for key, phrase in phrases.items()]
+        row, [{"phrase_key": key, "phrase": phrase, "tone": tone} for key, (phrase, tone) in phrases.items()]
     )
 
 
 def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> tuple[list[dict], list[dict]]:
-    """The rows to insert for these comments; a comment whose analysis fails is left out."""
+    """The rows to insert for these comments, parsed as one batch; a comment whose analysis fails is left out."""
     version, now, names = analysis_version(), utcnow(), tuple(names)
+    comments = list(comments)
     rows, phrase_rows = [], []
-    for comment in comments:
-        prepared = prepare_comment(comment.text, comment.overall_level, names, version=version, now=now)
-        if prepared is not None:
-            row, phrases = prepared.with_ids(comment.answer_id, comment.response_id)
-            rows.append(row)
-            phrase_rows.extend(phrases)
+    for comment, doc in zip(comments, parse_many(comment.text for comment in comments), strict=True):
+        try:
+            analysis = analyse_document(doc, names=names, overall_level=comment.overall_level)
+        except Exception:  # one comment's failure must not stop the others
+            logger.exception("analysis of a comment failed; left for `flask analyse`")
+            continue
+        row, phrases = _prepared(analysis, version, now).with_ids(comment.answer_id, comment.response_id)
+        rows.append(row)
+        phrase_rows.extend(phrases)
     return rows, phrase_rows
 
 
@@ -125,25 +124,31 @@ def insert_analyses(connection: Connection, rows: list[dict], phrase_rows: list[
         connection.execute(insert(CommentPhrase.__table__), phrase_rows)
 
 
-def prepare_submitted_comments(texts: Sequence[str], overall_level: int | None) -> list[PreparedComment | None]:
-    """The analysis of a response's comments, done before its first write: SQLite's write lock is held for the
-    inserts only, never while the text is analysed."""
-    names = known_names()
-    version, now = analysis_version(), utcnow()
-    return [prepare_comment(text, overall_level, names, version=version, now=now) for text in texts]
+def analyse_submitted_comments(response_id: int) -> int:
+    """Analyse and store a just-submitted response's comments, in a transaction of its own; the number stored.
+
+    Nothing is stored if the submit was rolled back (no answers are found) or if `flask analyse` got there
+    first (the primary key refuses the second row: that transaction is rolled back, the first one stands)."""
+    comments = [
+        PendingComment(*row) for row in db.session.execute(pending_answers().where(Answer.response_id == response_id))
+    ]
+    if not comments:
+        return 0
+    rows, phrase_rows = analysis_rows(comments, known_names())
+    try:
+        insert_analyses(db.session.connection(), rows, phrase_rows)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return 0
+    return len(rows)
 
 
-def store_submitted_comments(
-    connection: Connection, prepared: Sequence[PreparedComment | None], answer_ids: Sequence[int], response_id: int
-) -> None:
-    """Store the prepared analyses with their answers' ids, in the submit's transaction."""
-    rows, phrase_rows = [], []
-    for comment, answer_id in zip(prepared, answer_ids, strict=True):
-        if comment is not None:
-            row, phrases = comment.with_ids(answer_id, response_id)
-            rows.append(row)
-            phrase_rows.extend(phrases)
-    insert_analyses(connection, rows, phrase_rows)
+@comments_submitted.connect
+def _analyse_after_the_response(_sender, *, response_id: int) -> None:
+    """Outside a request (imports, the demo), `flask analyse` does the work in batch instead."""
+    if has_request_context():
+        run_after_response(lambda: analyse_submitted_comments(response_id))
 
 
 # --- Batch ------------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.db import db, utcnow
 from feedback.models import Answer, QuestionKind, Questionnaire, Response, TrainingSession
-from feedback.quotes.analyses import prepare_submitted_comments, store_submitted_comments
+from feedback.signals import comments_submitted
 from feedback.survey.forms import ParsedSurvey
 
 
@@ -39,9 +39,8 @@ def submit_response(
     The UNIQUE submission token makes a double tap or a replay store nothing more, even when two
     identical requests race on two workers: the second insert fails, the transaction is rolled back and
     AlreadySubmitted is raised (the submit is the request's only write). Two statements in all, written with
-    Core rather than the unit of work: a room answering at once is the hot path. Comments are analysed before
-    the first write (a read of the names to mask, then pure CPU) and their analyses stored with two more
-    executemany statements (feedback.quotes.analyses).
+    Core rather than the unit of work: a room answering at once is the hot path. Comments are not analysed here:
+    `comments_submitted` lets the quotes area analyse them once the participant's page has been sent.
 
     A follow-up answer gives its questionnaire (the version its link was sent with) and the pairing key of its
     first answer; a first answer gets a random key instead (see models.Response.followup_key).
@@ -90,8 +89,6 @@ def submit_response(
             response["overall_level"] = answer.number
         elif question.kind == QuestionKind.RECOMMENDATION and response["recommendation"] is None:
             response["recommendation"] = answer.number
-    texts = [row["text"] for row in rows if row["text"]]
-    prepared = prepare_submitted_comments(texts, response["overall_level"]) if texts else []
     try:
         response_id = (
             db.session.connection().execute(insert(Response.__table__).returning(Response.id), response).scalar_one()
@@ -106,14 +103,7 @@ def submit_response(
             row["response_id"] = response_id
         # Every row has the same keys: one executemany statement for all the answers (on the table, not the
         # entity: the ORM's bulk insert would split the rows by the columns they leave empty).
-        connection = db.session.connection()
-        if not texts:
-            connection.execute(insert(Answer.__table__), rows)
-            return response_id
-        # The comments' analyses (made above) need their answers' ids: they come back in order, same statement.
-        ids = connection.execute(
-            insert(Answer.__table__).returning(Answer.id, sort_by_parameter_order=True), rows
-        ).scalars()
-        text_ids = [answer_id for answer_id, row in zip(ids, rows, strict=True) if row["text"]]
-        store_submitted_comments(connection, prepared, text_ids, response_id)
+        db.session.connection().execute(insert(Answer.__table__), rows)
+        if any(row["text"] for row in rows):
+            comments_submitted.send(response_id=response_id)
     return response_id
