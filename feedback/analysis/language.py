@@ -24,11 +24,21 @@ MAX_CHARACTERS = 5_000
 def pipeline() -> Language:
     import spacy
 
-    return spacy.load(MODEL)
+    nlp = spacy.load(MODEL)
+    _index_as_sets(nlp)
+    return nlp
+
+
+def _index_as_sets(nlp: Language) -> None:
+    """spaCy's French lemmatizer tests `word in index[pos]` on lists of ~66,000 forms: a linear scan for each new
+    word, half the time of a parse. The same forms as sets give the same lemmas, ~20 times faster."""
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    for key in list(index.keys()):
+        index[key] = frozenset(index[key])
 
 
 def preload() -> None:
-    pipeline()
+    pipeline()("Merci pour cette journée très riche, mais la salle était trop petite.")  # loads its lazy tables
 
 
 def parse(text: str) -> Doc:
