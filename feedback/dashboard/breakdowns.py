@@ -64,7 +64,7 @@ def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | No
         case Dimension.MONTH:
             return _year() * 100 + _month(), None, []
         case Dimension.QUARTER:
-            return _year() * 10 + (_month() + 2) / 3, None, []
+            return _year() * 10 + (_month() + 2) // 3, None, []  # integer division: months 1-3 are T1
         case Dimension.YEAR:
             return _year(), None, []
     raise ValueError(dimension)

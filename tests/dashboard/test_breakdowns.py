@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from feedback.dashboard.breakdowns import breakdown, sort_rows
 from feedback.dashboard.filters import Dimension, ScoreFilters
-from feedback.models import Axis
+from feedback.models import Axis, Modality
+from tests.dashboard.conftest import add_responses
 
 
 def table(rows):
@@ -39,6 +40,20 @@ def test_by_training(centre):
         # s3: one response skipped the overall question.
         "Webinaire QPV": (1, 6, 3, 5, 8, 6),
     }
+
+
+def test_each_quarter_is_one_row_whatever_its_months(make_training, make_session):
+    """Months 1, 2 and 3 are one T1 row (a true division made one row per month, all labelled T1)."""
+    training = make_training("Accueil des publics", Axis.CITY_POLICY, Modality.TRAINING)
+    for month, levels in ((1, [4]), (2, [4, 3]), (3, [1]), (5, [4]), (12, [2, 3])):
+        add_responses(make_session(training, start_date=date(2025, month, 15)), levels)
+    quarters = table(breakdown(YEAR_2025, Dimension.QUARTER))
+    assert quarters == {
+        "T1 2025": (3, 4, 3, 4, None, 0),
+        "T2 2025": (1, 1, 1, 1, None, 0),
+        "T4 2025": (1, 2, 1, 2, None, 0),
+    }
+    assert [row.key for row in breakdown(YEAR_2025, Dimension.QUARTER)] == ["20251", "20252", "20254"]
 
 
 def test_by_speaker_counts_a_shared_session_for_each_speaker(centre):
