@@ -16,6 +16,7 @@ from feedback.analysis.statistics import NetScore, SatisfactionRate, net_score, 
 from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATISFIED, Scores, _to_scores
 from feedback.db import db
+from feedback.disclosure import discloses
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.manage.library import PROFILES
 from feedback.models import Response, Speaker, Training, TrainingSession
@@ -197,7 +198,8 @@ def sort_rows(
     """
 
     def shown_rate(row: BreakdownRow) -> float | None:
-        return row.scores.satisfaction.rate if row.scores.satisfaction.is_reportable(min_answers) else None
+        rate = row.scores.satisfaction
+        return rate.rate if discloses(rate.answered, min_answers) else None
 
     def missing_last(value: float | None, label: str):
         return (value is None, -(value or 0) if descending else (value or 0), label.casefold())

@@ -13,6 +13,7 @@ from datetime import date
 from markupsafe import Markup
 
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
+from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
 from feedback.report.queries import ActivityRow, Report, ScoreRow
 
@@ -248,7 +249,7 @@ def _rate_sentence(report: Report) -> str:
     if rate.answered == 0:
         text = "Taux de satisfaction : aucune réponse."
     elif not report.shows(rate):
-        text = f"Taux de satisfaction : trop peu de réponses (n = {rate.answered})."
+        text = f"Taux de satisfaction : {TOO_FEW_ANSWERS} (n = {rate.answered})."
     else:
         text = (
             f"Taux de satisfaction : {format_value(rate.rate, percent=True)} "
