@@ -65,7 +65,8 @@ def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | No
         case Dimension.MONTH:
             return _year() * 100 + _month(), None, []
         case Dimension.QUARTER:
-            return _year() * 10 + (_month() + 2) / 3, None, []
+            # Floor division: SQLAlchemy 2 makes `/` a true division (a float key, 20264.67 for December).
+            return _year() * 10 + (_month() + 2) // 3, None, []
         case Dimension.YEAR:
             return _year(), None, []
     raise ValueError(dimension)
