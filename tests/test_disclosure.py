@@ -204,6 +204,7 @@ def test_no_page_or_download_shows_a_figure_from_two_answers(app, client, auth, 
     else:
         assert any(url.endswith(".docx") for url in findings.walked)
         assert any("format=xlsx" in url for url in findings.walked)
+        assert TOO_FEW_ANSWERS in client.get("/scores/export?vue=session&format=csv").get_data(as_text=True)
     assert _report_json(runner).found == {}
 
 

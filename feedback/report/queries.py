@@ -28,7 +28,7 @@ from feedback.dashboard.breakdowns import PROFILE_LABELS, breakdown, satisfactio
 from feedback.dashboard.filters import Dimension
 from feedback.dashboard.queries import Scores
 from feedback.db import db, utcnow
-from feedback.disclosure import discloses
+from feedback.disclosure import TOO_FEW_ANSWERS, discloses
 from feedback.imports.queries import ActivityFigures, activity_breakdown, activity_totals
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.models import Axis, Department, Modality, TrainingSession
@@ -254,6 +254,8 @@ class Report:
             "rate": rate.rate if shown else None,
             "low": rate.interval.low if shown and rate.interval else None,
             "high": rate.interval.high if shown and rate.interval else None,
+            # Why a rate is missing, as the page says it (none when shown, or when nobody answered).
+            "note": TOO_FEW_ANSWERS if rate.answered and not shown else None,
         }
 
     def _score(self, row: ScoreRow) -> dict[str, Any]:
