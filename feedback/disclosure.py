@@ -7,7 +7,8 @@ page can say why a figure is missing (« trop peu de réponses ») instead of sh
 
 `discloses(n, threshold)` is the rule; `threshold(user)` is whom it applies to; `withheld_comment_sessions` is the
 same rule for comments, written in SQL so that a page of comments filters them out in its query. Dashboard,
-report, quotes, exports, templates (the `discloses` global) and `flask report --json` all call these.
+report, quotes, exports, templates (the `shown(n)` global of feedback/web.py) and `flask report --json` all
+call these.
 """
 
 from __future__ import annotations
