@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from feedback.disclosure import TOO_FEW_ANSWERS
+
 #: Colours with at least 3:1 contrast on white (WCAG 1.4.11 for graphical objects).
 INK = "#1f2933"
 GRID = "#c5ccd3"
@@ -94,7 +96,7 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str, widt
 
 def _trend_description(points: Sequence[TrendPoint]) -> str:
     shown = [f"{p.label} {_pct(p.rate)}" for p in points if p.rate is not None]
-    return "Taux de satisfaction par période : " + (", ".join(shown) if shown else "trop peu de réponses") + "."
+    return "Taux de satisfaction par période : " + (", ".join(shown) if shown else TOO_FEW_ANSWERS) + "."
 
 
 def distribution_bar(counts: Sequence[tuple[str, int]], *, title: str, chart_id: str, width: int = 640) -> Markup:
@@ -220,7 +222,7 @@ def bar_chart(
     chart_id: str,
     series: Sequence[str] = ("",),
     percent: bool = False,
-    missing: str = "trop peu de réponses",
+    missing: str = TOO_FEW_ANSWERS,
     width: int = 640,
 ) -> Markup:
     """Horizontal bars, one row per label (written above its bars), one bar per series, each with its value."""
@@ -271,7 +273,7 @@ def bar_chart_png(
     title: str,
     series: Sequence[str] = ("",),
     percent: bool = False,
-    missing: str = "trop peu de réponses",
+    missing: str = TOO_FEW_ANSWERS,
     width: int = 640,
     scale: int = 2,
 ) -> bytes:

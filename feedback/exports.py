@@ -33,6 +33,7 @@ from feedback.audit import record_download
 #: Characters a spreadsheet reads as the start of a formula (and the tab/CR tricks that hide one).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FORMATS = ("csv", "xlsx")
+#: Full Content-Type headers, given as `content_type` (a `mimetype` would get Werkzeug's charset a second time).
 MIME_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -164,7 +165,7 @@ def workbook_response(title: str, tables: Sequence[ExportTable]) -> Response:
     """Several tables as one XLSX download, a sheet each. Audited."""
     content = to_xlsx_workbook(tables)
     record_download(title, "xlsx", sum(len(table.rows) for table in tables))
-    response = Response(content, mimetype=MIME_TYPES["xlsx"])
+    response = Response(content, content_type=MIME_TYPES["xlsx"])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(title, "xlsx")}"'
     return response
 
@@ -173,7 +174,7 @@ def table_response(table: ExportTable, format: str) -> Response:
     """The table as a download in `format` ("csv" or "xlsx"); the caller has checked the format. Audited."""
     content = to_xlsx(table) if format == "xlsx" else to_csv(table)
     record_download(table.title, format, len(table.rows))
-    response = Response(content, mimetype=MIME_TYPES[format])
+    response = Response(content, content_type=MIME_TYPES[format])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(table.title, format)}"'
     return response
 
@@ -345,6 +346,6 @@ def document_response(document: ExportDocument, format: str) -> Response:
     """The document as a download in `format` ("docx" or "md"); the caller has checked the format. Audited."""
     content = to_docx(document) if format == "docx" else to_markdown(document)
     record_download(document.title, format, len(document.paragraphs))
-    response = Response(content, mimetype=DOCUMENT_MIME_TYPES[format])
+    response = Response(content, content_type=DOCUMENT_MIME_TYPES[format])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name(document.title, format)}"'
     return response

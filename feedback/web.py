@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from feedback.db import db
+from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,9 @@ def register_web_layer(app: Flask) -> None:
             "current_user": current_user,
             "html_lang": "en" if str(get_locale()) == "en" else "fr",
             "min_answers": app.config["MIN_ANSWERS_FOR_RATE"],
+            # The disclosure rule for the viewer: `shown(n)` is whether a figure from n answers may be shown.
+            "shown": lambda n: discloses(n, threshold()),
+            "too_few_answers": TOO_FEW_ANSWERS,
             "axis_label": lambda axis: AXIS_LABELS.get(axis, axis),
             "modality_label": lambda modality: MODALITY_LABELS.get(modality, modality),
             "department_label": department_label,

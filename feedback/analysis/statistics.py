@@ -43,9 +43,6 @@ class SatisfactionRate:
     def rate(self) -> float | None:
         return self.satisfied / self.answered if self.answered else None
 
-    def is_reportable(self, min_answers: int) -> bool:
-        return self.answered >= min_answers
-
 
 def satisfaction_rate(satisfied: int | None, answered: int | None) -> SatisfactionRate:
     satisfied, answered = int(satisfied or 0), int(answered or 0)

@@ -16,6 +16,7 @@ from feedback.analysis.statistics import NetScore, SatisfactionRate, net_score, 
 from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATISFIED, Scores, _to_scores
 from feedback.db import db
+from feedback.disclosure import discloses
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.manage.library import PROFILES
 from feedback.models import Response, Speaker, Training, TrainingSession
@@ -64,7 +65,8 @@ def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | No
         case Dimension.MONTH:
             return _year() * 100 + _month(), None, []
         case Dimension.QUARTER:
-            return _year() * 10 + (_month() + 2) // 3, None, []  # integer division: months 1-3 are T1
+            # Floor division: SQLAlchemy 2 makes `/` a true division (a float key, 20264.67 for December).
+            return _year() * 10 + (_month() + 2) // 3, None, []
         case Dimension.YEAR:
             return _year(), None, []
     raise ValueError(dimension)
@@ -197,7 +199,8 @@ def sort_rows(
     """
 
     def shown_rate(row: BreakdownRow) -> float | None:
-        return row.scores.satisfaction.rate if row.scores.satisfaction.is_reportable(min_answers) else None
+        rate = row.scores.satisfaction
+        return rate.rate if discloses(rate.answered, min_answers) else None
 
     def missing_last(value: float | None, label: str):
         return (value is None, -(value or 0) if descending else (value or 0), label.casefold())

@@ -11,7 +11,16 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
 from feedback.db import db
 from feedback.manage.library import SATISFACTION_LEVELS, SATISFIED_LEVELS
-from feedback.models import Answer, Question, QuestionKind, QuestionOption, Response, Training, TrainingSession
+from feedback.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionOption,
+    Response,
+    Training,
+    TrainingSession,
+)
 
 SATISFIED = func.coalesce(func.sum(case((Response.overall_level >= min(SATISFIED_LEVELS), 1), else_=0)), 0)
 ANSWERED = func.count(Response.overall_level)
@@ -174,32 +183,41 @@ SCALE_KINDS = (QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION, QuestionK
 def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribution]:
     """Answers per value of every scale question (grid items apart), grouped by the stable question code.
 
-    One GROUP BY over the answers; then labels of the latest version of each code, read once.
+    One GROUP BY over the answers; then, read once, the wording of the versions those answers were given to (the
+    newest of them when the answers span versions): never that of a draft or of another questionnaire that
+    happens to reuse the code.
     """
     item = aliased(QuestionOption)
-    counts = db.session.execute(
+    answered = (
         select(Question.code, Question.kind, item.value, Answer.number, func.count(Answer.id))
         .join(Answer, Answer.question_id == Question.id)
         .join(Response, Response.id == Answer.response_id)
         .join(TrainingSession, TrainingSession.id == Response.session_id)
         .outerjoin(item, and_(Question.kind == QuestionKind.GRID, item.id == Answer.option_id))
         .where(condition, FIRST_ANSWERS, Question.kind.in_(SCALE_KINDS), Answer.number.is_not(None))
-        .group_by(Question.code, Question.kind, item.value, Answer.number)
-    ).all()
+    )
+    counts = db.session.execute(answered.group_by(Question.code, Question.kind, item.value, Answer.number)).all()
     if not counts:
         return []
-    codes = {code for code, *_ in counts}
+    # The questions (versions) these answers were given to: one DISTINCT over the same join, used by both reads.
+    answered_questions = answered.with_only_columns(Question.id).distinct()
+    # The newest version wins: versions of one family are numbered upwards, and a questionnaire id orders the rest.
+    newest_last = (Questionnaire.published_dt.is_not(None), Questionnaire.published_dt, Questionnaire.id)
     labels, positions = {}, {}
     for code, label, position in db.session.execute(
-        select(Question.code, Question.label, Question.position).where(Question.code.in_(codes)).order_by(Question.id)
+        select(Question.code, Question.label, Question.position)
+        .join(Questionnaire, Questionnaire.id == Question.questionnaire_id)
+        .where(Question.id.in_(answered_questions))
+        .order_by(*newest_last, Question.id)
     ):
-        labels[code], positions[code] = label, position  # the latest version's wording wins
+        labels[code], positions[code] = label, position
     option_labels: dict[tuple[str, str], str] = {}
     for code, value, label in db.session.execute(
         select(Question.code, QuestionOption.value, QuestionOption.label)
         .join(QuestionOption, QuestionOption.question_id == Question.id)
-        .where(Question.code.in_(codes), Question.kind.in_([QuestionKind.RATING, QuestionKind.GRID]))
-        .order_by(QuestionOption.id)
+        .join(Questionnaire, Questionnaire.id == Question.questionnaire_id)
+        .where(Question.id.in_(answered_questions), Question.kind.in_([QuestionKind.RATING, QuestionKind.GRID]))
+        .order_by(*newest_last, QuestionOption.id)
     ):
         option_labels[(code, value)] = label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -31,6 +31,7 @@ from feedback.dashboard.breakdowns import (
 )
 from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
+from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
@@ -64,8 +65,8 @@ class Comparison:
 
 
 def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> Comparison | None:
-    min_answers = current_app.config["MIN_ANSWERS_FOR_RATE"]
-    if not current_user.is_admin and (rate.answered < min_answers or other.answered < min_answers):
+    """None unless both rates are shown: a difference would give away a hidden one."""
+    if not (discloses(rate.answered, threshold()) and discloses(other.answered, threshold())):
         return None
     difference = rate_difference(rate, other)
     return Comparison(difference, against) if difference is not None else None
@@ -85,11 +86,10 @@ def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
 
 
 def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
-    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
     points = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = rate.answered > 0 and rate.answered >= min_answers
+        shown = discloses(rate.answered, threshold())
         points.append(
             TrendPoint(
                 row.label,
@@ -160,9 +160,7 @@ def _table_request(default_dimension: Dimension) -> tuple[Dimension, str, bool]:
 
 
 def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, descending: bool) -> list[BreakdownRow]:
-    rows = breakdown(filters, dimension)
-    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
-    return sort_rows(rows, dimension, sort, descending, min_answers)
+    return sort_rows(breakdown(filters, dimension), dimension, sort, descending, threshold())
 
 
 @bp.get("/")
@@ -215,8 +213,8 @@ def export():
 
 
 def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) -> ExportTable:
-    """A breakdown as a downloadable table; rates under the threshold are left empty as on the page."""
-    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
+    """A breakdown as a downloadable table; rates the disclosure rule hides are left empty as on the page, and the
+    satisfaction column says why."""
     columns = [
         Column("label", DIMENSION_LABELS[dimension]),
         *([Column("day", "Date")] if dimension == Dimension.SESSION else []),
@@ -228,11 +226,12 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
         Column("rate", "Taux de satisfaction"),
         Column("low", "IC 95 % bas"),
         Column("high", "IC 95 % haut"),
+        Column("note", "Remarque"),
     ]
     data = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = rate.answered > 0 and rate.answered >= min_answers
+        shown = discloses(rate.answered, threshold())
         data.append(
             {
                 "label": row.label,
@@ -245,6 +244,7 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
                 "rate": rate.rate if shown else None,
                 "low": rate.interval.low if shown else None,
                 "high": rate.interval.high if shown else None,
+                "note": "" if shown or not rate.answered else TOO_FEW_ANSWERS,
             }
         )
     return ExportTable(title, columns, data)
@@ -349,6 +349,5 @@ def session(session_id: int):
         training_scores=queries.total_scores(queries.session_filter(training_id=session.training_id)),
         distributions=queries.scale_distributions(condition),
         now=utcnow(),
-        min_answers=current_app.config["MIN_ANSWERS_FOR_RATE"],
         **context,
     )

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select
 from werkzeug.datastructures import MultiDict
 
 from feedback.analysis.quotes import QUOTE_WORDS
+from feedback.disclosure import withheld_comment_sessions
 from feedback.models import Axis, Department, Modality, QuoteStatus, Response, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.models.verbatims import TONES
@@ -72,6 +73,9 @@ class CommentFilters:
     status: QuoteStatus | None = None
     search: str = ""
     ignored: tuple[str, ...] = field(default=(), compare=False)
+    #: The viewer's disclosure threshold (feedback.disclosure.threshold): comments of sessions it withholds are left
+    #: out of every page, theme, cloud and export built on these filters. 0 (admins, by default) withholds nothing.
+    min_answers: int = 0
 
     @classmethod
     def from_args(cls, args: MultiDict, *, default_year: int | None = None) -> CommentFilters:
@@ -222,4 +226,6 @@ class CommentFilters:
             sessions, narrowed = sessions.where(TrainingSession.id.in_(spoken)), True
         if narrowed:
             conditions.append(Response.session_id.in_(sessions))
+        if self.min_answers:
+            conditions.append(Response.session_id.not_in(withheld_comment_sessions(self.min_answers)))
         return conditions

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -18,6 +17,7 @@ from feedback.analysis.quotes import QUOTE_WORDS, attribution
 from feedback.analysis.themes import Theme, phrase_key
 from feedback.auth.access import own_sessions
 from feedback.db import db
+from feedback.disclosure import discloses_comments, threshold, withheld_comment_sessions
 from feedback.labels import MODALITY_LABELS, department_label
 from feedback.manage.library import PROFILES
 from feedback.models import (
@@ -272,11 +272,14 @@ def _rows_by_id(ids: Sequence[int], *, include_original: bool) -> list[CommentRo
     return _with_themes([rows[answer_id] for answer_id in ids if answer_id in rows])
 
 
-def get_comment(answer_id: int, *, include_original: bool) -> CommentRow | None:
-    """A consented comment by its answer id; none for an unknown, unanalysed or unconsented one."""
+def get_comment(answer_id: int, *, include_original: bool, min_answers: int) -> CommentRow | None:
+    """A consented comment by its answer id; none for an unknown, unanalysed or unconsented one, or one that the
+    disclosure rule withholds at the viewer's threshold (`min_answers`)."""
     query = _row_query(include_original=include_original).where(
         CommentAnalysis.answer_id == answer_id, Response.consents_to_quote.is_(True)
     )
+    if min_answers:
+        query = query.where(Response.session_id.not_in(withheld_comment_sessions(min_answers)))
     values = db.session.execute(query).first()
     if values is None:
         return None
@@ -397,9 +400,9 @@ def own_session_comments(user, start: date | None, end: date | None) -> OwnComme
     """The comments (masked) of the user's own sessions in the period, with their tone and themes.
 
     When the session's questionnaire promises anonymity and it has fewer responses than MIN_ANSWERS_FOR_RATE,
-    its comments are withheld (a trainer could tell who wrote what in a small group); admins see them.
+    its comments are withheld (a trainer could tell who wrote what in a small group): `discloses_comments`.
     """
-    min_answers = current_app.config["MIN_ANSWERS_FOR_RATE"]
+    min_answers = threshold(user)
     mine = own_sessions(user).with_only_columns(TrainingSession.id)
     if start:
         mine = mine.where(TrainingSession.start_date >= start)
@@ -427,7 +430,7 @@ def own_session_comments(user, start: date | None, end: date | None) -> OwnComme
     shown: dict[int, SessionComments] = {}
     ordered: list[SessionComments] = []
     for session_id, title, start_date, count, anonymous in sessions:
-        hidden = bool(anonymous) and count < min_answers and not user.is_admin
+        hidden = not discloses_comments(count, bool(anonymous), min_answers)
         entry = SessionComments(session_id, title, start_date, count, hidden)
         ordered.append(entry)
         if not hidden:

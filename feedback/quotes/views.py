@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
 from feedback.db import db, utcnow
+from feedback.disclosure import threshold
 from feedback.exports import (
     DOCUMENT_FORMATS,
     Column,
@@ -57,7 +59,13 @@ def _latest_year() -> int:
 
 
 def _filters(*, default_year: int | None = None) -> CommentFilters:
-    return CommentFilters.from_args(request.args, default_year=default_year)
+    """The URL's filters, with the viewer's disclosure threshold (comments of small anonymous sessions left out)."""
+    return replace(CommentFilters.from_args(request.args, default_year=default_year), min_answers=threshold())
+
+
+def _comment_or_404(answer_id: int, *, include_original: bool) -> queries.CommentRow:
+    """A consented comment the viewer may see (the disclosure rule withholds those of small anonymous sessions)."""
+    return queries.get_comment(answer_id, include_original=include_original, min_answers=threshold()) or abort(404)
 
 
 def _page_number() -> int:
@@ -118,7 +126,7 @@ def index():
 @quote_staff
 def detail(answer_id: int):
     """One comment: its text as written (masked), the text to quote, its status and attribution."""
-    comment = queries.get_comment(answer_id, include_original=current_user.is_admin) or abort(404)
+    comment = _comment_or_404(answer_id, include_original=current_user.is_admin)
     form = QuoteTextForm(text=comment.text)
     return render_template("quotes/detail.html", comment=comment, form=form, **_context(_filters(), "quotes.detail"))
 
@@ -127,7 +135,7 @@ def detail(answer_id: int):
 @quote_staff
 def change_quote_status(answer_id: int):
     """Move a comment along the workflow (who and when are kept)."""
-    comment = queries.get_comment(answer_id, include_original=False) or abort(404)
+    comment = _comment_or_404(answer_id, include_original=False)
     form = StatusForm()
     back = _safe_next(url_for("quotes.detail", answer_id=answer_id))
     if not form.validate_on_submit():
@@ -152,7 +160,7 @@ def change_quote_status(answer_id: int):
 @quote_staff
 def edit_quote_text(answer_id: int):
     """Save staff's version of the quote; the comment as written stays stored and shown."""
-    comment = queries.get_comment(answer_id, include_original=current_user.is_admin) or abort(404)
+    comment = _comment_or_404(answer_id, include_original=current_user.is_admin)
     form = QuoteTextForm()
     if form.validate_on_submit():
         try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 
+from feedback.disclosure import TOO_FEW_ANSWERS, threshold
 from feedback.models import Axis, Department, Modality
 from feedback.report.filters import PeriodError, ReportFilters
 from feedback.report.queries import build_report, default_year
@@ -31,8 +31,8 @@ def report_command(
         filters = ReportFilters.from_period(period or str(default_year()), **choices)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--period") from None
-    # As the page shows it to anyone but an admin: rates from too few answers are left out (n is given).
-    report = build_report(filters, min_answers=current_app.config["MIN_ANSWERS_FOR_RATE"])
+    # As the page shows it to anyone but an admin: figures from too few answers are left out (n is given).
+    report = build_report(filters, min_answers=threshold())
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -42,5 +42,5 @@ def report_command(
         delta = "" if item.change.delta is None else f" ({item.change.delta:+g})"
         click.echo(f"  {item.label} : {current}{delta}")
     rate = report.to_dict()["satisfaction"]
-    shown = "trop peu de réponses" if rate["rate"] is None else f"{rate['rate'] * 100:.0f} %"
+    shown = TOO_FEW_ANSWERS if rate["rate"] is None else f"{rate['rate'] * 100:.0f} %"
     click.echo(f"  taux de satisfaction : {shown} (n = {rate['n']})")

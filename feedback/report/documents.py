@@ -13,6 +13,7 @@ from datetime import date
 from markupsafe import Markup
 
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
+from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
 from feedback.report.queries import ActivityRow, Report, ScoreRow
 
@@ -92,6 +93,7 @@ SCORE_COLUMNS = [
     Column("rate", "Taux de satisfaction", PERCENT),
     Column("low", "IC 95 % bas", PERCENT),
     Column("high", "IC 95 % haut", PERCENT),
+    Column("note", "Remarque"),
 ]
 
 
@@ -125,8 +127,14 @@ def _score_values(report: Report, row: ScoreRow) -> dict:
         "rate": rate.rate if shown else None,
         "low": rate.interval.low if shown and rate.interval else None,
         "high": rate.interval.high if shown and rate.interval else None,
+        "note": _note(report, rate),
         "share": row.share,
     }
+
+
+def _note(report: Report, rate) -> str:
+    """Why a rate's cells are empty: the page's words."""
+    return TOO_FEW_ANSWERS if rate.answered and not report.shows(rate) else ""
 
 
 def _score_table(report: Report, title: str, name: str, rows: list[ScoreRow]) -> ExportTable:
@@ -171,6 +179,7 @@ def satisfaction_table(report: Report) -> ExportTable:
         "rate": rate.rate if shown else None,
         "low": rate.interval.low if shown and rate.interval else None,
         "high": rate.interval.high if shown and rate.interval else None,
+        "note": _note(report, rate),
     }
     return ExportTable("Satisfaction", [Column("label", "Période"), *SCORE_COLUMNS], [current, previous])
 
@@ -248,7 +257,7 @@ def _rate_sentence(report: Report) -> str:
     if rate.answered == 0:
         text = "Taux de satisfaction : aucune réponse."
     elif not report.shows(rate):
-        text = f"Taux de satisfaction : trop peu de réponses (n = {rate.answered})."
+        text = f"Taux de satisfaction : {TOO_FEW_ANSWERS} (n = {rate.answered})."
     else:
         text = (
             f"Taux de satisfaction : {format_value(rate.rate, percent=True)} "

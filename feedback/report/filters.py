@@ -39,6 +39,9 @@ class ReportFilters:
     modality: Modality | None = None
     #: Parameters that were given but not understood, to tell the user.
     ignored: tuple[str, ...] = field(default=(), compare=False)
+    #: The viewer's disclosure threshold (feedback.disclosure.threshold), set by `build_report`: the comments of
+    #: anonymous sessions it withholds are left out of the themes, the cloud and the verbatims.
+    min_answers: int = 0
 
     @classmethod
     def for_year(cls, year: int, **filters) -> ReportFilters:
@@ -86,13 +89,20 @@ class ReportFilters:
 
     def comments(self) -> CommentFilters:
         return CommentFilters(
-            start=self.start, end=self.end, axis=self.axis, modality=self.modality, department=self.department
+            start=self.start,
+            end=self.end,
+            axis=self.axis,
+            modality=self.modality,
+            department=self.department,
+            min_answers=self.min_answers,
         )
 
     def previous(self) -> ReportFilters:
         """The period of the same length just before (the previous year for a calendar year)."""
         previous = self.scores().previous_period()
-        return ReportFilters(previous.start, previous.end, self.axis, self.department, self.modality)
+        return ReportFilters(
+            previous.start, previous.end, self.axis, self.department, self.modality, min_answers=self.min_answers
+        )
 
     # --- for pages and links ---------------------------------------------------------------------------------
 

@@ -8,12 +8,14 @@
 - comments (feedback/quotes/): the period's themes and its approved quotes, grouped by axis.
 
 Rates under `min_answers` answers are kept in the Report (n is a figure) and hidden wherever they are shown
-(`Report.shows`): the page's `rate` macro, the JSON, the spreadsheet and the document.
+(`Report.shows`, the disclosure rule of feedback/disclosure.py): the page's `rate` macro, the JSON, the spreadsheet
+and the document. Comments of anonymous sessions the rule withholds never reach the themes, the cloud or the
+verbatims (`ReportFilters.comments` carries the threshold).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from feedback.dashboard.breakdowns import PROFILE_LABELS, breakdown, satisfactio
 from feedback.dashboard.filters import Dimension
 from feedback.dashboard.queries import Scores
 from feedback.db import db, utcnow
+from feedback.disclosure import TOO_FEW_ANSWERS, discloses
 from feedback.imports.queries import ActivityFigures, activity_breakdown, activity_totals
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.models import Axis, Department, Modality, TrainingSession
@@ -164,8 +167,8 @@ class Report:
     verbatims: list[VerbatimGroup]
 
     def shows(self, rate: SatisfactionRate) -> bool:
-        """Whether a rate is shown: some answers, and enough of them (admins see every rate)."""
-        return rate.answered > 0 and rate.answered >= self.min_answers
+        """Whether a rate is shown: the disclosure rule at the report's threshold (admins see every rate)."""
+        return discloses(rate.answered, self.min_answers)
 
     def shown_rate(self, rate: SatisfactionRate) -> float | None:
         return rate.rate if self.shows(rate) else None
@@ -251,6 +254,8 @@ class Report:
             "rate": rate.rate if shown else None,
             "low": rate.interval.low if shown and rate.interval else None,
             "high": rate.interval.high if shown and rate.interval else None,
+            # Why a rate is missing, as the page says it (none when shown, or when nobody answered).
+            "note": TOO_FEW_ANSWERS if rate.answered and not shown else None,
         }
 
     def _score(self, row: ScoreRow) -> dict[str, Any]:
@@ -368,7 +373,9 @@ def _verbatims(filters: ReportFilters) -> list[VerbatimGroup]:
 
 
 def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
-    """Every figure of the report for these filters, and the previous period's for the changes."""
+    """Every figure of the report for these filters, and the previous period's for the changes; `min_answers` is
+    the viewer's disclosure threshold (feedback.disclosure.threshold)."""
+    filters = replace(filters, min_answers=min_answers)
     previous = filters.previous()
     activity, previous_activity = filters.activity(), previous.activity()
     totals, previous_totals = activity_totals(activity), activity_totals(previous_activity)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
 from feedback.auth.access import roles_required
 from feedback.charts import format_value
+from feedback.disclosure import threshold
 from feedback.exports import document_response, workbook_response
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.models import Axis, Department, Modality, Role
@@ -23,10 +23,8 @@ report_staff = roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 
 
 def _report() -> Report:
-    """The report of the URL's filters; rates under MIN_ANSWERS_FOR_RATE answers are hidden but for admins."""
-    filters = ReportFilters.from_args(request.args, default_year())
-    min_answers = 0 if current_user.is_admin else current_app.config["MIN_ANSWERS_FOR_RATE"]
-    return build_report(filters, min_answers=min_answers)
+    """The report of the URL's filters, at the viewer's disclosure threshold (admins see everything)."""
+    return build_report(ReportFilters.from_args(request.args, default_year()), min_answers=threshold())
 
 
 @bp.get("/")

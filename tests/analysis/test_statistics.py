@@ -46,7 +46,6 @@ def test_satisfaction_rate_is_share_of_top_two_among_those_who_answered():
     rate = satisfaction_rate(17, 20)
     assert rate.rate == pytest.approx(0.85)
     assert rate.interval.low < 0.85 < rate.interval.high
-    assert rate.is_reportable(5) and not satisfaction_rate(4, 4).is_reportable(5)
 
 
 def test_satisfaction_rate_without_answers_has_no_rate():

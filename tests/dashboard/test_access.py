@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from feedback.builder.operations import start_new_version
@@ -141,6 +142,10 @@ class World:
         return app.url_map.bind("localhost").build(endpoint, values, method=method)
 
 
+def app_min_answers() -> int:
+    return current_app.config["MIN_ANSWERS_FOR_RATE"]
+
+
 @pytest.fixture
 def world(make_user, make_speaker, make_training, make_session, answer_form) -> World:
     trainer_b = make_user(Role.TRAINER, email="trainer-b@example.org")
@@ -149,6 +154,9 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
     session_b = make_session(training_b, speakers=[speaker_b], present=8)
     # Consent given: the quotes workspace shows this comment to communication staff, never to another trainer.
     assert answer_form(session_b, {"q-overall": "4", "q-liked": "Confidentiel B", "consent": "yes"}).status_code == 303
+    # Enough responses for the disclosure rule to show the comments of this anonymous questionnaire's session.
+    for _ in range(app_min_answers() - 1):
+        assert answer_form(session_b, {"q-overall": "3"}).status_code == 303
     draft = start_new_version(session_b.questionnaire)  # the builder's pages, on a draft its buttons may change
     db.session.commit()
     return World(

@@ -25,6 +25,13 @@ def shown(client, url: str) -> list[str]:
     return [node.text for node in parse(page.get_data(as_text=True)).find_all("blockquote", class_="comment-text")]
 
 
+@pytest.fixture(autouse=True)
+def _every_comment_disclosed(app, monkeypatch):
+    """These tests follow the workflow on sessions of a few responses; the disclosure rule, which would withhold
+    their comments, is tested in tests/test_disclosure.py."""
+    monkeypatch.setitem(app.config, "MIN_ANSWERS_FOR_RATE", 1)
+
+
 @pytest.fixture
 def staff(make_user, auth):
     user = make_user(Role.COMMUNICATION)

@@ -10,6 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from feedback.db import db
+from feedback.manage import operations
+from feedback.manage.library import HOT_EVALUATION
 from feedback.models import Answer, Axis, Department, Modality, QuoteStatus, Role
 from feedback.quotes.operations import change_status
 from tests.dashboard.conftest import add_responses
@@ -36,6 +38,13 @@ QUOTES = (
 )
 
 
+def _named():
+    """The « évaluation à chaud » in a version that does not promise anonymity."""
+    return operations.create_questionnaire(
+        {**HOT_EVALUATION, "family": "evaluation-nominative", "title": "Évaluation nominative", "is_anonymous": False}
+    )
+
+
 def build_centre(make_training, make_session) -> dict:
     """2024: 2 sessions, 30 participations, 3 half-days; 2025: 4 sessions, 57 participations, 6 half-days.
 
@@ -49,7 +58,11 @@ def build_centre(make_training, make_session) -> dict:
         "city_2024": make_session(city, start_date=date(2024, 6, 1), department=V, present=20, half_days=1),
         "city_jan": make_session(city, start_date=date(2025, 1, 15), department=V, present=7, half_days=1),
         "lang_mar": make_session(lang, start_date=date(2025, 3, 10), department=E, present=15, half_days=2),
-        "lang_apr": make_session(lang, start_date=date(2025, 4, 10), department=S, present=5, half_days=2),
+        # Its questionnaire names its respondents (no promise of anonymity): the disclosure rule leaves the comments
+        # of its few responses to staff, so the quotes of `approve_quotes` reach the report.
+        "lang_apr": make_session(
+            lang, start_date=date(2025, 4, 10), department=S, present=5, half_days=2, questionnaire=_named()
+        ),
         "city_jun": make_session(city, start_date=date(2025, 6, 1), department=V, present=30, half_days=1),
     }
     for key, names in LISTS.items():

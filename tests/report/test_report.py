@@ -149,12 +149,19 @@ def test_rates_from_too_few_answers_are_hidden_but_for_admins(client, auth, make
     workbook = load_workbook(io.BytesIO(client.get("/report/rapport.xlsx?annee=2025").data))
     sheet = {row[0]: row for row in workbook["Satisfaction par axe"].iter_rows(min_row=2, values_only=True)}
     assert sheet["Politique de la ville & réseaux d'acteurs"][4:6] == (3, None)
+    assert sheet["Politique de la ville & réseaux d'acteurs"][8] == "trop peu de réponses"  # an empty cell says why
     assert sheet["Linguistique, intégration & discriminations"][5] == pytest.approx(4 / 6)
 
     by_axis = {
         row["key"]: row["satisfaction"] for row in report_json(runner, "--period", "2025")["satisfaction_by_axis"]
     }
-    assert by_axis["politique-ville"] == {"n": 3, "rate": None, "low": None, "high": None}
+    assert by_axis["politique-ville"] == {
+        "n": 3,
+        "rate": None,
+        "low": None,
+        "high": None,
+        "note": "trop peu de réponses",
+    }
     assert by_axis["linguistique-integration"]["rate"] == pytest.approx(4 / 6)
 
     auth.logout()
