@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import INSTANCE_DIR, Config, config_from_env
 from feedback.db import db
 from feedback.extensions import babel, csrf, limiter, login_manager, migrate, select_locale
+from feedback.web import FeedbackRequest
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         static_folder=str(ROOT_DIR / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    app.request_class = FeedbackRequest
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

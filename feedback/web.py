@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, after_this_request, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, after_this_request, current_app, jsonify, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.formparser import FormDataParser
 
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
@@ -36,6 +38,22 @@ def health():
         current_app.logger.exception("health check failed")
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+class LenientFormDataParser(FormDataParser):
+    """A url-encoded body that is not valid UTF-8 keeps every field it can decode (U+FFFD for the bytes it cannot).
+
+    Werkzeug decodes such a body strictly and, on an error, silently gives an empty form: a participant whose
+    phone sent one stray byte would lose every answer, token included. Multipart bodies already decode this way.
+    """
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        items = parse_qsl(stream.read().decode("utf-8", "replace"), keep_blank_values=True, errors="werkzeug.url_quote")
+        return stream, self.cls(items), self.cls()
+
+
+class FeedbackRequest(Request):
+    form_data_parser_class = LenientFormDataParser
 
 
 def run_after_response(work: Callable[[], None]) -> None:

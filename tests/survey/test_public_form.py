@@ -570,3 +570,17 @@ def test_a_form_closed_by_hand_here_is_closed_at_the_next_request(client, auth, 
     assert client.post(f"/manage/sessions/{session.id}/close").status_code == 302
     auth.logout()
     assert client.get(f"/s/{session.public_code}").status_code == 410
+
+
+def test_a_body_with_a_stray_invalid_byte_keeps_every_answer(client, make_session):
+    """A phone that sends one byte of Latin-1 in a url-encoded body: the answers are stored, the byte replaced
+    (Werkzeug alone gives an empty form, so the token and every answer were lost)."""
+    session = make_session()
+    page = client.get(f"/s/{session.public_code}")
+    token = form_token(page.get_data(as_text=True))
+    body = f"token={token}&q-overall=4&q-liked=".encode() + b"caf\xe9 tr%C3%A8s bon"
+    sent = client.post(f"/s/{session.public_code}", data=body, content_type="application/x-www-form-urlencoded")
+    assert sent.status_code == 303
+    response = db.session.scalars(select(Response)).one()
+    assert response.overall_level == 4
+    assert db.session.scalar(select(Answer.text).where(Answer.text.is_not(None))) == "caf\ufffd très bon"
