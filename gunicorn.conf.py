@@ -46,3 +46,13 @@ proc_name = "retours"
 #: Gunicorn 25+ opens a control socket under $HOME by default; systemd's signals are enough, and two servers on
 #: one machine (tests, benchmarks) would fight over the same path. Older versions ignore this setting.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Production refuses rate-limit counters kept per worker (memory://) when it starts more than one worker."""
+    # Here, not only in the app: the number of workers is known for sure once a --workers flag has been read.
+    from config import ProductionConfig, config_from_env, refuse_per_process_counters
+
+    settings = config_from_env()
+    if issubclass(settings, ProductionConfig):
+        refuse_per_process_counters(settings.RATELIMIT_STORAGE_URI, server.cfg.workers)
