@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -82,6 +83,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: A staff login ends after this many days at the latest, "remember me" or not (its row in login_sessions
+    #: expires); logging out, « se déconnecter partout », a new password or deactivation end it before.
+    LOGIN_SESSION_MAX_AGE_DAYS = _env_int("LOGIN_SESSION_MAX_AGE_DAYS", 365)
+    REMEMBER_COOKIE_DURATION = timedelta(days=LOGIN_SESSION_MAX_AGE_DAYS)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     MAX_TEXT_ANSWER_LENGTH = 5000
