@@ -7,13 +7,14 @@ refuses per-worker counters (memory://) with more than one worker.
 from __future__ import annotations
 
 import http.client
-import multiprocessing
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
@@ -58,23 +59,21 @@ def test_a_window_that_has_expired_starts_again_from_zero(tmp_path):
     assert storage.get_expiry("key") > time.time() + 50
 
 
-def _hammer(uri: str, count: int) -> None:
-    storage = SQLiteStorage(uri)
-    for _ in range(count):
-        storage.incr("shared", 60)
-
-
 def test_processes_increment_the_same_counter_without_losing_a_hit(tmp_path):
     """Four processes (as gunicorn's workers), 250 increments each at the same time: 1,000, not 250."""
     uri = f"sqlite:///{tmp_path / 'limits.sqlite'}"
     SQLiteStorage(uri).incr("warm-up", 60)  # the file and its table exist before the race
-    context = multiprocessing.get_context("fork")
-    processes = [context.Process(target=_hammer, args=(uri, 250)) for _ in range(4)]
+    hammer = (
+        "import sys\nfrom feedback.ratelimit_storage import SQLiteStorage\n"
+        "storage = SQLiteStorage(sys.argv[1])\nfor _ in range(250):\n    storage.incr('shared', 60)\n"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", hammer, uri], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=60)
-        assert process.exitcode == 0
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
     assert SQLiteStorage(uri).get("shared") == 1000
 
 
@@ -146,14 +145,14 @@ class Browser:
 
 
 @contextmanager
-def _two_workers(tmp_path: Path, database_url: str):
+def _two_workers(tmp_path: Path, database_url: str, **settings: str):
     """Gunicorn as `make run` starts it (gunicorn.conf.py, 2 workers, default storage); yields (port, worker pids)."""
     port = free_port()
     access_log = tmp_path / "access.log"
     server = subprocess.Popen(
         [BIN / "gunicorn", "-c", str(CONFIG), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
         + ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"],
-        env=_env(tmp_path, database_url),
+        env=_env(tmp_path, database_url, **settings),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -201,10 +200,28 @@ def _pids_that_answered(tmp_path: Path, path: str) -> list[int]:
     return [int(line.split()[0].strip("<>")) for line in lines if f"POST {path} " in line]
 
 
-def test_six_failures_split_between_two_workers_lock_the_account_for_both(tmp_path, database_url, make_user):
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+STORAGES = {
+    "default-sqlite-file": {},
+    "redis": {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/5"},
+}
+
+
+@pytest.mark.parametrize("storage", list(STORAGES))
+def test_six_failures_split_between_two_workers_lock_the_account_for_both(tmp_path, database_url, make_user, storage):
     """Three wrong passwords on each worker: the right one is then refused, by either worker."""
+    if storage == "redis" and not _redis_answers() and not os.environ.get("REQUIRE_REDIS"):
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    settings = {**STORAGES[storage], "RATELIMIT_KEY_PREFIX": f"retours-test-{uuid.uuid4().hex}"}
     user = make_user(Role.MANAGER, email="camille@example.org")
-    with _two_workers(tmp_path, database_url) as (port, workers):
+    with _two_workers(tmp_path, database_url, **settings) as (port, workers):
         first, second = workers
         browser = Browser(port)
         for worker in (first, second):
@@ -253,3 +270,25 @@ def test_production_refuses_per_worker_counters_when_web_concurrency_asks_for_se
         timeout=60,
     )
     assert started.returncode != 0 and "with 3 workers" in started.stderr
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_on_either_worker(tmp_path, database_url, make_user):
+    """Logout on one worker ends the login for the whole server: the copy gets the login page from both."""
+    user = make_user(Role.MANAGER)
+    with _two_workers(tmp_path, database_url) as (port, workers):
+        first, second = workers
+        browser = Browser(port)
+        with _only(first, workers):
+            assert browser.log_in(user.email, PASSWORD)[0] == 302
+            status, _, page = browser.request("GET", "/manage/trainings")
+            assert status == 200
+        copy = Browser(port)
+        copy.cookies = dict(browser.cookies)
+        with _only(second, workers):
+            assert copy.request("GET", "/manage/trainings")[0] == 200  # the copy works while the login lasts
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            assert browser.request("POST", "/logout", {"csrf_token": token})[0] == 302
+        for worker in workers:
+            with _only(worker, workers):
+                status, location, _ = copy.request("GET", "/manage/trainings")
+                assert status == 302 and "/login" in location
