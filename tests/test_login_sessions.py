@@ -4,12 +4,14 @@ tests/test_accounts.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
-from feedback.db import db
+from feedback.auth.operations import load_logged_in_user, start_login_session
+from feedback.db import db, utcnow
 from feedback.models import LoginSession, Role
 from tests.conftest import PASSWORD
 from tests.htmltree import parse
@@ -121,3 +123,13 @@ def test_log_out_everywhere_needs_the_csrf_token(app, client, make_user, csrf_en
     token = parse(client.get("/account").get_data(as_text=True)).find("input", name="csrf_token").get("value")
     assert sent_to_login(client.post("/logout/everywhere", data={"csrf_token": token}))
     assert sent_to_login(phone.get("/scores/mine"))
+
+
+def test_a_login_ends_after_its_maximum_age_even_with_remember_me(app, make_user):
+    user = make_user(Role.MANAGER)
+    key = start_login_session(user)
+    db.session.commit()
+    max_age = timedelta(days=app.config["LOGIN_SESSION_MAX_AGE_DAYS"])
+    assert load_logged_in_user(f"{user.id}:{key}", now=utcnow() + max_age - timedelta(minutes=1)) == user
+    assert load_logged_in_user(f"{user.id}:{key}", now=utcnow() + max_age + timedelta(minutes=1)) is None
+    assert load_logged_in_user(f"{user.id + 1}:{key}") is None  # the key of one account opens no other

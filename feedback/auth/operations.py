@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from feedback.db import db, utcnow
 from feedback.models import LoginSession, Role, User
@@ -85,7 +86,9 @@ def load_logged_in_user(cookie_id: str, now: datetime | None = None) -> User | N
     if not user_id.isdigit() or not key or len(key) > 100:
         return None
     login = db.session.scalar(
-        select(LoginSession).where(
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))  # one query per request, as before
+        .where(
             LoginSession.key_hash == _key_hash(key),
             LoginSession.user_id == int(user_id),
             LoginSession.expires_dt > (now or utcnow()),
