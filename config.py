@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -20,6 +21,21 @@ def _env_bool(name: str, default: bool) -> bool:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def counts_per_process(storage_uri: str) -> bool:
+    """A rate-limit storage that each worker keeps for itself (memory://): N workers let N times more through."""
+    return storage_uri.partition("://")[0] in {"memory", "async+memory"}
+
+
+def refuse_per_process_counters(storage_uri: str, workers: int) -> None:
+    """Production with several workers: refuse a per-process storage, whose limits would silently multiply."""
+    if workers > 1 and counts_per_process(storage_uri):
+        raise RuntimeError(
+            f"RATELIMIT_STORAGE_URI={storage_uri} counts in each worker: with {workers} workers every limit, failed "
+            f"logins included, would let {workers} times more through. Leave RATELIMIT_STORAGE_URI unset (a SQLite "
+            "file that every worker of this machine shares), set it to redis://host:6379/0, or run a single worker."
+        )
 
 
 def _development_secret_key() -> str:
@@ -67,11 +83,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: A staff login ends after this many days at the latest, "remember me" or not (its row in login_sessions
+    #: expires); logging out, « se déconnecter partout », a new password or deactivation end it before.
+    LOGIN_SESSION_MAX_AGE_DAYS = _env_int("LOGIN_SESSION_MAX_AGE_DAYS", 365)
+    REMEMBER_COOKIE_DURATION = timedelta(days=LOGIN_SESSION_MAX_AGE_DAYS)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     MAX_TEXT_ANSWER_LENGTH = 5000
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Where the rate limits and the failed logins are counted. The default, a SQLite file in instance/, is shared by
+    #: every worker of the machine and needs no server (feedback/ratelimit_storage.py); redis://host:6379/0 when
+    #: several machines serve the app. memory:// counts in each worker: production refuses it with 2+ workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or f"sqlite:///{INSTANCE_DIR / 'ratelimits.sqlite'}"
     RATELIMIT_HEADERS_ENABLED = False
     #: A whole room behind one NAT must pass; a flood from one address must not.
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per minute")
@@ -155,6 +178,9 @@ class TestingConfig(Config):
     #: Set by tests/conftest.py: TEST_DATABASE_URL, or a fresh SQLite file per test run.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    #: One process: its own counters, emptied before each test (tests/conftest.py). The shared storages are tested
+    #: with real gunicorn workers (tests/test_login_throttle_workers.py, tests/test_rate_limit.py).
+    RATELIMIT_STORAGE_URI = "memory://"
     # Limits stay on (a test proves them); the suite itself logs in and answers far more than people do.
     SURVEY_SUBMIT_RATE_LIMIT = "100000 per minute"
     LOGIN_RATE_LIMIT = "100000 per minute"
@@ -177,6 +203,8 @@ class ProductionConfig(Config):
     def validate(cls) -> None:
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set (32 characters or more) in production.")
+        # Gunicorn's own default number of workers; gunicorn.conf.py checks the number it really starts.
+        refuse_per_process_counters(cls.RATELIMIT_STORAGE_URI, _env_int("WEB_CONCURRENCY", 1))
 
 
 CONFIGS = {

@@ -49,9 +49,15 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    """Load the French language pipeline (~4 s, ~300 MB) once, in the master, before the workers are forked:
-    they share its memory pages, and neither a participant nor a staff page ever waits for it to load. The
-    comments of a submit are analysed after its page is sent (feedback/quotes/analyses.py)."""
+    """Before any worker is forked: refuse rate-limit counters kept per worker (memory://) when production starts
+    more than one worker, then load the French language pipeline (~4 s, ~500 MB) once, in the master: the workers
+    share its memory pages, and neither a participant nor a staff page ever waits for it to load (the comments of
+    a submit are analysed after its page is sent, feedback/quotes/analyses.py)."""
+    # Here, not only in the app: the number of workers is known for sure once a --workers flag has been read.
+    from config import ProductionConfig, config_from_env, refuse_per_process_counters
     from feedback.analysis.language import preload
 
+    settings = config_from_env()
+    if issubclass(settings, ProductionConfig):
+        refuse_per_process_counters(settings.RATELIMIT_STORAGE_URI, server.cfg.workers)
     preload()

@@ -95,6 +95,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def _init_login(app: Flask) -> None:
+    from feedback.auth.operations import load_logged_in_user
     from feedback.models import User
 
     login_manager.init_app(app)
@@ -105,15 +106,10 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, nonce = session_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A changed nonce (password changed, account deactivated) ends every existing session.
-        if user is None or user.session_nonce != nonce or not user.is_active:
-            return None
-        return user
+    def load_user(cookie_id: str) -> User | None:
+        # The session cookie (or the "remember me" one) names a login session, which logging out, « se déconnecter
+        # partout », a new password or deactivation delete: a copy of the cookie then opens nothing.
+        return load_logged_in_user(cookie_id)
 
 
 def _register_error_pages(app: Flask) -> None:

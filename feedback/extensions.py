@@ -10,6 +10,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from feedback import ratelimit_storage  # noqa: F401  (registers the sqlite:// scheme before the limiter starts)
+
 #: Batch mode lets later migrations alter SQLite tables (which lack most ALTER TABLE forms).
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()

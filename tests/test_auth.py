@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from feedback.auth.operations import end_all_login_sessions
 from feedback.db import db
 from feedback.models import Role, User
 from tests.conftest import PASSWORD
@@ -51,8 +51,8 @@ def test_a_deactivated_account_cannot_log_in(client, make_user):
     assert not is_logged_in(client)
 
 
-@pytest.mark.parametrize("change", ["deactivate", "new-nonce"])
-def test_deactivating_or_rotating_the_nonce_ends_existing_sessions(client, auth, make_user, change):
+@pytest.mark.parametrize("change", ["deactivate", "end-all-logins"])
+def test_deactivating_or_ending_all_logins_ends_existing_sessions(client, auth, make_user, change):
     user = make_user(Role.TRAINER)
     auth.login(user)
     assert is_logged_in(client)
@@ -60,7 +60,7 @@ def test_deactivating_or_rotating_the_nonce_ends_existing_sessions(client, auth,
     if change == "deactivate":
         user.is_active_account = False
     else:
-        user.session_nonce = secrets.token_hex(8)
+        end_all_login_sessions(user)
     db.session.commit()
 
     page = client.get("/scores/mine")

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import exists, select, update
 
 from feedback import audit
-from feedback.auth.operations import check_password_strength, get_user_by_email
+from feedback.auth.operations import check_password_strength, end_all_login_sessions, get_user_by_email
 from feedback.db import db, utcnow
 from feedback.labels import ROLE_LABELS
 from feedback.mail import new_message
@@ -52,11 +52,6 @@ def new_token() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _rotate_nonce(user: User) -> None:
-    """Every session of the account ends at its next request (the user loader compares the nonce)."""
-    user.session_nonce = secrets.token_hex(8)
 
 
 def _revoke_links(user: User, now: datetime, purpose: TokenPurpose | None = None) -> None:
@@ -135,7 +130,7 @@ def invite(email: str, role: Role, name: str, admin: User, now: datetime | None 
     if user is not None and not is_pending(user):
         raise AccountRefused(f"Un compte existe déjà pour {email}.")
     if user is None:
-        user = User(email=email, role=role, name=name, session_nonce=secrets.token_hex(8))
+        user = User(email=email, role=role, name=name)
         # Nobody knows this password: the account is reached through the invitation's link only.
         user.set_password(secrets.token_urlsafe(32))
         db.session.add(user)
@@ -187,7 +182,7 @@ def choose_password(token: str, purpose: TokenPurpose, password: str, now: datet
     if spent.rowcount != 1:
         raise LinkUnusable
     user.set_password(password)
-    _rotate_nonce(user)
+    end_all_login_sessions(user)
     _revoke_links(user, now)
     action = "account.activate" if purpose == TokenPurpose.INVITATION else "account.password_reset"
     audit.record(action, "user", user.id, {"email": user.email}, user=user)
@@ -238,7 +233,7 @@ def deactivate(user: User, admin: User, now: datetime | None = None) -> None:
     if not user.is_active_account:
         return
     user.is_active_account = False
-    _rotate_nonce(user)
+    end_all_login_sessions(user)
     _revoke_links(user, now or utcnow())
     audit.record("account.deactivate", "user", user.id, {"email": user.email}, user=admin)
     db.session.flush()
@@ -248,6 +243,6 @@ def reactivate(user: User, admin: User) -> None:
     if user.is_active_account:
         return
     user.is_active_account = True
-    _rotate_nonce(user)
+    end_all_login_sessions(user)  # none should be left; a session opened before the deactivation never comes back
     audit.record("account.reactivate", "user", user.id, {"email": user.email}, user=admin)
     db.session.flush()

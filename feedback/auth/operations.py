@@ -1,14 +1,18 @@
-"""Account changes."""
+"""Account changes, and the login sessions that the cookies point to."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
-from feedback.db import db
-from feedback.models import Role, User
+from feedback.db import db, utcnow
+from feedback.models import LoginSession, Role, User
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -45,7 +49,7 @@ def get_user_by_email(email: str) -> User | None:
 
 def create_user(email: str, role: Role, password: str, *, name: str = "") -> User:
     check_password_strength(password, email=email)
-    user = User(email=email.strip().lower(), role=role, name=name, session_nonce=secrets.token_hex(8))
+    user = User(email=email.strip().lower(), role=role, name=name)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -54,3 +58,72 @@ def create_user(email: str, role: Role, password: str, *, name: str = "") -> Use
 
 def generate_password() -> str:
     return secrets.token_urlsafe(12)
+
+
+# -- login sessions ----------------------------------------------------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_login_session(user: User, now: datetime | None = None) -> str:
+    """A new login session for the account (login_user() then puts its key in the cookies); returns the key."""
+    now = now or utcnow()
+    # The account's logins that have expired go at the same time: the table holds live logins only.
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.expires_dt <= now))
+    key = secrets.token_urlsafe(32)
+    lifetime = timedelta(days=current_app.config["LOGIN_SESSION_MAX_AGE_DAYS"])
+    db.session.add(LoginSession(user_id=user.id, key_hash=_key_hash(key), created_dt=now, expires_dt=now + lifetime))
+    db.session.flush()
+    user.login_key = key
+    return key
+
+
+def load_logged_in_user(cookie_id: str, now: datetime | None = None) -> User | None:
+    """The account of a cookie ("user id:key"), while its login session exists and has not expired; else None."""
+    user_id, _, key = cookie_id.partition(":")
+    if not user_id.isdigit() or not key or len(key) > 100:
+        return None
+    login = db.session.scalar(
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))  # one query per request, as before
+        .where(
+            LoginSession.key_hash == _key_hash(key),
+            LoginSession.user_id == int(user_id),
+            LoginSession.expires_dt > (now or utcnow()),
+        )
+    )
+    if login is None or not login.user.is_active_account:
+        return None
+    login.user.login_key = key
+    return login.user
+
+
+def end_login_session(user: User) -> None:
+    """This login ends on the server: its cookies, or any copy of them, open nothing any more."""
+    if user.login_key:
+        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == _key_hash(user.login_key)))
+        user.login_key = None
+
+
+def end_all_login_sessions(user: User) -> int:
+    """Every login of the account ends, on every device (« se déconnecter partout »); returns how many."""
+    ended = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
+    user.login_key = None
+    return ended
+
+
+def open_login_sessions(user: User) -> list[LoginSession]:
+    """The account's live logins, newest first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.expires_dt > utcnow())
+            .order_by(LoginSession.created_dt.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def is_current_login(login: LoginSession, user: User) -> bool:
+    return bool(user.login_key) and login.key_hash == _key_hash(user.login_key)

@@ -1,9 +1,12 @@
 """Password guessing: failed logins counted per account and per client address, in the rate limiter's storage.
 
-The counters live where the rate limits do (memory, or Redis when several workers or machines serve the app), so
-every worker sees the same count. An address that matches no account is counted exactly like a real one: the
-answer never tells whether an account exists. The account's key is a hash of the address typed, so the storage
-holds no e-mail address.
+The counters live where the rate limits do (RATELIMIT_STORAGE_URI): by default a SQLite file in instance/ that
+every gunicorn worker of the machine shares (feedback/ratelimit_storage.py), or Redis when several machines serve
+the app. So the count is the server's, whichever worker answers: LOGIN_FAILURES_PER_ACCOUNT (5 by default) locks the
+account for all of them.
+memory:// would count in each worker (N workers, N times the failures); production refuses it with 2+ workers.
+An address that matches no account is counted exactly like a real one: the answer never tells whether an account
+exists. The account's key is a hash of the address typed, so the storage holds no e-mail address.
 """
 
 from __future__ import annotations

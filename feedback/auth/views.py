@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, logout (of this device or of all of them), and the account page."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from feedback.auth import throttle
 from feedback.auth.forms import LoginForm
-from feedback.auth.operations import get_user_by_email
+from feedback.auth.operations import (
+    end_all_login_sessions,
+    end_login_session,
+    get_user_by_email,
+    is_current_login,
+    open_login_sessions,
+    start_login_session,
+)
+from feedback.db import db
 from feedback.extensions import limiter
+from feedback.manage.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 
@@ -49,6 +58,8 @@ def login():
         if user is not None and user.is_active and user.check_password(form.password.data):
             throttle.clear_account(email)
             session.clear()  # a fresh session at login: no fixation
+            start_login_session(user)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
         throttle.record_failure(email, request.remote_addr)
@@ -56,12 +67,42 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _forget_this_browser() -> None:
+    """Empty the session cookie and delete the "remember me" one."""
+    session.clear()
+    logout_user()  # after clear(): it leaves the order to delete the "remember me" cookie in the session
+
+
 @bp.post("/logout")
 def logout():
-    """End the session completely."""
-    logout_user()
-    session.clear()
+    """End this login on the server: a copy of its cookie taken before opens nothing afterwards."""
+    if current_user.is_authenticated:
+        end_login_session(current_user)
+        db.session.commit()
+    _forget_this_browser()
     flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The person's own account: who they are, their open logins, and a way to end them all."""
+    logins = open_login_sessions(current_user)
+    current = {login.id for login in logins if is_current_login(login, current_user)}
+    return render_template("auth/account.html", logins=logins, current=current, form=ConfirmForm())
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """« Se déconnecter partout »: every login of the account ends, on this device and on all the others."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("auth.account"))
+    end_all_login_sessions(current_user)
+    db.session.commit()
+    _forget_this_browser()
+    flash(_("Vous êtes déconnecté·e sur tous vos appareils."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -14,7 +14,7 @@ from feedback.models.questionnaires import (
     QuestionOption,
 )
 from feedback.models.responses import Answer, Response
-from feedback.models.users import Role, User
+from feedback.models.users import LoginSession, Role, User
 from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "Department",
     "FollowUpContact",
     "Invitation",
+    "LoginSession",
     "Modality",
     "ModalityDefault",
     "Question",

@@ -26,6 +26,7 @@ PUBLIC = {
     "auth.index",
     "auth.login",
     "auth.logout",
+    "auth.logout_everywhere",
     "survey.show_form",
     "survey.submit_form",
     "survey.thanks",
@@ -46,6 +47,7 @@ ADMIN = "admin"  # accounts and the audit log: admins only
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
     "dashboard.export": ALL_SCORES,
+    "auth.account": ANY_STAFF,
     "dashboard.my_sessions": ANY_STAFF,
     "dashboard.training": SCORES_OF,
     "dashboard.session": SCORES_OF,
@@ -103,6 +105,7 @@ PUBLIC_EXPECTED = {
     ("auth.login", "GET"): (200, "home"),
     ("auth.login", "POST"): (200, "home"),  # an empty form comes back with its errors
     ("auth.logout", "POST"): ("login", "login"),
+    ("auth.logout_everywhere", "POST"): ("login", "login"),  # anonymous: to log in; logged in: logged out
     ("survey.show_form", "GET"): (200, 200),
     ("survey.submit_form", "POST"): (400, 400),  # no form token: the form again, nothing stored
     ("survey.thanks", "GET"): (200, 200),
@@ -250,7 +253,7 @@ def test_every_public_url_answers_as_expected_for_everyone(app, client, auth, wo
         if not ok:
             wrong.append(f"{method} {url} ({endpoint}): {page.status_code} {location!r} instead of {expected}")
         page.close()  # a static file is streamed from disk
-        if user is not None and endpoint == "auth.logout":
+        if user is not None and endpoint in ("auth.logout", "auth.logout_everywhere"):
             auth.login(user)  # the rest of the sweep is for a logged-in person again
     assert wrong == [], "\n".join(wrong)
 
