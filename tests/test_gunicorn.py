@@ -125,7 +125,7 @@ def _serve(tmp_path: Path, database_url: str, access_log: Path, error_log) -> tu
         stdout=subprocess.DEVNULL,
         stderr=error_log,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # the master loads the language pipeline first
     while True:
         assert server.poll() is None, (tmp_path / "error.log").read_text()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)

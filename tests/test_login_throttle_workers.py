@@ -159,7 +159,7 @@ def _two_workers(tmp_path: Path, database_url: str, **settings: str):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # the master loads the language pipeline first
         while len(_children(server.pid)) < 2 or not _answers(port):
             assert server.poll() is None, "gunicorn stopped"
             assert time.monotonic() < deadline, "gunicorn did not start"
