@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from feedback.analysis.language import parse, parse_many
 from feedback.analysis.masking import Masked, mask_document
+from feedback.analysis.quotes import is_quotable
 from feedback.analysis.themes import Aspect, CommentPhrases, Theme, build_themes, extract_aspects
 from feedback.analysis.tone import Tone, analyse_tone, combine_with_rating
 
@@ -36,7 +37,7 @@ class CommentAnalysis:
             "text": self.text,
             "tone": self.tone.label,
             "masked": self.masked.text,
-            "themes": [{"phrase": aspect.phrase, "tone": aspect.tone} for aspect in self.aspects],
+            "themes": [{"phrase": a.phrase, "key": a.key, "tone": a.tone} for a in self.aspects],
             "phrases": list(self.phrases),
             "cues": [cue.as_dict() for cue in self.tone.cues],
             "clauses": [
@@ -46,7 +47,12 @@ class CommentAnalysis:
 
     def for_themes(self) -> CommentPhrases:
         """What themes need; examples are the masked text, never the original."""
-        return CommentPhrases(self.masked.text, self.phrases, self.tone.label)
+        return CommentPhrases(self.masked.text, (), self.tone.label, self.aspects, self.is_quotable)
+
+    @property
+    def is_quotable(self) -> bool:
+        rules = [cue.rule for cue in self.tone.cues]
+        return is_quotable(self.masked.text, self.tone.label, rules, self.masked.has_personal_data)
 
 
 def analyse_document(
