@@ -37,14 +37,12 @@ from feedback.analysis.themes import CommentPhrases, build_themes, phrase_key  #
 DEFAULT = ROOT / "tests" / "analysis" / "data" / "real_comments.csv"
 TOP = 30
 #: Words that are never a theme (the issue's errors, the session's own names, politeness and hedges).
-FILLER_WORDS = frozenset(
-    phrase_key(word)
-    for word in (
-        "apprécier aimer comprendre merci bravo suite continuation peut-être vraiment globalement formation session "
-        "journée cours atelier webinaire séance module intervention chose fois rien bien top super général "
-        "remerciement plupart avis remarque"
-    ).split()
+_FILLERS = (
+    "apprécier aimer comprendre merci bravo suite continuation peut-être vraiment globalement formation session "
+    "journée cours atelier webinaire séance module intervention chose fois rien bien top super général "
+    "remerciement plupart avis remarque"
 )
+FILLER_WORDS = frozenset(phrase_key(word) for word in _FILLERS.split())
 #: Spellings of one thing that must end in one theme.
 VARIANT_PAIRS = (
     ("visio", "visioconférence"),
@@ -106,7 +104,8 @@ def measure(rows: list[dict], *, errors: bool = False) -> dict:
         extracted_total += len(keys)
         extracted_ok += len(good)
         if errors and (len(found) < len(gold) or len(good) < len(keys)):
-            print(f"- {row['text'][:160]!r}\n    gold: {row.get('themes')}\n    ours: {[a.phrase for a in analysis.aspects]}")
+            ours = [a.phrase for a in analysis.aspects]
+            print(f"- {row['text'][:160]!r}\n    gold: {row.get('themes')}\n    ours: {ours}")
     themes = build_themes([analysis.for_themes() for analysis in analyses], limit=TOP)
     fillers = [t.phrase for t in themes if any(word in FILLER_WORDS for word in t.key.split())]
     return {
@@ -152,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("         top themes: " + "; ".join(result["top"]))
     merged, failed = variant_merging()
-    print(f"variants merged: {merged:.1%} of {len(VARIANT_PAIRS)} pairs" + (f"; not merged: {failed}" if failed else ""))
+    print(f"variants merged: {merged:.1%} of {len(VARIANT_PAIRS)} pairs" + (f"; not merged {failed}" if failed else ""))
     return 0
 
 

@@ -83,10 +83,12 @@ def analyse_comment(
     return analyse_document(parse(text), names=names, overall_level=overall_level, question_words=question_words)
 
 
-def analyse_comments(texts: Iterable[str], *, names: Iterable[str] = ()) -> list[CommentAnalysis]:
+def analyse_comments(
+    texts: Iterable[str], *, names: Iterable[str] = (), question_words: frozenset[str] = frozenset()
+) -> list[CommentAnalysis]:
     """Many comments through the pipeline's batch mode (several times faster than one by one)."""
     names = tuple(names)
-    return [analyse_document(doc, names=names) for doc in parse_many(texts)]
+    return [analyse_document(doc, names=names, question_words=question_words) for doc in parse_many(texts)]
 
 
 def themes_of(analyses: Iterable[CommentAnalysis], *, limit: int | None = None) -> list[Theme]:

@@ -186,6 +186,7 @@ IDIOMS = (
     r"dans certains cas",
     r"en aucun cas",
 )
+_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{0,20}\]")
 _IDIOM_RE = re.compile(r"(?<!\w)(?:" + "|".join(IDIOMS) + r")(?!\w)", re.IGNORECASE)
 #: Known abbreviations and spellings of one thing, folded: the form on the right names the theme's key.
 ABBREVIATIONS = {
@@ -421,6 +422,8 @@ def _adjective_noun(folded_lemma: str) -> str | None:
 def _blocked(doc: Doc, masked: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
     spans = [(start, end) for start, end, *_ in masked]
     spans.extend(match.span() for match in _IDIOM_RE.finditer(doc.text))
+    # Placeholders of masked data (« [nom] », « [téléphone] ») when the text read is the masked one.
+    spans.extend(match.span() for match in _PLACEHOLDER_RE.finditer(doc.text))
     return spans
 
 
@@ -753,11 +756,12 @@ class Theme:
 
     @property
     def praised(self) -> int:
-        return self.tones.get("positive", 0)
+        """Comments praising it (positive, or mixed: praised and criticised in one comment)."""
+        return self.tones.get("positive", 0) + self.tones.get("mixed", 0)
 
     @property
     def criticised(self) -> int:
-        """Mentions in criticising clauses (negative or mixed)."""
+        """Comments criticising it (negative, or mixed)."""
         return self.tones.get("negative", 0) + self.tones.get("mixed", 0)
 
     def as_dict(self) -> dict:

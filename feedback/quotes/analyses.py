@@ -1,8 +1,9 @@
 """The analysis of free-text answers, stored once per comment: at submit time, or in batch (`flask analyse`).
 
 At submit time the analysis rows are written in the submit's own transaction, with one executemany statement
-for the analyses and one for their phrases (see survey.operations.submit_response): about 0.15 ms of analysis
-per comment and two short statements, measured in README « Comments and quotes ». If the analysis of a comment
+for the analyses and one for their aspects (see survey.operations.submit_response). In batch, comments are parsed
+with the pipeline's batch mode. Each comment is analysed with the wording of the question it answers: the words
+of the question are no theme of its answers. If the analysis of a comment
 ever fails, the response is stored all the same and the comment is left for `flask analyse`.
 """
 
@@ -16,13 +17,14 @@ from datetime import datetime
 from sqlalchemy import Connection, Select, delete, func, insert, select, union_all
 
 from feedback.analysis.comments import CommentAnalysis as Analysis
-from feedback.analysis.comments import analyse_comment
+from feedback.analysis.comments import analyse_document
+from feedback.analysis.language import parse, parse_many
 from feedback.analysis.quotes import is_quotable, word_count
 from feedback.analysis.text import fold, normalise
-from feedback.analysis.themes import phrase_key
+from feedback.analysis.themes import question_words
 from feedback.analysis.version import analysis_version
 from feedback.db import db, utcnow
-from feedback.models import Answer, CommentAnalysis, CommentPhrase, Response, Speaker, User
+from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,8 @@ class PendingComment:
     response_id: int
     text: str
     overall_level: int | None = None
+    #: The wording of the question the comment answers: its words are no theme of the comment.
+    question: str | None = None
 
 
 @dataclass
@@ -70,11 +74,24 @@ class PreparedComment:
 
 
 def prepare_comment(
-    text: str, overall_level: int | None, names: tuple[str, ...], *, version: str | None = None, now=None
+    text: str,
+    overall_level: int | None,
+    names: tuple[str, ...],
+    *,
+    question: str | None = None,
+    version: str | None = None,
+    now=None,
+    doc=None,
 ) -> PreparedComment | None:
-    """Analyse one comment (pure CPU: no lock held); None, logged, if its analysis fails."""
+    """Analyse one comment (pure CPU: no lock held); None, logged, if its analysis fails. `doc`: its parse, when
+    the caller parsed a batch at once."""
     try:
-        analysis = analyse_comment(text, names=names, overall_level=overall_level)
+        analysis = analyse_document(
+            doc if doc is not None else parse(text),
+            names=names,
+            overall_level=overall_level,
+            question_words=question_words(question),
+        )
         return _prepared(analysis, version or analysis_version(), now or utcnow())
     except Exception:  # a participant's response must be stored even if the analysis of a comment breaks
         logger.exception("analysis of a comment failed; left for `flask analyse`")
@@ -96,20 +113,22 @@ def _prepared(analysis: Analysis, version: str, now: datetime) -> PreparedCommen
         "version": version,
         "analysed_dt": now,
     }
-    phrases: dict[str, str] = {}
-    for phrase in analysis.phrases:
-        phrases.setdefault(phrase_key(phrase), phrase)
-    return PreparedComment(
-        row, [{"phrase_key": key, "phrase": phrase, "tone": row["tone"]} for key, phrase in phrases.items()]
-    )
+    phrases = [
+        {"phrase_key": key[:200], "phrase": phrase[:200], "tone": row["tone"], "aspect_tone": tone or row["tone"]}
+        for key, (phrase, tone) in analysis.for_themes().keyed().items()
+    ]
+    return PreparedComment(row, list({phrase["phrase_key"]: phrase for phrase in phrases}.values()))
 
 
 def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> tuple[list[dict], list[dict]]:
-    """The rows to insert for these comments; a comment whose analysis fails is left out."""
+    """The rows to insert for these comments, parsed in one batch; a comment whose analysis fails is left out."""
     version, now, names = analysis_version(), utcnow(), tuple(names)
+    comments = list(comments)
     rows, phrase_rows = [], []
-    for comment in comments:
-        prepared = prepare_comment(comment.text, comment.overall_level, names, version=version, now=now)
+    for comment, doc in zip(comments, parse_many(comment.text for comment in comments), strict=True):
+        prepared = prepare_comment(
+            comment.text, comment.overall_level, names, question=comment.question, version=version, now=now, doc=doc
+        )
         if prepared is not None:
             row, phrases = prepared.with_ids(comment.answer_id, comment.response_id)
             rows.append(row)
@@ -125,12 +144,18 @@ def insert_analyses(connection: Connection, rows: list[dict], phrase_rows: list[
         connection.execute(insert(CommentPhrase.__table__), phrase_rows)
 
 
-def prepare_submitted_comments(texts: Sequence[str], overall_level: int | None) -> list[PreparedComment | None]:
+def prepare_submitted_comments(
+    texts: Sequence[str], overall_level: int | None, questions: Sequence[str | None] = ()
+) -> list[PreparedComment | None]:
     """The analysis of a response's comments, done before its first write: SQLite's write lock is held for the
-    inserts only, never while the text is analysed."""
+    inserts only, never while the text is analysed. `questions`: the wording of the question each text answers."""
     names = known_names()
     version, now = analysis_version(), utcnow()
-    return [prepare_comment(text, overall_level, names, version=version, now=now) for text in texts]
+    questions = list(questions) or [None] * len(texts)
+    return [
+        prepare_comment(text, overall_level, names, question=question, version=version, now=now)
+        for text, question in zip(texts, questions, strict=True)
+    ]
 
 
 def store_submitted_comments(
@@ -151,8 +176,9 @@ def store_submitted_comments(
 
 def _text_answers() -> Select:
     return (
-        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level)
+        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level, Question.label)
         .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
         .where(Answer.text.is_not(None), Answer.text != "")
     )
 

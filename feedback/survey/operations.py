@@ -91,7 +91,9 @@ def submit_response(
         elif question.kind == QuestionKind.RECOMMENDATION and response["recommendation"] is None:
             response["recommendation"] = answer.number
     texts = [row["text"] for row in rows if row["text"]]
-    prepared = prepare_submitted_comments(texts, response["overall_level"]) if texts else []
+    labels = {answer.question.id: answer.question.label for answer in parsed.answers.values()}
+    questions = [labels.get(row["question_id"]) for row in rows if row["text"]]
+    prepared = prepare_submitted_comments(texts, response["overall_level"], questions) if texts else []
     try:
         response_id = (
             db.session.connection().execute(insert(Response.__table__).returning(Response.id), response).scalar_one()
