@@ -462,10 +462,28 @@ def _misread(token: Token) -> bool:
 
 #: People, and the names of places and organisations (« Sud Web », « Agile Tour »): no theme.
 _NAMED = frozenset({"PER", "ORG", "LOC"})
+_THANKS = frozenset({"merci", "bravo", "felicitations", "remerciements", "remercie"})
+
+
+def _named(token: Token) -> bool:
+    """Part of a person's, a place's or an organisation's name, or a first name thanked in lower case (« merci
+    sandrine »). The recogniser also tags a capitalised first word (« Salle trop petite » as a person): a known
+    French word opening its sentence is not taken for a name, unless the name goes on (« Agile Tour »)."""
+    known = simplemma.is_known(token.lower_, lang="fr")
+    if token.ent_type_ not in _NAMED:
+        previous = token.doc[token.i - 1] if token.i else None
+        if previous is not None and previous.lower_ in ("à", "a") and previous.i:
+            previous = token.doc[previous.i - 1]
+        return not known and previous is not None and fold(previous.lower_) in _THANKS
+    if token.is_sent_start or token.i == 0:
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        goes_on = following is not None and following.ent_iob_ == "I" and following.is_title
+        return not known or goes_on
+    return token.is_title or token.is_upper or (token.ent_type_ == "PER" and not known)
 
 
 def _usable(token: Token, blocked: list[tuple[int, int]]) -> bool:
-    if token.ent_type_ in _NAMED:
+    if _named(token):
         return False
     if not token.is_alpha and "-" not in token.text and "'" not in token.text:
         return False
@@ -586,6 +604,13 @@ def noun_label(noun: str, adjective: Token) -> str:
 
 
 def _written(words: list[Token]) -> str:
+    """The phrase as written, lower case (acronyms kept): the words' span with its articles (« temps d'échange »,
+    « thèmes sur le logement »), or the words alone when the span holds others."""
+    first, last = words[0].i, words[-1].i
+    chosen = {token.i for token in words}
+    doc = words[0].doc
+    if all(i in chosen or doc[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
+        words = list(doc[first : last + 1])
     parts = []
     for token in words:
         text = token.text if token.text.isupper() and len(token.text) <= 6 else token.lower_

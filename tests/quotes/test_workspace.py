@@ -271,7 +271,7 @@ def test_suggestions_follow_the_rules(client, staff, droit, comment):
     html = client.get("/quotes/suggestions?annee=2025").get_data(as_text=True)
     page = parse(html)
     heading = page.find("h2")
-    assert heading is not None and heading.text.startswith("échange riche")
+    assert heading is not None and heading.text.startswith("échanges")
     suggested = [node.text for node in page.find_all("blockquote", class_="comment-text")]
     assert sorted(set(suggested)) == sorted([good, constructive])
 
@@ -283,7 +283,7 @@ def test_a_theme_word_cloud_is_drawn_once_then_read_from_the_cache(app, client, 
             comment(droit, text)
         first = client.get("/quotes/nuage.svg?annee=2025")
         assert first.status_code == 200 and first.mimetype == "image/svg+xml"
-        assert "échange riche" in first.get_data(as_text=True)
+        assert "échanges" in first.get_data(as_text=True)
         files = set((tmp_path / "wordclouds").iterdir())
         assert len(files) == 2  # the picture of these counts, and this scope's pointer to it
         assert client.get("/quotes/nuage.svg?annee=2025").data == first.data
@@ -308,11 +308,11 @@ def test_the_themes_page_lists_themes_and_those_that_grew(client, staff, droit, 
     rows = {
         row.find("th").text: [td.text for td in row.find_all("td")] for row in table.find_all("tr") if row.find("th")
     }
-    assert rows["échange riche"][:2] == ["2", "50 %"]
-    assert rows["cas pratique"][:2] == ["2", "50 %"]
+    assert rows["échanges"][:2] == ["2", "50 %"]
+    assert rows["cas pratiques"][:2] == ["2", "50 %"]
     emerging = page.by_id("emerging-title")
     assert emerging is not None and "2024" in emerging.text
-    assert "cas pratique" in page.find("section").text
+    assert "cas pratiques" in page.find("section").text
 
 
 def test_status_changes_need_the_csrf_token(client, csrf_enabled, make_user, droit, comment):
