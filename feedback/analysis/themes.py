@@ -27,6 +27,7 @@ overall tone) and example comments that show its dominant tone.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,13 +73,17 @@ FILLERS = _folded(
     "tout-le-monde quelqu'un part ras néant rien-à-signaler appréciation compréhension ok "
     "bonjour bonsoir cordialement salut question réponse fin début reste ailleurs avance continuité "
     "aspect côté partie idée chose cœur mot expérience quantité nombre beaucoup trop plein tas "
-    "manque absence excès défaut mise lot série ensemble fait vie ordre "
+    "manque absence excès défaut mise lot série ensemble fait vie ordre exemple déception satisfaction joie "
+    "surprise attention recommandation moyen preuve moitié lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "veille lendemain matin soir heure minute seconde janvier février mars avril mai juin juillet "
+    "août septembre octobre novembre décembre"
 )
 #: Heads that hand the theme to their complement or adjective: « manque de temps », « côté pratique ».
 LIGHT_HEADS = _folded(
     "manque absence excès peu plupart beaucoup nombre quantité trop plein tas ensemble reste type genre sorte "
     "côté aspect partie niveau qualité problème souci question mise point cœur lot série moment fin début "
-    "choix besoin envie amélioration ajout plus davantage usage utilisation importance présence"
+    "choix besoin envie amélioration ajout plus davantage usage utilisation importance présence moitié heure "
+    "minute déception satisfaction approche"
 )
 #: Light heads kept in the written phrase: « mise en pratique » is shown as written, counted as « pratique ».
 WRITTEN_LIGHT_HEADS = frozenset({"mise"})
@@ -186,6 +191,7 @@ IDIOMS = (
     r"dans certains cas",
     r"en aucun cas",
 )
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*'?")
 _PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{0,20}\]")
 _IDIOM_RE = re.compile(r"(?<!\w)(?:" + "|".join(IDIOMS) + r")(?!\w)", re.IGNORECASE)
 #: Known abbreviations and spellings of one thing, folded: the form on the right names the theme's key.
@@ -485,7 +491,7 @@ def _named(token: Token) -> bool:
 def _usable(token: Token, blocked: list[tuple[int, int]]) -> bool:
     if _named(token):
         return False
-    if not token.is_alpha and "-" not in token.text and "'" not in token.text:
+    if not token.is_alpha and not _WORD_RE.fullmatch(unicodedata.normalize("NFC", token.text)):
         return False
     if len(token.text) < 2 or len(token.text) > 40 or token.like_num or token.like_url or token.like_email:
         return False
@@ -569,8 +575,9 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
             keys.append(adjective_key)
     if complement is not None:
         case, noun = complement
-        noun_key = word_key(fold(_lemma_of(noun)))
-        if not _excluded_word(noun_key, context) and noun.pos_ == "NOUN":
+        noun_folded = fold(_lemma_of(noun))
+        noun_key = word_key(noun_folded)
+        if not (_excluded_word(noun_key, context) or _excluded_word(noun_folded, context)) and noun.pos_ == "NOUN":
             words.extend([case, noun])
             keys.append(noun_key)
             used.add(noun.i)
@@ -818,9 +825,15 @@ def _is_known(phrase: str) -> bool:
 
 
 def _pick_label(spellings: Mapping[str, int]) -> str:
-    # The most written phrase; ties: known French words, then the accented spelling, then alphabetical.
+    """The phrase written most, case and accents aside (« échanges » and « echanges » count together), shown in
+    its known, accented spelling; ties: alphabetical."""
+    groups: dict[str, int] = Counter()
+    for phrase, count in spellings.items():
+        groups[fold(phrase)] += count
+    best = min(groups.items(), key=lambda item: (-item[1], item[0]))[0]
     return min(
-        spellings.items(), key=lambda item: (-item[1], not _is_known(item[0]), not has_accent(item[0]), item[0])
+        ((phrase, count) for phrase, count in spellings.items() if fold(phrase) == best),
+        key=lambda item: (not _is_known(item[0]), not has_accent(item[0]), -item[1], item[0]),
     )[0]
 
 
