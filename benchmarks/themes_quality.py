@@ -1,7 +1,7 @@
 """Themes quality on real French comments labelled with the themes a person would name.
 
     .venv/bin/python benchmarks/themes_quality.py                       # tests/analysis/data/real_comments.csv
-    .venv/bin/python benchmarks/themes_quality.py /work/devset/b.csv    # a collection file, no `split` column
+    .venv/bin/python benchmarks/themes_quality.py /work/devset/a.csv /work/devset/b.csv   # no `split` column
     .venv/bin/python benchmarks/themes_quality.py FILE --part dev --errors   # while working on the rules
 
 The CSV has `text` and `themes` (`;`-separated, as a person would name them) and either a `split` column
@@ -62,15 +62,17 @@ VARIANT_PAIRS = (
 )
 
 
-def read_parts(path: Path) -> dict[str, list[dict]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def read_parts(*paths: Path) -> dict[str, list[dict]]:
+    """{"dev": rows, "measure": rows} of these files, each split on its own row numbers when it has no `split`."""
     parts: dict[str, list[dict]] = {"dev": [], "measure": []}
-    for number, row in enumerate(rows, start=1):
-        split = (row.get("split") or "").strip().lower()
-        if split not in parts:
-            split = "dev" if number % 2 == 0 else "measure"
-        parts[split].append(row)
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for number, row in enumerate(rows, start=1):
+            split = (row.get("split") or "").strip().lower()
+            if split not in parts:
+                split = "dev" if number % 2 == 0 else "measure"
+            parts[split].append(row)
     return parts
 
 
@@ -137,11 +139,11 @@ def variant_merging() -> tuple[float, list[tuple[str, str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("csv", nargs="*", type=Path, default=[DEFAULT])
     parser.add_argument("--part", choices=("dev", "measure", "both"), default="both")
     parser.add_argument("--errors", action="store_true", help="list the comments with a missed or extra theme")
     args = parser.parse_args(argv)
-    parts = read_parts(args.csv)
+    parts = read_parts(*args.csv)
     for name in ("dev", "measure") if args.part == "both" else (args.part,):
         result = measure(parts[name], errors=args.errors and name == "dev")
         print(

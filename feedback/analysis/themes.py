@@ -296,7 +296,11 @@ NOUN_LABELS = {
 #: Adjectives that classify a thing (kept in its phrase, « travaux pratiques ») rather than judge it.
 CLASSIFYING = frozenset(
     [
-        *ADJECTIVE_NOUNS,
+        *(
+            adjective
+            for adjective in ADJECTIVE_NOUNS
+            if adjective not in {"convivial", "ludique", "interactif", "humain"}
+        ),
         *(
             _folded(
                 "écrit oral collectif individuel professionnel personnel client social sociale public privé "
@@ -316,7 +320,9 @@ EVALUATIVE = _folded(
     "nul médiocre moyen correct bien mal trop plein léger lourd haut bas fort faible simple compliqué "
     "difficile facile dense nouveau ancien vieux jeune premier dernier prochain tel divers quelque "
     "suffisant insuffisant excessif adapté inadapté varié complet incomplet global général total entier "
-    "propre sale froid chaud calme bruyant accueillant disponible vétuste cher abordable"
+    "propre sale froid chaud calme bruyant accueillant disponible vétuste cher abordable pertinent toxique "
+    "chaleureux convivial sympathique enrichissant instructif ludique dynamique pédagogue idéal optimal "
+    "logique magique fantastique génial catastrophique minimal normal banal"
 )
 #: Prepositions that join a complement into a theme: « temps d'échange », « mise en pratique ».
 COMPLEMENT_PREPOSITIONS = frozenset({"de", "d", "du", "des", "en", "a", "au", "aux", "sur"})
@@ -407,13 +413,23 @@ def _polarities() -> dict[str, float]:
         return {}
 
 
+#: Endings of relational adjectives (« méthodes pédagogiques », « sciences fondamentales », « section
+#: anglophone »): they say what kind of thing it is, where a judging adjective says how good it was.
+_RELATIONAL_ENDINGS = ("ique", "al", "ale", "aux", "ales", "el", "elle", "aire", "ien", "ienne", "iste", "phone")
+
+
 def _is_kept_adjective(token: Token) -> bool:
     folded = fold(token.lemma_.lower())
     if folded in CLASSIFYING:
         return True
     if folded in EVALUATIVE or token.i < token.head.i or "Part" in token.morph.get("VerbForm"):
         return False
-    return abs(_polarities().get(folded, 0.0)) < 0.1 and abs(_polarities().get(fold(token.lower_), 0.0)) < 0.1
+    if any(child.dep_ == "advmod" for child in token.children):
+        return False  # « très », « trop », « peu »: a judgement
+    polarities = _polarities()
+    if abs(polarities.get(folded, 0.0)) >= 0.1 or abs(polarities.get(fold(token.lower_), 0.0)) >= 0.1:
+        return False
+    return fold(token.lower_).endswith(_RELATIONAL_ENDINGS)
 
 
 @lru_cache(maxsize=4096)
@@ -558,7 +574,8 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
                     words = [token, complement[0], complement[1]]
                     aspect = Aspect(aspect.key, _written(words), token.idx, aspect.end)
                 return aspect, found[1] | {token.i}
-        for adjective in adjectives:
+        named_by = [c for c in token.children if c.dep_ == "amod" and fold(c.lemma_.lower()) in ADJECTIVE_NOUNS]
+        for adjective in adjectives + named_by:
             noun = _adjective_noun(fold(adjective.lemma_.lower()))
             if noun and word_key(noun) not in context.question:
                 aspect = Aspect(word_key(noun), noun_label(noun, adjective), token.idx, token.idx + len(token.text))
@@ -629,6 +646,14 @@ def _written(words: list[Token]) -> str:
     return " ".join(parts)
 
 
+@cache
+def _load_dictionary() -> None:
+    """simplemma's French dictionary (~2 s to decode) loads with the first comment, as the model does, not in the
+    middle of a long one."""
+    simplemma.is_known("salle", lang="fr")
+    _polarities()
+
+
 def extract_aspects(
     doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = (), question_words: frozenset[str] = frozenset()
 ) -> tuple[Aspect, ...]:
@@ -637,6 +662,7 @@ def extract_aspects(
     `masked`: (start, end, kind) spans of personal data in `doc.text`, skipped. `question_words`: the word keys of
     the question the comment answers (`question_words(label)`), never a theme by themselves.
     """
+    _load_dictionary()
     if isinstance(doc, str):
         from feedback.analysis.language import parse
 
