@@ -299,7 +299,7 @@ def test_a_theme_word_cloud_is_drawn_once_then_read_from_the_cache(app, client, 
 
 def test_the_themes_page_lists_themes_and_those_that_grew(client, staff, droit, make_session, comment):
     before = make_session(droit.training, start_date=date(2024, 3, 1))
-    for text in ("Échanges riches.", "Des échanges riches.", "Cas pratiques utiles.", "Des cas pratiques."):
+    for text in ("Échanges riches.", "Des échanges riches.", "Cas pratiques utiles.", "Pas assez de cas pratiques."):
         comment(droit, text)
     comment(before, "Échanges riches.")
     comment(before, "Échanges riches, merci.")
@@ -310,6 +310,9 @@ def test_the_themes_page_lists_themes_and_those_that_grew(client, staff, droit, 
     }
     assert rows["échanges"][:2] == ["2", "50 %"]
     assert rows["cas pratiques"][:2] == ["2", "50 %"]
+    # Each theme's own tone: « échanges » praised twice; « cas pratiques » praised once and criticised once.
+    assert rows["échanges"][2].startswith("salué dans 2 commentaires")
+    assert rows["cas pratiques"][2].startswith("critiqué dans 1 commentaire, salué dans 1 commentaire")
     emerging = page.by_id("emerging-title")
     assert emerging is not None and "2024" in emerging.text
     assert "cas pratiques" in page.find("section").text
