@@ -219,7 +219,7 @@ def quotable_conditions(filters: CommentFilters) -> list[ColumnElement]:
         conditions.append(CommentAnalysis.word_count > high)
     if filters.theme:
         # A theme's key from a link, or a phrase typed by a person.
-        keys = sorted({filters.theme, phrase_key(filters.theme)})
+        keys = theme_queries.family_keys({filters.theme, phrase_key(filters.theme)})
         saying = select(CommentPhrase.answer_id).where(CommentPhrase.phrase_key.in_(keys))
         conditions.append(CommentAnalysis.answer_id.in_(saying))
     if filters.search:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import ColumnElement, and_, case, func, select
 
 from feedback.analysis.themes import (
+    CLOSE_FORM_PREFIX,
     EXAMPLE_WORDS,
     MIN_COMMENTS,
     EmergingTheme,
@@ -22,6 +23,7 @@ from feedback.analysis.themes import (
     Theme,
     _kept_keys,
     _pick_label,
+    close_keys,
     dominant_tone,
     emerging_themes,
     merge_keys,
@@ -214,6 +216,29 @@ def emerging_for(filters: CommentFilters, *, limit: int = 10) -> Emerging:
     before = scope_counts(previous.response_conditions())
     grown = emerging_themes(now.phrase_counts(), before.phrase_counts(), limit=limit)
     return Emerging([replace(theme, phrase=now.label(theme.key)) for theme in grown], previous, now.total, before.total)
+
+
+def family_keys(keys: set[str]) -> list[str]:
+    """These theme keys and the stored close forms a theme page counts under them (« formatric » under
+    « formateur »): one read of the stored single-word keys sharing their start."""
+    found = set(keys)
+    for key in keys:
+        if " " in key or len(key) < CLOSE_FORM_PREFIX:
+            continue
+        prefix = key[:CLOSE_FORM_PREFIX]
+        spellings = dict(
+            db.session.execute(
+                select(CommentPhrase.phrase_key, func.min(CommentPhrase.phrase))
+                .where(
+                    CommentPhrase.phrase_key.startswith(prefix, autoescape=True),
+                    CommentPhrase.phrase_key.not_like("% %"),
+                )
+                .group_by(CommentPhrase.phrase_key)
+            ).all()
+        )
+        counts = {other: 2 if other == key else 1 for other in spellings}
+        found |= {other for other, target in close_keys(spellings, counts).items() if target == key}
+    return sorted(found)
 
 
 def comment_themes(answer_ids: Sequence[int], *, per_comment: int = 4) -> dict[int, list[tuple[str, str]]]:

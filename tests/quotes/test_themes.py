@@ -10,7 +10,8 @@ from feedback.analysis.comments import analyse_comment
 from feedback.analysis.themes import build_themes
 from feedback.models import Axis, Department, Modality
 from feedback.quotes.filters import CommentFilters
-from feedback.quotes.themes import count_comments, emerging_for, theme_frequencies, themes_for
+from feedback.quotes.queries import comment_page
+from feedback.quotes.themes import count_comments, emerging_for, family_keys, theme_frequencies, themes_for
 
 YEAR_2025 = CommentFilters(start=date(2025, 1, 1), end=date(2025, 12, 31))
 YEAR_2024 = CommentFilters(start=date(2024, 1, 1), end=date(2024, 12, 31))
@@ -129,3 +130,24 @@ def test_each_theme_carries_the_tone_of_its_own_clauses_counted_in_sql(make_sess
     (room,) = themes_for(YEAR_2025)
     assert (room.count, room.tones) == (4, {"negative": 2, "neutral": 1, "positive": 1})
     assert (room.criticised, room.praised, room.dominant_tone) == (2, 1, "negative")
+
+
+def test_close_forms_are_one_theme_counted_and_filtered_together(make_session, comment):
+    from sqlalchemy import update
+
+    from feedback.db import db
+    from feedback.models import CommentPhrase
+
+    session = make_session(start_date=date(2025, 4, 1))
+    ids = [comment(session, text)["liked"] for text in ("La pédagogie.", "Une pédagogie claire.", "Pédagogie.")]
+    # A form of the same family stored under a key of its own (« pédagogique » used as a noun).
+    db.session.execute(
+        update(CommentPhrase)
+        .where(CommentPhrase.answer_id == ids[2])
+        .values(phrase_key="pedagogiqu", phrase="pédagogique")
+    )
+    db.session.commit()
+    (theme,) = themes_for(YEAR_2025)
+    assert (theme.key, theme.phrase, theme.count) == ("pedagogi", "pédagogie", 3)
+    assert family_keys({theme.key}) == ["pedagogi", "pedagogiqu"]
+    assert comment_page(CommentFilters(theme=theme.key), 1, include_original=False).total == 3
