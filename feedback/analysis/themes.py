@@ -76,14 +76,15 @@ FILLERS = _folded(
     "manque absence excès défaut mise lot série ensemble fait vie ordre exemple déception satisfaction joie "
     "surprise attention recommandation moyen preuve moitié lundi mardi mercredi jeudi vendredi samedi dimanche "
     "veille lendemain matin soir heure minute seconde janvier février mars avril mai juin juillet "
-    "août septembre octobre novembre décembre"
+    "août septembre octobre novembre décembre étoile habitude intérêt hésitation encouragement adepte week "
+    "défiance min mn h"
 )
 #: Heads that hand the theme to their complement or adjective: « manque de temps », « côté pratique ».
 LIGHT_HEADS = _folded(
     "manque absence excès peu plupart beaucoup nombre quantité trop plein tas ensemble reste type genre sorte "
     "côté aspect partie niveau qualité problème souci question mise point cœur lot série moment fin début "
     "choix besoin envie amélioration ajout plus davantage usage utilisation importance présence moitié heure "
-    "minute déception satisfaction approche"
+    "minute déception satisfaction approche min mn conséquence"
 )
 #: Light heads kept in the written phrase: « mise en pratique » is shown as written, counted as « pratique ».
 WRITTEN_LIGHT_HEADS = frozenset({"mise"})
@@ -175,7 +176,15 @@ IDIOMS = (
     r"à l'écoute",
     r"dans ce cas",
     r"à cause d(?:e|u|es|')",
-    r"grâce à",
+    r"grâce (?:à|au|aux)",
+    r"face (?:à|au|aux)",
+    r"au détriment d(?:e|u|es|')",
+    r"(?:la )?quasi[- ]totalité d(?:e|u|es|')",
+    r"la totalité d(?:e|u|es|')",
+    r"en termes? d(?:e|')",
+    r"sous le signe d(?:e|u|es|')",
+    r"à couper le souffle",
+    r"en conséquence",
     r"en cours",
     r"(?:votre|son|leur|notre|mon) chemin",
     r"faire preuve",
@@ -418,9 +427,13 @@ def _polarities() -> dict[str, float]:
 _RELATIONAL_ENDINGS = ("ique", "al", "ale", "aux", "ales", "el", "elle", "aire", "ien", "ienne", "iste", "phone")
 
 
+#: Adjective and noun that name one thing together (« petit déjeuner », « petits groupes »).
+COMPOUNDS = frozenset({("petit", "dejeuner"), ("petit", "groupe"), ("grand", "public"), ("premier", "secours")})
+
+
 def _is_kept_adjective(token: Token) -> bool:
     folded = fold(token.lemma_.lower())
-    if folded in CLASSIFYING:
+    if folded in CLASSIFYING or (folded, fold(token.head.lemma_.lower())) in COMPOUNDS:
         return True
     if folded in EVALUATIVE or token.i < token.head.i or "Part" in token.morph.get("VerbForm"):
         return False
