@@ -504,17 +504,23 @@ def _named(token: Token) -> bool:
     """Part of a person's, a place's or an organisation's name, or a first name thanked in lower case (« merci
     sandrine »). The recogniser also tags a capitalised first word (« Salle trop petite » as a person): a known
     French word opening its sentence is not taken for a name, unless the name goes on (« Agile Tour »)."""
-    known = simplemma.is_known(token.lower_, lang="fr")
     if token.ent_type_ not in _NAMED:
         previous = token.doc[token.i - 1] if token.i else None
         if previous is not None and previous.lower_ in ("à", "a") and previous.i:
             previous = token.doc[previous.i - 1]
-        return not known and previous is not None and fold(previous.lower_) in _THANKS
+        thanked = previous is not None and fold(previous.lower_) in _THANKS
+        return thanked and not _known(token.lower_)
+    known = _known(token.lower_)
     if token.is_sent_start or token.i == 0:
         following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
         goes_on = following is not None and following.ent_iob_ == "I" and following.is_title
         return not known or goes_on
     return token.is_title or token.is_upper or (token.ent_type_ == "PER" and not known)
+
+
+@lru_cache(maxsize=65536)
+def _known(word: str) -> bool:
+    return simplemma.is_known(word, lang="fr")
 
 
 def _usable(token: Token, blocked: list[tuple[int, int]]) -> bool:
