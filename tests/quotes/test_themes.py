@@ -151,3 +151,20 @@ def test_close_forms_are_one_theme_counted_and_filtered_together(make_session, c
     assert (theme.key, theme.phrase, theme.count) == ("pedagogi", "pédagogie", 3)
     assert family_keys({theme.key}) == ["pedagogi", "pedagogiqu"]
     assert comment_page(CommentFilters(theme=theme.key), 1, include_original=False).total == 3
+
+
+def test_the_examples_of_a_criticised_theme_are_criticisms_first(make_session, comment):
+    session = make_session(start_date=date(2025, 4, 1))
+    praise = "La salle était vraiment très agréable et lumineuse, merci."
+    comment(session, praise)  # the oldest, and the only praise
+    criticisms = [
+        "La salle était beaucoup trop petite pour nous.",
+        "Une salle trop bruyante pour travailler.",
+        "Salle froide.",
+    ]
+    for text in criticisms:
+        comment(session, text)
+    (room,) = themes_for(YEAR_2025)
+    assert room.tones == {"negative": 3, "positive": 1} and room.dominant_tone == "negative"
+    assert set(room.examples) == set(criticisms) and praise not in room.examples
+    assert room.examples[-1] == "Salle froide."  # too short to quote: last among the criticisms
