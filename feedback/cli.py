@@ -141,11 +141,17 @@ def create_user_command(email: str, role: str, name: str, password: str | None, 
     help="Noms de personnes à masquer, un par ligne.",
 )
 @click.option("--themes", "theme_limit", type=click.IntRange(min=1), default=None, help="Nombre de thèmes au plus.")
-def analyse_text_command(file: Path, column: str | None, names_file: Path | None, theme_limit: int | None) -> None:
+@click.option(
+    "--question", default=None, help="Libellé de la question posée : ses mots ne sont pas des thèmes des réponses."
+)
+def analyse_text_command(
+    file: Path, column: str | None, names_file: Path | None, theme_limit: int | None, question: str | None
+) -> None:
     """Analyse comments from a file (text, CSV or XLSX): one JSON line per comment, then the themes as JSON."""
-    from feedback.analysis.comments import analyse_comment
+    from feedback.analysis.comments import analyse_document
+    from feedback.analysis.language import parse_many
     from feedback.analysis.sources import SourceError, read_comments
-    from feedback.analysis.themes import build_themes
+    from feedback.analysis.themes import build_themes, question_words
 
     try:
         comments = read_comments(file, column)
@@ -153,8 +159,9 @@ def analyse_text_command(file: Path, column: str | None, names_file: Path | None
     except SourceError as exc:
         raise click.ClickException(str(exc)) from exc
     analyses = []
-    for text in comments:
-        analysis = analyse_comment(text, names=names)
+    words = question_words(question)
+    for doc in parse_many(comments):
+        analysis = analyse_document(doc, names=names, question_words=words)
         analyses.append(analysis)
         click.echo(json.dumps(analysis.as_dict(), ensure_ascii=False))
     themes = build_themes([analysis.for_themes() for analysis in analyses], limit=theme_limit)

@@ -59,27 +59,33 @@ class CommentAnalysis(db.Model):
 
 
 class CommentPhrase(db.Model):
-    """One key phrase of a comment (lemmatised, at most once per comment): themes are counted with GROUP BY."""
+    """One aspect of a comment (what it talks about, at most once per comment key) with the tone said of it:
+    themes and their tone split are counted with GROUP BY."""
 
     __tablename__ = "comment_phrases"
     __table_args__ = (
         Index("ix_comment_phrases_phrase_key_answer_id", "phrase_key", "answer_id"),
         # Covers a scope's theme counts (responses of a period, a training...): the rows themselves are never read.
-        Index("ix_comment_phrases_themes", "response_id", "phrase_key", "phrase", "tone"),
+        Index("ix_comment_phrases_themes", "response_id", "phrase_key", "phrase", "aspect_tone"),
         CheckConstraint("tone IN ('positive', 'negative', 'mixed', 'neutral')", name="tone_label"),
+        CheckConstraint("aspect_tone IN ('positive', 'negative', 'mixed', 'neutral')", name="aspect_tone_label"),
     )
 
     answer_id: Mapped[int] = mapped_column(
         ForeignKey("comment_analyses.answer_id", ondelete="CASCADE"), primary_key=True
     )
-    #: feedback.analysis.themes.phrase_key: "Échanges", "echanges" and "échange" share one key.
+    #: feedback.analysis.themes: the aspect's key ("Échanges", "echanges" and "échange", "visio" and
+    #: "visioconférence" share one key).
     phrase_key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    #: The phrase as this comment says it (its lemmas); the most said spelling labels the theme.
+    #: The phrase as this comment writes it; the most written phrase labels the theme.
     phrase: Mapped[str] = mapped_column(String(200))
     #: Copied from the analysis (written and replaced with it): a scope's themes and their tone split are one
     #: GROUP BY over an index joined to the responses, without reading the analyses.
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     tone: Mapped[str] = mapped_column(String(10))
+    #: The tone of the clauses that mention this aspect (« salle : critiquée dans 27 commentaires, saluée dans 4 »),
+    #: not the comment's overall tone; mixed when the comment praises and criticises it in two clauses.
+    aspect_tone: Mapped[str] = mapped_column(String(10))
 
 
 class QuoteStatus(enum.StrEnum):

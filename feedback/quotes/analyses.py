@@ -5,6 +5,8 @@ same worker once the participant's page has been sent (web.run_after_response): 
 the language pipeline. Its rows are written with one executemany statement for the analyses and one for their
 phrases. If that analysis fails or the worker dies first, the comments are left for `flask analyse`, which
 finds every comment without an analysis of the current version.
+Each comment is analysed with the wording of the question it answers: the words of the question are no theme
+of its answers.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from feedback.analysis.comments import analyse_document
 from feedback.analysis.language import parse_many
 from feedback.analysis.quotes import is_quotable, word_count
 from feedback.analysis.text import fold, normalise
-from feedback.analysis.themes import phrase_key
+from feedback.analysis.themes import question_words
 from feedback.analysis.version import analysis_version
 from feedback.db import db, utcnow
-from feedback.models import Answer, CommentAnalysis, CommentPhrase, Response, Speaker, User
+from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
 from feedback.signals import comments_submitted
 from feedback.web import run_after_response
 
@@ -61,6 +63,8 @@ class PendingComment:
     response_id: int
     text: str
     overall_level: int | None = None
+    #: The wording of the question the comment answers: its words are no theme of the comment.
+    question: str | None = None
 
 
 @dataclass
@@ -90,13 +94,11 @@ def _prepared(analysis: Analysis, version: str, now: datetime) -> PreparedCommen
         "version": version,
         "analysed_dt": now,
     }
-    # Each phrase keeps the tone of the clause that mentions it (a theme "criticised in 27 comments").
-    phrases: dict[str, tuple[str, str]] = {}
-    for aspect in analysis.aspects:
-        phrases.setdefault(phrase_key(aspect.phrase), (aspect.phrase, aspect.tone or row["tone"]))
-    return PreparedComment(
-        row, [{"phrase_key": key, "phrase": phrase, "tone": tone} for key, (phrase, tone) in phrases.items()]
-    )
+    phrases = [
+        {"phrase_key": key[:200], "phrase": phrase[:200], "tone": row["tone"], "aspect_tone": tone or row["tone"]}
+        for key, (phrase, tone) in analysis.for_themes().keyed().items()
+    ]
+    return PreparedComment(row, list({phrase["phrase_key"]: phrase for phrase in phrases}.values()))
 
 
 def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> tuple[list[dict], list[dict]]:
@@ -106,7 +108,12 @@ def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> t
     rows, phrase_rows = [], []
     for comment, doc in zip(comments, parse_many(comment.text for comment in comments), strict=True):
         try:
-            analysis = analyse_document(doc, names=names, overall_level=comment.overall_level)
+            analysis = analyse_document(
+                doc,
+                names=names,
+                overall_level=comment.overall_level,
+                question_words=question_words(comment.question),
+            )
         except Exception:  # one comment's failure must not stop the others
             logger.exception("analysis of a comment failed; left for `flask analyse`")
             continue
@@ -156,8 +163,9 @@ def _analyse_after_the_response(_sender, *, response_id: int) -> None:
 
 def _text_answers() -> Select:
     return (
-        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level)
+        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level, Question.label)
         .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
         .where(Answer.text.is_not(None), Answer.text != "")
     )
 

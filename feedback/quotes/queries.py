@@ -218,7 +218,9 @@ def quotable_conditions(filters: CommentFilters) -> list[ColumnElement]:
     elif filters.length == Length.LONG:
         conditions.append(CommentAnalysis.word_count > high)
     if filters.theme:
-        saying = select(CommentPhrase.answer_id).where(CommentPhrase.phrase_key == phrase_key(filters.theme))
+        # A theme's key from a link, or a phrase typed by a person.
+        keys = theme_queries.family_keys({filters.theme, phrase_key(filters.theme)})
+        saying = select(CommentPhrase.answer_id).where(CommentPhrase.phrase_key.in_(keys))
         conditions.append(CommentAnalysis.answer_id.in_(saying))
     if filters.search:
         conditions.append(CommentAnalysis.search_text.contains(search_text(filters.search), autoescape=True))

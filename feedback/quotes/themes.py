@@ -1,18 +1,21 @@
-"""Themes from the stored phrases: counted by the database (GROUP BY), ranked with analysis.themes' own rules.
+"""Themes from the stored aspects: counted by the database (GROUP BY key, phrase, aspect tone), merged and ranked
+with analysis.themes' own rules.
 
-Counts cover every analysed comment of the scope (a figure, no text); the example comments shown with a theme
-come only from authors who consented to be quoted.
+Counts cover every analysed comment of the scope (a figure, no text); each theme's tones are the tones of the
+clauses that mention it. The example comments shown with a theme come only from authors who consented to be
+quoted, and show the theme's dominant tone first.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from feedback.analysis.themes import (
+    CLOSE_FORM_PREFIX,
     EXAMPLE_WORDS,
     MIN_COMMENTS,
     EmergingTheme,
@@ -20,7 +23,10 @@ from feedback.analysis.themes import (
     Theme,
     _kept_keys,
     _pick_label,
+    close_keys,
+    dominant_tone,
     emerging_themes,
+    merge_keys,
 )
 from feedback.db import db
 from feedback.models import CommentAnalysis, CommentPhrase, Response
@@ -57,12 +63,19 @@ def scope_state(conditions: Sequence[ColumnElement]) -> tuple:
 
 @dataclass(frozen=True)
 class ScopeCounts:
-    """For each phrase key of a scope: comments saying it, their spellings and their tones; and the comments."""
+    """For each theme key of a scope: comments saying it, their spellings and its tones; and the comments.
+
+    `merged`: {stored key: the theme's key} for the close forms merged into another theme (analysis.themes)."""
 
     counts: dict[str, int]
     spellings: dict[str, Counter]
     tones: dict[str, Counter]
     total: int
+    merged: dict[str, str] = field(default_factory=dict)
+
+    def stored_keys(self, key: str) -> list[str]:
+        """The stored keys counted under this theme's key."""
+        return [key, *sorted(k for k, target in self.merged.items() if target == key)]
 
     def label(self, key: str) -> str:
         """The most said spelling, preferring known French lemmas (analysis.themes' own rule)."""
@@ -73,13 +86,15 @@ class ScopeCounts:
 
 
 def scope_counts(conditions: Sequence[ColumnElement]) -> ScopeCounts:
-    """One GROUP BY (key, spelling, tone) over the covering index of comment_phrases, summed up per key.
+    """One GROUP BY (key, spelling, aspect tone) over the covering index of comment_phrases, summed up per key,
+    then close forms merged (analysis.themes.merge_keys).
 
-    A comment says a key at most once (one row per answer and key), so the sums are numbers of comments.
+    A comment says a key at most once (one row per answer and key), so the sums are numbers of comments (a comment
+    saying two close forms of one theme, rare, counts twice in it).
     """
     query = _phrase_scope(
-        CommentPhrase.phrase_key, CommentPhrase.phrase, CommentPhrase.tone, func.count(), conditions=conditions
-    ).group_by(CommentPhrase.phrase_key, CommentPhrase.phrase, CommentPhrase.tone)
+        CommentPhrase.phrase_key, CommentPhrase.phrase, CommentPhrase.aspect_tone, func.count(), conditions=conditions
+    ).group_by(CommentPhrase.phrase_key, CommentPhrase.phrase, CommentPhrase.aspect_tone)
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter] = defaultdict(Counter)
     tones: dict[str, Counter] = defaultdict(Counter)
@@ -87,24 +102,50 @@ def scope_counts(conditions: Sequence[ColumnElement]) -> ScopeCounts:
         counts[key] += count
         spellings[key][phrase] += count
         tones[key][tone] += count
-    return ScopeCounts(dict(counts), spellings, tones, count_comments(conditions))
+    merged_counts, merged_spellings, merged_tones, merged = merge_keys(counts, spellings, tones)
+    return ScopeCounts(merged_counts, merged_spellings, merged_tones, count_comments(conditions), merged)
 
 
-def _examples(keys: Sequence[str], conditions: Sequence[ColumnElement], limit: int) -> dict[str, tuple[str, ...]]:
-    """Up to `limit` distinct comments per key from consenting authors, of a quotable length first, oldest first."""
+def _examples(
+    keys: Sequence[str], scope: ScopeCounts, conditions: Sequence[ColumnElement], limit: int
+) -> dict[str, tuple[str, ...]]:
+    """Up to `limit` distinct comments per theme from consenting authors: those whose mention of the theme has its
+    dominant tone first (« salle », criticised 18 times in 20: criticisms first), then quotable ones, then of a
+    quotable length, oldest first."""
     low, high = EXAMPLE_WORDS
     words = CommentAnalysis.word_count
     distance = case((words < low, low - words), (words > high, words - high), else_=0)
+    theme_of = {stored: key for key in keys for stored in scope.stored_keys(key)}
+    dominant = {key: dominant_tone(scope.tones.get(key, {})) for key in keys}
+    shows_dominant = case(
+        *(
+            (and_(CommentPhrase.phrase_key == stored, CommentPhrase.aspect_tone == dominant[key]), 0)
+            for stored, key in theme_of.items()
+            if dominant[key]
+        ),
+        else_=1,
+    )
+    quotable = case((CommentAnalysis.is_quotable.is_(True), 0), else_=1)
     rank = (
         func.row_number()
-        .over(partition_by=CommentPhrase.phrase_key, order_by=(distance, CommentAnalysis.answer_id))
+        .over(
+            partition_by=CommentPhrase.phrase_key,
+            order_by=(shows_dominant, quotable, distance, CommentAnalysis.answer_id),
+        )
         .label("rank")
     )
     inner = (
-        select(CommentPhrase.phrase_key, CommentPhrase.answer_id, rank)
+        select(
+            CommentPhrase.phrase_key,
+            CommentPhrase.answer_id,
+            shows_dominant.label("shows"),
+            quotable.label("q"),
+            distance.label("distance"),
+            rank,
+        )
         .join(CommentAnalysis, CommentAnalysis.answer_id == CommentPhrase.answer_id)
         .join(Response, Response.id == CommentPhrase.response_id)
-        .where(CommentPhrase.phrase_key.in_(keys), Response.consents_to_quote.is_(True), *conditions)
+        .where(CommentPhrase.phrase_key.in_(list(theme_of)), Response.consents_to_quote.is_(True), *conditions)
         .subquery()
     )
     # A few more than needed (two comments may say exactly the same thing); texts are read for those only.
@@ -112,10 +153,11 @@ def _examples(keys: Sequence[str], conditions: Sequence[ColumnElement], limit: i
         select(inner.c.phrase_key, CommentAnalysis.masked_text)
         .join(CommentAnalysis, CommentAnalysis.answer_id == inner.c.answer_id)
         .where(inner.c.rank <= limit * 2)
-        .order_by(inner.c.phrase_key, inner.c.rank)
+        .order_by(inner.c.shows, inner.c.q, inner.c.distance, inner.c.answer_id)
     )
     examples: dict[str, list[str]] = defaultdict(list)
-    for key, text in db.session.execute(query):
+    for stored, text in db.session.execute(query):
+        key = theme_of[stored]
         if text not in examples[key] and len(examples[key]) < limit:
             examples[key].append(text)
     return {key: tuple(texts) for key, texts in examples.items()}
@@ -135,7 +177,7 @@ def themes_of(conditions: Sequence[ColumnElement], *, limit: int | None = 20, ex
         keys = keys[:limit]
     if not keys:
         return []
-    shown = _examples(keys, conditions, examples) if examples else {}
+    shown = _examples(keys, scope, conditions, examples) if examples else {}
     return [
         Theme(
             key=key,
@@ -174,6 +216,29 @@ def emerging_for(filters: CommentFilters, *, limit: int = 10) -> Emerging:
     before = scope_counts(previous.response_conditions())
     grown = emerging_themes(now.phrase_counts(), before.phrase_counts(), limit=limit)
     return Emerging([replace(theme, phrase=now.label(theme.key)) for theme in grown], previous, now.total, before.total)
+
+
+def family_keys(keys: set[str]) -> list[str]:
+    """These theme keys and the stored close forms a theme page counts under them (« formatric » under
+    « formateur »): one read of the stored single-word keys sharing their start."""
+    found = set(keys)
+    for key in keys:
+        if " " in key or len(key) < CLOSE_FORM_PREFIX:
+            continue
+        prefix = key[:CLOSE_FORM_PREFIX]
+        spellings = dict(
+            db.session.execute(
+                select(CommentPhrase.phrase_key, func.min(CommentPhrase.phrase))
+                .where(
+                    CommentPhrase.phrase_key.startswith(prefix, autoescape=True),
+                    CommentPhrase.phrase_key.not_like("% %"),
+                )
+                .group_by(CommentPhrase.phrase_key)
+            ).all()
+        )
+        counts = {other: 2 if other == key else 1 for other in spellings}
+        found |= {other for other, target in close_keys(spellings, counts).items() if target == key}
+    return sorted(found)
 
 
 def comment_themes(answer_ids: Sequence[int], *, per_comment: int = 4) -> dict[int, list[tuple[str, str]]]:

@@ -230,8 +230,18 @@ def report_tables(report: Report) -> dict[str, ExportTable]:
         ),
         "themes": ExportTable(
             "Thèmes",
-            [Column("theme", "Thème"), Column("count", "Commentaires"), Column("share", "Part", PERCENT)],
-            [{"theme": t.phrase, "count": t.count, "share": t.share} for t in report.themes],
+            [
+                Column("theme", "Thème"),
+                Column("count", "Commentaires"),
+                Column("share", "Part", PERCENT),
+                Column("praised", "Saluée dans"),
+                Column("criticised", "Critiquée dans"),
+            ],
+            [
+                {"theme": t.phrase, "count": t.count, "share": t.share}
+                | {"praised": t.praised, "criticised": t.criticised}
+                for t in report.themes
+            ],
         ),
         "verbatims": ExportTable(
             "Verbatims",

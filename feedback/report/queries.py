@@ -127,6 +127,9 @@ class ThemeRow:
     phrase: str
     count: int
     share: float
+    #: Comments praising the theme (positive clauses), and criticising it (negative or mixed).
+    praised: int = 0
+    criticised: int = 0
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,16 @@ class Report:
             "by_profile": [{**self._score(row), "share": row.share} for row in self.by_profile],
             "themes": {
                 "comments": self.comments,
-                "top": [{"theme": t.phrase, "comments": t.count, "share": t.share} for t in self.themes],
+                "top": [
+                    {
+                        "theme": t.phrase,
+                        "comments": t.count,
+                        "share": t.share,
+                        "praised": t.praised,
+                        "criticised": t.criticised,
+                    }
+                    for t in self.themes
+                ],
             },
             "verbatims": [
                 {
@@ -414,7 +426,7 @@ def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
         satisfaction_by_modality=_score_rows(filters, "modality"),
         by_profile=_profile_rows(filters),
         themes=[
-            ThemeRow(theme.phrase, theme.count, theme.share)
+            ThemeRow(theme.phrase, theme.count, theme.share, theme.praised, theme.criticised)
             for theme in theme_queries.themes_for(comments, limit=TOP_THEMES, examples=0)
         ],
         comments=theme_queries.count_comments(comments.response_conditions()),

@@ -37,14 +37,27 @@ def test_a_text_file_gives_one_json_line_per_comment_then_the_themes(runner, tmp
     comments, summary = lines[:-1], lines[-1]
     assert [c["text"] for c in comments] == [c for c in COMMENTS if c]
     assert [c["tone"] for c in comments] == ["positive", "negative", "neutral", "positive"]
-    assert "cas pratique" in comments[1]["phrases"]
+    assert "cas pratiques" in comments[1]["phrases"]
+    assert comments[1]["themes"] == [{"phrase": "cas pratiques", "key": "cas pratiqu", "tone": "negative"}]
     assert comments[3]["masked"] == "Merci [nom] ! Échanges riches. [e-mail]"
     assert {"words": "pas assez", "polarity": -1, "weight": 0.6, "rule": "lack"} in comments[1]["cues"]
     assert summary["comments"] == 4
-    assert [(t["phrase"], t["count"]) for t in summary["themes"]] == [("cas pratique", 2), ("échange riche", 2)]
+    assert [(t["phrase"], t["count"]) for t in summary["themes"]] == [("cas pratiques", 2), ("échanges", 2)]
     riches = summary["themes"][1]
     assert riches["examples"] == [COMMENTS[0], "Merci [nom] ! Échanges riches. [e-mail]"]
     assert riches["tones"] == {"positive": 2}
+
+
+def test_the_question_s_words_are_no_theme_of_its_answers(runner, tmp_path):
+    path = tmp_path / "commentaires.txt"
+    path.write_text("Des thèmes sur le logement\nLes thèmes : le logement, la santé\n", encoding="utf-8")
+    result, lines = run(runner, str(path))
+    assert [theme["phrase"] for theme in lines[0]["themes"]] == ["thèmes sur le logement"]
+    assert lines[-1]["themes"] == []
+    result, lines = run(runner, str(path), "--question", "Quels thèmes souhaitez-vous aborder ?")
+    assert result.exit_code == 0, result.output
+    assert [(t["phrase"], t["count"]) for t in lines[-1]["themes"]] == [("logement", 2)]
+    assert [theme["phrase"] for theme in lines[1]["themes"]] == ["logement", "santé"]
 
 
 def test_a_csv_column_is_read(runner, tmp_path):
@@ -134,5 +147,5 @@ def test_the_analysis_runs_with_the_network_off():
     assert result.stdout.splitlines() == [
         "['mixed', 'positive', 'negative', 'neutral']",
         "Cas pratiques utiles, merci M. [nom]",
-        "['cas pratique']",
+        "['cas pratiques']",
     ]

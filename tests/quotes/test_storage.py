@@ -51,7 +51,7 @@ def test_each_comment_of_a_submitted_response_is_analysed_and_stored_masked(make
     assert db.session.get(Answer, ids["liked"]).text == liked
     # Phrases are lemmatised, once per comment, and never a masked name.
     assert _phrases(ids["improve"]) == set(analyse_comment(second.masked_text).phrases)
-    assert "cas pratique" in _phrases(ids["improve"])
+    assert "cas pratiques" in _phrases(ids["improve"])
     assert not any("claire" in phrase or "martin" in phrase for phrase in _phrases(ids["liked"]))
     # Only text answers get an analysis.
     assert db.session.scalar(select(func.count()).select_from(CommentAnalysis)) == 3
@@ -158,3 +158,23 @@ def test_a_registered_name_source_is_masked_too(make_session, comment):
         assert analysis_of(ids["liked"]).masked_text == "[nom] a très bien animé."
     finally:
         NAME_SOURCES.remove(participants)
+
+
+def test_the_words_of_the_question_answered_are_no_theme_at_submit_and_in_batch(make_session, comment, runner):
+    """« Thèmes souhaités pour de prochaines sessions »: « thèmes » answered there is not a theme, « logement » is."""
+    text = "Des thèmes sur le logement, le thème du logement social"
+    ids = comment(make_session(), text + ".", wishes=text)
+    # « Ce que vous avez le plus apprécié » does not say « thème »
+    assert _phrases(ids["liked"]) == {"thèmes sur le logement", "thème du logement social"}
+    assert _phrases(ids["wishes"]) == {"logement", "logement social"}
+    db.session.execute(update(CommentAnalysis).values(version="old"))
+    db.session.commit()
+    assert runner.invoke(args=["analyse"]).exit_code == 0
+    assert _phrases(ids["wishes"]) == {"logement", "logement social"}
+
+
+def test_each_stored_aspect_has_the_tone_of_its_clause_or_the_comment_s(make_session, comment):
+    ids = comment(make_session(), "La salle était trop petite et bruyante.")
+    rows = db.session.execute(select(CommentPhrase.phrase, CommentPhrase.tone, CommentPhrase.aspect_tone)).all()
+    assert [(phrase, aspect_tone) for phrase, _tone, aspect_tone in rows] == [("salle", "negative")]
+    assert analysis_of(ids["liked"]).tone == "negative"

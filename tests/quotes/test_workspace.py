@@ -278,7 +278,7 @@ def test_suggestions_follow_the_rules(client, staff, droit, comment):
     html = client.get("/quotes/suggestions?annee=2025").get_data(as_text=True)
     page = parse(html)
     heading = page.find("h2")
-    assert heading is not None and heading.text.startswith("échange riche")
+    assert heading is not None and heading.text.startswith("échanges")
     suggested = [node.text for node in page.find_all("blockquote", class_="comment-text")]
     assert sorted(set(suggested)) == sorted([good, constructive])
 
@@ -290,7 +290,7 @@ def test_a_theme_word_cloud_is_drawn_once_then_read_from_the_cache(app, client, 
             comment(droit, text)
         first = client.get("/quotes/nuage.svg?annee=2025")
         assert first.status_code == 200 and first.mimetype == "image/svg+xml"
-        assert "échange riche" in first.get_data(as_text=True)
+        assert "échanges" in first.get_data(as_text=True)
         files = set((tmp_path / "wordclouds").iterdir())
         assert len(files) == 2  # the picture of these counts, and this scope's pointer to it
         assert client.get("/quotes/nuage.svg?annee=2025").data == first.data
@@ -306,7 +306,7 @@ def test_a_theme_word_cloud_is_drawn_once_then_read_from_the_cache(app, client, 
 
 def test_the_themes_page_lists_themes_and_those_that_grew(client, staff, droit, make_session, comment):
     before = make_session(droit.training, start_date=date(2024, 3, 1))
-    for text in ("Échanges riches.", "Des échanges riches.", "Cas pratiques utiles.", "Des cas pratiques."):
+    for text in ("Échanges riches.", "Des échanges riches.", "Cas pratiques utiles.", "Pas assez de cas pratiques."):
         comment(droit, text)
     comment(before, "Échanges riches.")
     comment(before, "Échanges riches, merci.")
@@ -315,11 +315,14 @@ def test_the_themes_page_lists_themes_and_those_that_grew(client, staff, droit, 
     rows = {
         row.find("th").text: [td.text for td in row.find_all("td")] for row in table.find_all("tr") if row.find("th")
     }
-    assert rows["échange riche"][:2] == ["2", "50 %"]
-    assert rows["cas pratique"][:2] == ["2", "50 %"]
+    assert rows["échanges"][:2] == ["2", "50 %"]
+    assert rows["cas pratiques"][:2] == ["2", "50 %"]
+    # Each theme's own tone: « échanges » praised twice; « cas pratiques » praised once and criticised once.
+    assert rows["échanges"][2].startswith("salué dans 2 commentaires")
+    assert rows["cas pratiques"][2].startswith("critiqué dans 1 commentaire, salué dans 1 commentaire")
     emerging = page.by_id("emerging-title")
     assert emerging is not None and "2024" in emerging.text
-    assert "cas pratique" in page.find("section").text
+    assert "cas pratiques" in page.find("section").text
 
 
 def test_status_changes_need_the_csrf_token(client, csrf_enabled, make_user, droit, comment):
