@@ -236,6 +236,9 @@ def submit_form(code: str):
             status=400,
             notice=_("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau."),
         )
+    if find_response_by_token(token.nonce) is not None:
+        # Stored before (a double tap, a replayed body): its thank-you page, without analysing the answers again.
+        return redirect(url_for("survey.thanks", code=code), code=303)
     if filled_honeypot(request.form) or is_too_fast(token):
         # A script's marks; a person who really was that quick just sends again (the new token keeps the start).
         return _render_form(
@@ -340,8 +343,9 @@ def _refused_submit(formdata, notice: str, status: int):
         return _render_closed(session, parsed=parsed, late=True)
     token = posted_token(formdata, session.public_code)
     if token is not None and find_response_by_token(token.nonce) is not None:
-        # A second tap caught by the limit: the first one was stored, say so rather than invite a duplicate.
-        return render_template("survey/thanks.html", session=session, already_received=True), 200
+        # A second tap caught by the limit: the first one was stored, say so rather than invite a duplicate (the
+        # status stays the refusal's, for the scripts that replay a body).
+        return render_template("survey/thanks.html", session=session, already_received=True), status
     page, _status = _render_form(
         session, submitted=_submitted(parsed), notice=notice, started=token.started if token else None
     )
