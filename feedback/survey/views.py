@@ -167,7 +167,7 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
 
 def _personal_token() -> str | None:
     """The token of a personal link (?i= when opened, a hidden field when sent); anything else is ignored."""
-    token = _posted_form().get("invitation") if request.method == "POST" else request.args.get("i")
+    token = posted_form().get("invitation") if request.method == "POST" else request.args.get("i")
     return token if is_link_token(token) else None
 
 
@@ -307,7 +307,7 @@ def too_many_requests(error: RateLimitExceeded):
         "Trop d'envois sont arrivés depuis cette connexion en peu de temps : vos réponses n'ont pas été "
         "enregistrées. Elles sont conservées ci-dessous : patientez une minute, puis envoyez à nouveau."
     )
-    return _refused_submit(_posted_form(), notice, 429) or error
+    return _refused_submit(posted_form(), notice, 429) or error
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -317,10 +317,10 @@ def too_large(error: RequestEntityTooLarge):
         "Vos réponses sont trop longues pour être envoyées ensemble et n'ont pas été enregistrées. "
         "Voici ce qui a pu être lu : raccourcissez la réponse la plus longue, puis envoyez à nouveau."
     )
-    return _refused_submit(_posted_form(), notice, 413) or error
+    return _refused_submit(posted_form(), notice, 413) or error
 
 
-def _posted_form():
+def posted_form():
     """The submitted fields; for a body over the size cap, what can be read of it (read once, then kept)."""
     try:
         return request.form
@@ -334,7 +334,10 @@ def _refused_submit(formdata, notice: str, status: int):
     """The submit's form shown again with what was sent (None for any other request: the generic error page)."""
     if request.method != "POST" or request.endpoint not in ("survey.submit_form", "survey.leave_followup_email"):
         return None
-    session = get_public_session_or_404(request.view_args["code"])
+    code = request.view_args["code"]
+    session = public_session(code) if _PUBLIC_CODE.fullmatch(code) else None
+    if session is None:
+        return None  # no such questionnaire: the error page (a 404 for an unknown code would say the same)
     if request.endpoint == "survey.leave_followup_email":
         typed = (formdata.get("email") or "")[:320]
         return _render_thanks(session, status, followup_email=typed, followup_problem="busy")
