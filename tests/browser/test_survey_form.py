@@ -101,13 +101,14 @@ def fill(page, answers: dict[str, str]) -> None:
 
 
 def form_values(page) -> dict[str, list[str]]:
-    """What the form would send now, read from the live DOM (checked states and typed values)."""
+    """What the form would send now, read from the live DOM (checked states and typed values); the scripts' trap,
+    out of a person's reach (tabindex -1, never shown), is left out."""
     return page.eval_on_selector(
         "form.survey",
         """form => {
           const values = {};
           for (const el of form.elements) {
-            if (!el.name || el.type === 'hidden' || el.type === 'submit') continue;
+            if (!el.name || el.type === 'hidden' || el.type === 'submit' || el.tabIndex < 0) continue;
             values[el.name] = values[el.name] || [];
             if (el.type === 'radio' || el.type === 'checkbox' ? el.checked : el.value) values[el.name].push(el.value);
           }

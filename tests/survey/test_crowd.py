@@ -310,3 +310,16 @@ def test_a_second_tap_caught_by_the_limit_says_the_answers_were_received(
     assert second.status_code == 429 and survey_form(second) is None and responses() == 1
     said = "had already been received" if lang == "en" else "avaient déjà été reçues"
     assert said in html
+
+
+def test_with_the_counters_storage_down_people_still_get_their_form(client, make_session, defaults, monkeypatch):
+    from feedback.extensions import limiter
+
+    class Unreachable:
+        def hit(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(limiter, "_limiter", Unreachable())
+    session = make_session()
+    page = client.get(f"/s/{session.public_code}")
+    assert page.status_code == 200 and form_token(page.get_data(as_text=True))
