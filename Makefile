@@ -71,6 +71,9 @@ browser-deps:
 # Load benchmarks: they start gunicorn on loopback and print their figures against the targets.
 # The close-time stress test (1,200 phones over 2 minutes, a worker killed) takes ~5 minutes for both engines;
 # STRESS_BENCH_ARGS="--engine sqlite --minutes 0.5 --sessions 8" for a quick run at the same rate (a minute).
+# The crowd and the flood (benchmarks/crowd.py, ~6 minutes): 500 phones from one address within 2 minutes, a script
+# flooding the form from one address, and the submit throughput against the ceiling app, at the default settings;
+# CROWD_BENCH_ARGS="--minutes 0.5 --think 5 20 --flood-seconds 20 --throughput-runs 1" for a 2-minute run.
 # Then the comment analysis: tone quality on the held-out labelled comments, and speed on 10,000 comments.
 # Every benchmark runs even when one misses its targets; the exit status says whether all were met.
 bench: $(VENV)/.installed-dev translations
@@ -78,6 +81,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/survey_load.py $(BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/scores_pages.py $(SCORES_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/close_time_stress.py $(STRESS_BENCH_ARGS) || status=1; \
+	$(BIN)/python benchmarks/crowd.py $(CROWD_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/tone_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \

@@ -96,8 +96,18 @@ class Config:
     #: several machines serve the app. memory:// counts in each worker: production refuses it with 2+ workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or f"sqlite:///{INSTANCE_DIR / 'ratelimits.sqlite'}"
     RATELIMIT_HEADERS_ENABLED = False
-    #: A whole room behind one NAT must pass; a flood from one address must not.
-    SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per minute")
+    #: The public form: a room of 500 phones behind one address must pass, a script flooding it must not. What
+    #: stops whom is in README.md, « Une salle derrière une seule adresse ». Blank forms (each carries a new signed
+    #: single-use token, and a response needs one) handed out per client address and per session: a plenary of 500
+    #: loads about 500 in its 2 minutes (a few more for reloads and the other language), a script wanting thousands
+    #: of responses needs thousands of forms...
+    SURVEY_FORM_RATE_LIMIT = os.environ.get("SURVEY_FORM_RATE_LIMIT", "1000 per 2 minutes; 2000 per hour")
+    #: ...no response is taken less than this many seconds after its form was given (nobody reads and answers a
+    #: questionnaire in 3 s; a script posting at once is refused, its answers shown back)...
+    SURVEY_MIN_ANSWER_SECONDS = _env_int("SURVEY_MIN_ANSWER_SECONDS", 3)
+    #: ...and submits per client address, all sessions together: only a high ceiling against floods, twice what the
+    #: busiest minute of a 500-person plenary sends.
+    SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "1000 per minute")
     #: Password guessing: per client address, on the login form's POST.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "retours")
@@ -183,6 +193,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Limits stay on (a test proves them); the suite itself logs in and answers far more than people do.
     SURVEY_SUBMIT_RATE_LIMIT = "100000 per minute"
+    SURVEY_FORM_RATE_LIMIT = "100000 per minute"
+    #: The suite posts a form the moment it gets it; the tests of the minimum answering time set it.
+    SURVEY_MIN_ANSWER_SECONDS = 0
     LOGIN_RATE_LIMIT = "100000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "100000 per minute"  # noqa: S105 (a rate, not a password)
     BASE_URL = "http://retours.test"

@@ -8,10 +8,11 @@ nothing at the end of the window (half of the room arrives in the first 30 % of 
 the mean rate. The server is gunicorn with the repo's gunicorn.conf.py and 4 workers, on SQLite then PostgreSQL.
 
 Each session's phones come from their own loopback address (127.0.1.N): one room behind one NAT, as in life. So
-the public submit keeps its real per-address limit (SURVEY_SUBMIT_RATE_LIMIT, 120 per minute; a room sends 40 in
-`--minutes`), counted in Redis (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379, as in production with several
-workers; memory:// when no Redis answers, which counts per worker and so is looser). survey_load.py lifts the limit
-instead, because all its phones share 127.0.0.1.
+the public form keeps its real per-address limits (SURVEY_SUBMIT_RATE_LIMIT, SURVEY_FORM_RATE_LIMIT and the
+3-second SURVEY_MIN_ANSWER_SECONDS of config.py; a room sends 40 in `--minutes`, each phone thinking 3 s or more),
+counted in Redis (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379, as in production with several workers;
+memory:// when no Redis answers, which counts per worker and so is looser). survey_load.py lifts the limit instead,
+because all its phones share 127.0.0.1.
 
 Halfway through, one worker is SIGKILLed, found among the master's children by the connection it holds: the
 one serving the submit of the participant who arrived halfway, while only half of that submit's body has arrived
@@ -311,7 +312,14 @@ def run_engine(engine: str, args, tmp: Path) -> Run:
         "RATELIMIT_KEY_PREFIX": f"retours-stress-{uuid.uuid4().hex}",
         "PYTHONPATH": str(ROOT),
     }
-    for name in ("SURVEY_SUBMIT_RATE_LIMIT", "WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_CMD_ARGS"):
+    for name in (
+        "SURVEY_SUBMIT_RATE_LIMIT",
+        "SURVEY_FORM_RATE_LIMIT",
+        "SURVEY_MIN_ANSWER_SECONDS",
+        "WEB_CONCURRENCY",
+        "GUNICORN_BIND",
+        "GUNICORN_CMD_ARGS",
+    ):
         env.pop(name, None)  # the production limit and our own flags, whatever the caller's shell says
     subprocess.run(
         [BIN / "flask", "--app", "feedback", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True

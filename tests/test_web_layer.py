@@ -15,7 +15,7 @@ from feedback import create_app
 from feedback.db import db
 from feedback.models import Answer, Response, Role, Training
 from tests.conftest import PASSWORD, form_token
-from tests.htmltree import parse
+from tests.htmltree import form_state, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 HTTPS = "https://retours.test"
@@ -172,9 +172,15 @@ def test_a_request_over_the_size_cap_gets_a_clear_413_and_stores_nothing(app, cl
         data={"token": form_token(page.get_data(as_text=True)), "q-overall": "4", "q-liked": huge},
     )
     assert refused.status_code == 413
-    text = parse(refused.get_data(as_text=True)).find("main").text
-    assert "Envoi trop volumineux" in text and "Raccourcissez vos réponses" in text
+    html = refused.get_data(as_text=True)
+    text = parse(html).find("main").text
+    assert "Vos réponses sont trop longues pour être envoyées ensemble" in text and "raccourcissez" in text
     assert count(Response) == 0
+    # What could be read comes back (the cut comment keeps its beginning), with a new token to send it again.
+    state = form_state(parse(html).find("form", class_="survey"))
+    assert state["q-overall"] == ["4"] and state["q-liked"][0].startswith("x" * 5000)
+    resent = client.post(f"/s/{session.public_code}", data={**state, "q-liked": "x" * 10})
+    assert resent.status_code == 303 and count(Response) == 1
 
     auth.login(make_user(Role.MANAGER))
     staff = client.post("/manage/trainings/new", data={"title": "T", "axis": "regional", "description": huge})

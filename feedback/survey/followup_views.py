@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback.db import db
 from feedback.distribution.operations import (
@@ -25,7 +27,7 @@ from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted
 from feedback.survey.structure import questions_of
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
-from feedback.survey.views import _is_cross_site, _submit_limit
+from feedback.survey.views import _is_cross_site, _submit_limit, posted_form
 
 bp = Blueprint("followup", __name__, url_prefix="/s/suivi")
 # Like the questionnaire (survey/views.py): no staff session, its own signed token, cross-site posts refused.
@@ -136,6 +138,42 @@ def submit_form(token: str):
         db.session.rollback()
         return _render_used(contact, texts=texts)
     return redirect(url_for("followup.thanks", token=token), code=303)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """Over the per-address ceiling: the answers are shown back, to send again a minute later."""
+    notice = _(
+        "Trop d'envois sont arrivés depuis cette connexion en peu de temps : vos réponses n'ont pas été "
+        "enregistrées. Elles sont conservées ci-dessous : patientez une minute, puis envoyez à nouveau."
+    )
+    return _refused_submit(notice, 429) or error
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A body over the size cap: what can be read of it is shown back, to shorten and send again."""
+    notice = _(
+        "Vos réponses sont trop longues pour être envoyées ensemble et n'ont pas été enregistrées. "
+        "Voici ce qui a pu être lu : raccourcissez la réponse la plus longue, puis envoyez à nouveau."
+    )
+    return _refused_submit(notice, 413) or error
+
+
+def _refused_submit(notice: str, status: int):
+    """The follow-up's form shown again with what was sent (None for any other request: the generic error page)."""
+    if request.method != "POST" or request.endpoint != "followup.submit_form":
+        return None
+    token = request.view_args["token"]
+    contact = find_followup_contact(token)
+    if contact is None or contact.is_used:
+        return None
+    formdata = posted_form()
+    parsed = parse_survey(
+        questions_of(contact.questionnaire), formdata, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+    )
+    submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
+    return _render_form(contact, token, submitted=submitted, notice=notice, status=status)
 
 
 @bp.get("/<token>/merci")

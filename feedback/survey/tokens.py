@@ -2,13 +2,16 @@
 
 Flask-WTF's session-bound CSRF token expires (one hour by default) and needs a cookie: the most common way
 surveys lose answers. This token is signed, bound to one session's code, valid for SURVEY_TOKEN_MAX_AGE
-(a day and a half by default), and carries a random nonce that becomes the response's UNIQUE dedup key.
+(a day and a half by default), and carries a random nonce that becomes the response's UNIQUE dedup key and
+the time the participant was first given the form (what the view's minimum answering time is measured from).
 Cross-site posts are stopped by the Origin / Sec-Fetch-Site check in the view.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -29,13 +32,20 @@ class TokenInvalid(Exception):
 class FormToken:
     session_code: str
     nonce: str
+    #: When the participant was first given this form (epoch seconds): kept when the form is shown again with a new
+    #: token, so a participant sending again at once is not taken for a script. None in tokens from older versions.
+    started: float | None = None
+
+    def age(self, now: float | None = None) -> float | None:
+        """Seconds since the form was first given; None when unknown."""
+        return None if self.started is None else (now or time.time()) - self.started
 
 
 def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def sign_for_session(session_code: str, *, salt: str, **extra: str) -> str:
+def sign_for_session(session_code: str, *, salt: str, **extra: str | float) -> str:
     """A cookie-less signed token bound to one session's public code (each use has its own salt)."""
     return _serializer(salt).dumps({"s": session_code, **extra})
 
@@ -55,13 +65,21 @@ def load_for_session(token: str, session_code: str, *, salt: str) -> dict:
     return data
 
 
-def issue_token(session_code: str, *, salt: str = SALT) -> str:
-    """The form's token; the follow-up questionnaire's form has its own salt, so neither stands in for the other."""
-    return sign_for_session(session_code, salt=salt, n=secrets.token_urlsafe(18))
+def issue_token(session_code: str, *, salt: str = SALT, started: float | None = None) -> str:
+    """The form's token; the follow-up questionnaire's form has its own salt, so neither stands in for the other.
+
+    `started`: the time the form was first given, when it is shown again (by default, now).
+    """
+    # Tenths of a second, rounded down: a token is never younger than the time it says.
+    started = math.floor((time.time() if started is None else started) * 10) / 10
+    return sign_for_session(session_code, salt=salt, n=secrets.token_urlsafe(18), t=started)
 
 
 def read_token(token: str, session_code: str, *, salt: str = SALT) -> FormToken:
     data = load_for_session(token, session_code, salt=salt)
     if not isinstance(data.get("n"), str):
         raise TokenInvalid
-    return FormToken(session_code=data["s"], nonce=data["n"])
+    started = data.get("t")
+    if not isinstance(started, int | float) or isinstance(started, bool):
+        started = None
+    return FormToken(session_code=data["s"], nonce=data["n"], started=started)

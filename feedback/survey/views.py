@@ -8,11 +8,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from feedback.db import db, utcnow
 from feedback.distribution.addresses import normalise_email
@@ -32,9 +33,11 @@ from feedback.distribution.operations import (
 )
 from feedback.extensions import csrf, limiter
 from feedback.models import QuestionnaireStatus
-from feedback.survey.forms import field_name, parse_survey
-from feedback.survey.operations import AlreadySubmitted, submit_response
+from feedback.survey.forms import ParsedSurvey, field_name, parse_survey
+from feedback.survey.limits import HONEYPOT_FIELD, filled_honeypot, is_too_fast, take_blank_form
+from feedback.survey.operations import AlreadySubmitted, find_response_by_token, submit_response
 from feedback.survey.queries import PublicSession, clear_snapshots, public_session
+from feedback.survey.refusals import kept_answers, posted_token, salvaged_form
 from feedback.survey.structure import questions_of
 from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
@@ -111,7 +114,7 @@ def _cached_page(key: tuple, render: Callable[[str], str], token: str) -> str:
 def _render_blank_form(session):
     """The empty questionnaire, from the cache when it was rendered before (published versions only)."""
     if session.questionnaire.status == QuestionnaireStatus.DRAFT:
-        return _render_form(session)
+        return _render_form(session, token=issue_token(session.public_code))
     return _cached_page(
         _page_key("form", session),
         lambda token: _render_form(session, token=token)[0],
@@ -126,14 +129,30 @@ def clear_cached_pages() -> None:
     clear_snapshots()
 
 
-def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None):
+def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None, started=None):
+    """The questionnaire; shown again after a refusal (token None), with a new token counted like a blank form's.
+
+    `started`: when the refused form was first given, kept in the new token so that sending again at once is
+    not taken for a script.
+    """
+    if token is None:
+        if take_blank_form(session.public_code):
+            token = issue_token(session.public_code, started=started)
+        else:
+            # Only a script gets here (README): the answers are kept all the same, and sent once the minute is over.
+            token, status = "", 429
+            notice = _(
+                "Trop de formulaires ont été demandés depuis cette connexion en peu de temps. "
+                "Vos réponses sont conservées : patientez une minute, puis envoyez à nouveau."
+            )
     return (
         render_template(
             "survey/form.html",
             session=session,
             questionnaire=session.questionnaire,
             questions=questions_of(session.questionnaire),
-            token=token or issue_token(session.public_code),
+            token=token,
+            honeypot=HONEYPOT_FIELD,
             submitted=submitted or MultiDict(),
             errors=errors or {},
             notice=notice,
@@ -148,7 +167,7 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
 
 def _personal_token() -> str | None:
     """The token of a personal link (?i= when opened, a hidden field when sent); anything else is ignored."""
-    token = request.form.get("invitation") if request.method == "POST" else request.args.get("i")
+    token = posted_form().get("invitation") if request.method == "POST" else request.args.get("i")
     return token if is_link_token(token) else None
 
 
@@ -164,9 +183,11 @@ def show_form(code: str):
         return _render_link_used(session)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
+    if not take_blank_form(session.public_code):
+        abort(429)  # far beyond any room (README): nothing typed yet, the page says to wait a minute
     if invitation is None and _personal_token() is None:
         return _render_blank_form(session)
-    return _render_form(session)
+    return _render_form(session, token=issue_token(session.public_code))
 
 
 def _device_cookie(session) -> str:
@@ -181,14 +202,10 @@ def _answered_from_this_device(session) -> bool:
 @bp.post("/<code>")
 @limiter.limit(_submit_limit)
 def submit_form(code: str):
-    """Store the answers once; any problem re-shows the form with every answer kept."""
+    """Store the answers once; any refusal re-shows the form with every answer kept and a new token."""
     session = get_public_session_or_404(code)
-    parsed = parse_survey(
-        questions_of(session.questionnaire),
-        request.form,
-        max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"],
-    )
-    submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
+    parsed = _parse(session, request.form)
+    submitted = _submitted(parsed)
     if not session.is_open:
         return _render_closed(session, parsed=parsed, late=True)
     if _is_cross_site():
@@ -219,8 +236,23 @@ def submit_form(code: str):
             status=400,
             notice=_("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau."),
         )
+    if find_response_by_token(token.nonce) is not None:
+        # Stored before (a double tap, a replayed body): its thank-you page, without analysing the answers again.
+        return redirect(url_for("survey.thanks", code=code), code=303)
+    if filled_honeypot(request.form) or is_too_fast(token):
+        # A script's marks; a person who really was that quick just sends again (the new token keeps the start).
+        return _render_form(
+            session,
+            submitted=submitted,
+            status=400,
+            started=token.started,
+            notice=_(
+                "Vos réponses sont arrivées plus vite qu'une personne ne peut répondre et n'ont pas été "
+                "enregistrées. Elles sont conservées ci-dessous : vérifiez-les et envoyez à nouveau."
+            ),
+        )
     if not parsed.is_valid:
-        return _render_form(session, submitted=submitted, errors=parsed.errors, status=422)
+        return _render_form(session, submitted=submitted, errors=parsed.errors, status=422, started=token.started)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     # Read before the commit, which expires every loaded object (one more query otherwise).
@@ -256,6 +288,71 @@ def submit_form(code: str):
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
+
+
+def _parse(session, formdata) -> ParsedSurvey:
+    return parse_survey(
+        questions_of(session.questionnaire), formdata, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+    )
+
+
+def _submitted(parsed: ParsedSurvey) -> MultiDict:
+    return MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded):
+    """Over the per-address ceiling: a submit is shown back with every answer, to send again a minute later."""
+    notice = _(
+        "Trop d'envois sont arrivés depuis cette connexion en peu de temps : vos réponses n'ont pas été "
+        "enregistrées. Elles sont conservées ci-dessous : patientez une minute, puis envoyez à nouveau."
+    )
+    return _refused_submit(posted_form(), notice, 429) or error
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A body over the size cap: what can be read of it is shown back, to shorten and send again."""
+    notice = _(
+        "Vos réponses sont trop longues pour être envoyées ensemble et n'ont pas été enregistrées. "
+        "Voici ce qui a pu être lu : raccourcissez la réponse la plus longue, puis envoyez à nouveau."
+    )
+    return _refused_submit(posted_form(), notice, 413) or error
+
+
+def posted_form():
+    """The submitted fields; for a body over the size cap, what can be read of it (read once, then kept)."""
+    try:
+        return request.form
+    except RequestEntityTooLarge:
+        if "salvaged_form" not in g:
+            g.salvaged_form = salvaged_form()
+        return g.salvaged_form
+
+
+def _refused_submit(formdata, notice: str, status: int):
+    """The submit's form shown again with what was sent (None for any other request: the generic error page)."""
+    if request.method != "POST" or request.endpoint not in ("survey.submit_form", "survey.leave_followup_email"):
+        return None
+    code = request.view_args["code"]
+    session = public_session(code) if _PUBLIC_CODE.fullmatch(code) else None
+    if session is None:
+        return None  # no such questionnaire: the error page (a 404 for an unknown code would say the same)
+    if request.endpoint == "survey.leave_followup_email":
+        typed = (formdata.get("email") or "")[:320]
+        return _render_thanks(session, status, followup_email=typed, followup_problem="busy")
+    parsed = _parse(session, formdata)
+    if not session.is_open:
+        return _render_closed(session, parsed=parsed, late=True)
+    token = posted_token(formdata, session.public_code)
+    if token is not None and find_response_by_token(token.nonce) is not None:
+        # A second tap caught by the limit: the first one was stored, say so rather than invite a duplicate (the
+        # status stays the refusal's, for the scripts that replay a body).
+        return render_template("survey/thanks.html", session=session, already_received=True), status
+    page, _status = _render_form(
+        session, submitted=_submitted(parsed), notice=notice, started=token.started if token else None
+    )
+    return page, status
 
 
 @bp.get("/<code>/merci")
@@ -310,9 +407,8 @@ def leave_followup_email(code: str):
 
 
 def _render_closed(session, *, parsed=None, late=False):
-    texts = []
-    if parsed is not None:
-        texts = [(a.question, a.text) for a in parsed.answers.values() if a.text]
+    """Closed (or not yet open): a late submit gets every answer back, read-only, to copy."""
+    texts = kept_answers(parsed, english=str(get_locale()) == "en") if parsed is not None else []
     has_closed = session.closes_dt is not None and session.closes_dt <= utcnow()
     # 410 once closed; a POST before the opening is refused (409) but its text is shown back all the same.
     status = 410 if has_closed else (409 if late else 200)

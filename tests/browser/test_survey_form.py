@@ -4,6 +4,7 @@ closed form, double tap, tap targets and axe-core."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -100,13 +101,14 @@ def fill(page, answers: dict[str, str]) -> None:
 
 
 def form_values(page) -> dict[str, list[str]]:
-    """What the form would send now, read from the live DOM (checked states and typed values)."""
+    """What the form would send now, read from the live DOM (checked states and typed values); the scripts' trap,
+    out of a person's reach (tabindex -1, never shown), is left out."""
     return page.eval_on_selector(
         "form.survey",
         """form => {
           const values = {};
           for (const el of form.elements) {
-            if (!el.name || el.type === 'hidden' || el.type === 'submit') continue;
+            if (!el.name || el.type === 'hidden' || el.type === 'submit' || el.tabIndex < 0) continue;
             values[el.name] = values[el.name] || [];
             if (el.type === 'radio' || el.type === 'checkbox' ? el.checked : el.value) values[el.name].push(el.value);
           }
@@ -481,3 +483,51 @@ def test_every_question_kind_is_accessible_tappable_and_stored(
         ("parts", "ateliers"),
         ("parts", "matin"),
     ]
+
+
+# -- a script's marks, as a person meets them -------------------------------------------------------------------------
+
+
+def test_a_person_never_meets_the_scripts_trap_and_a_too_quick_send_keeps_every_answer(
+    app, page, live_server, make_session, axe_source, monkeypatch
+):
+    """At the default minimum answering time: the hidden field is neither seen nor reached with Tab; a send
+    quicker than it comes back filled in, accessible, and goes through when sent again."""
+    from config import Config
+    from feedback.survey import tokens
+    from feedback.survey.limits import HONEYPOT_FIELD
+
+    class Clock:
+        now = time.time()
+
+        def time(self) -> float:
+            return self.now
+
+    clock = Clock()
+    monkeypatch.setattr(tokens, "time", clock)
+    monkeypatch.setitem(app.config, "SURVEY_MIN_ANSWER_SECONDS", Config.SURVEY_MIN_ANSWER_SECONDS)
+    session = make_session()
+    page.goto(form_url(live_server, session))
+    trap = page.locator(f'[name="{HONEYPOT_FIELD}"]')
+    assert trap.count() == 1 and not trap.is_visible()
+    focused = set()
+    for _ in range(80):  # every stop of the Tab key through the whole page
+        page.keyboard.press("Tab")
+        focused.add(page.evaluate("document.activeElement && document.activeElement.name"))
+    assert HONEYPOT_FIELD not in focused and "q-liked" in focused
+
+    fill(page, ANSWERS)
+    clock.now += 1  # sent one second after the form came: too quick for a person
+    page.click(SUBMIT)
+    page.wait_for_selector(".notice")
+    assert "plus vite qu'une personne ne peut répondre" in page.locator(".notice").inner_text()
+    assert count_responses() == 0
+    kept = form_values(page)
+    assert kept["q-liked"] == [ANSWERS["q-liked"]] and kept["q-overall"] == ["4"] and kept["consent"] == ["yes"]
+    assert run_axe(page, axe_source) == []
+
+    clock.now += 5
+    page.click(SUBMIT)
+    page.wait_for_url("**/merci")
+    [response] = stored_responses()
+    assert response.overall_level == 4 and response.consents_to_quote

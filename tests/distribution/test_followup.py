@@ -152,6 +152,11 @@ def test_leaving_addresses_is_rate_limited_like_the_submit(app, client, make_ses
     statuses = [leave(client, session, f"p{i}@exemple.fr", token=token).status_code for i in range(5)]
     assert statuses == [303, 303, 303, 429, 429]
     assert db.session.scalar(select(func.count(FollowUpContact.id))) == 3
+    # The refused address is typed in again for the participant, with the reason.
+    refused = leave(client, session, "camille@exemple.fr")
+    form = followup_form(refused)
+    assert refused.status_code == 429 and form.find("input", name="email").get("value") == "camille@exemple.fr"
+    assert "Trop d'envois sont arrivés depuis cette connexion" in form.text
 
 
 def test_the_offer_in_english(client, make_session):

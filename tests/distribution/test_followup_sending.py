@@ -400,6 +400,34 @@ def test_a_post_from_another_site_is_refused(client, runner, participant, smtp_s
     assert page.status_code == 400 and not contacts()[0].is_used
 
 
+@pytest.mark.parametrize("refusal", ["rate limit", "too large"])
+def test_a_refused_follow_up_answer_is_shown_back_to_send_again(
+    app, client, runner, participant, smtp_server, monkeypatch, refusal
+):
+    participant("camille@exemple.fr")
+    run(runner, after(90))
+    link = link_in(smtp_server.messages[0])
+    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
+    data = {"token": state["token"][0], **COLD_ANSWERS}
+    if refusal == "rate limit":
+        monkeypatch.setitem(app.config, "SURVEY_SUBMIT_RATE_LIMIT", "1 per minute")
+        client.post(link, data={"q-overall": "1"})
+        status, said = 429, "Trop d'envois sont arrivés depuis cette connexion"
+    else:
+        monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+        data["q-zzz"] = "x" * 5000  # sent last: cut by the cap, the answers before it are read
+        status, said = 413, "Vos réponses sont trop longues pour être envoyées ensemble"
+    page = client.post(link, data=data)
+    form = parse(page.get_data(as_text=True)).find("form", class_="survey")
+    assert page.status_code == status and said in parse(page.get_data(as_text=True)).text
+    kept = form_state(form)
+    assert kept["q-applied"] == ["4"] and kept["q-changes"] == ["outils", "posture"]
+    assert kept["q-obstacles"] == ["Le temps"] and not contacts()[0].is_used
+    monkeypatch.setitem(app.config, "SURVEY_SUBMIT_RATE_LIMIT", "100 per minute")
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    assert client.post(link, data=kept).status_code == 303 and contacts()[0].is_used
+
+
 def test_the_questionnaires_own_token_cannot_stand_in(client, runner, participant, session, smtp_server):
     participant("camille@exemple.fr")
     run(runner, after(90))

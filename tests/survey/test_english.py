@@ -214,9 +214,12 @@ def test_a_late_answer_is_shown_back_in_english(client, make_session):
 
     assert page.status_code == 410
     assert "Your answers could not be saved: the questionnaire was closed before you sent them." in tree.text
-    liked = next(q for q in session.questionnaire.questions if q.code == "liked")
-    assert [h.text for h in tree.find_all("h2")] == [liked.label_en]
-    assert "Les études de cas" in [t.raw_text for t in tree.find_all("textarea")]
+    # Every answer comes back read-only to be copied, the choices in the participant's language.
+    shown = {h.text: t.raw_text for h, t in zip(tree.find_all("h2"), tree.find_all("textarea"), strict=True)}
+    labels = {q.code: q.label_en for q in session.questionnaire.questions}
+    expected = {"overall": "Very satisfied", "recommend": "9", "liked": "Les études de cas"}
+    assert shown == {labels[code]: value for code, value in expected.items()}
+    assert all("readonly" in t.attrs for t in tree.find_all("textarea"))
 
 
 def test_a_form_not_open_yet_in_english(client, make_session):
