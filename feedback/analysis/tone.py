@@ -40,7 +40,7 @@ from feedback.analysis.lexicon import Entry, Lexicon, load_lexicon, words_of
 from feedback.analysis.text import fold, normalise
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -242,6 +242,89 @@ _FUNCTION_WORDS = frozenset(
      "j", "il", "elle", "nous", "vous", "ils", "elles", "mon", "ma", "mes", "notre", "nos", "son", "sa", "ses"}
 )  # fmt: skip
 
+#: Adverbs that say how much when they stand before an adjective or adverb ("super rapide", "bien trop long").
+ADVERB_INTENSIFIERS = frozenset({"super", "hyper", "ultra", "bien", "archi"})
+#: Past participles that, after a conditional "aurais", say what was wished for and missing.
+WISH_LEMMAS = frozenset({"aimer", "souhaiter", "vouloir", "preferer", "apprecier", "esperer", "attendre", "falloir"})
+#: Future stems of irregular verbs; the conditional is this stem + "ais", "ait", "ions", "iez", "aient".
+_IRREGULAR_FUTURE_STEMS = {
+    "avoir": "aur", "etre": "ser", "aller": "ir", "faire": "fer", "pouvoir": "pourr", "vouloir": "voudr",
+    "devoir": "devr", "falloir": "faudr", "savoir": "saur", "venir": "viendr", "tenir": "tiendr", "voir": "verr",
+    "valoir": "vaudr", "envoyer": "enverr", "recevoir": "recevr", "mourir": "mourr", "courir": "courr",
+    "apercevoir": "apercevr", "revenir": "reviendr", "devenir": "deviendr", "convenir": "conviendr",
+}  # fmt: skip
+_CONDITIONAL_ENDINGS = ("aient", "ions", "iez", "ais", "ait")
+
+
+def is_conditional(token: Token) -> bool:
+    """Whether a verb is in the conditional, from its form and lemma.
+
+    fr_core_news_md tags "aurais" and many others Mood=Ind; the conditional is the future stem (the infinitive,
+    or an irregular stem) with the imperfect's endings, which tells it from the imperfect ("ouvrais").
+    """
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if "Cnd" in token.morph.get("Mood"):
+        return True
+    form = fold(token.text)
+    lemma = fold(token.lemma_)
+    for ending in _CONDITIONAL_ENDINGS:
+        if form.endswith(ending):
+            stem = form[: -len(ending)]
+            if not stem.endswith("r"):
+                return False
+            expected = _IRREGULAR_FUTURE_STEMS.get(lemma) or (lemma[:-1] if lemma.endswith("re") else lemma)
+            return stem == expected
+    return False
+
+
+def _is_past_conditional(token: Token) -> bool:
+    """ "aurait" or "serait" with a past participle: "aurait été utile", "j'aurais aimé", "serait venu"."""
+    if fold(token.lemma_) not in ("avoir", "etre"):
+        return False
+    for other in token.doc[token.i + 1 : token.i + 4]:
+        if "Part" in other.morph.get("VerbForm") and "Past" in other.morph.get("Tense", ["Past"]):
+            return True
+        if other.pos_ in ("VERB", "AUX") and "Part" not in other.morph.get("VerbForm"):
+            return False
+    return False
+
+
+def _may_be_a_slip(token: Token) -> bool:
+    """A word the parser knows (it has a vector), a name or a foreign word is no typing slip."""
+    return not token.has_vector and token.pos_ != "PROPN" and "Foreign=Yes" not in token.morph
+
+
+#: A lone cheer opening a comment...
+SARCASTIC_CHEERS = frozenset(
+    {
+        "genial",
+        "super",
+        "bravo",
+        "parfait",
+        "top",
+        "chapeau",
+        "merci",
+        "excellent",
+        "formidable",
+        "magnifique",
+        "felicitations",
+        "bien",
+    }
+)
+#: ...before a complaint that says it happens again is irony.
+REPEAT_MARKERS = (
+    "encore",
+    "toujours",
+    "une fois de plus",
+    "comme d habitude",
+    "comme d hab",
+    "comme toujours",
+    "decidement",
+    "de nouveau",
+    "a nouveau",
+)
+
 _NOTHING_ONLY_RE = re.compile(r"\W*(?:n\W*a|n\W*c|x+|0|aucune?|rien|non|idem|neant)?\W*", re.IGNORECASE)
 
 
@@ -354,15 +437,17 @@ class _Clause:
     words: list[str] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)  # of its words among the tokens
     cues: list[Cue] = field(default_factory=list)
+    opened_at: int = -1  # the token of its contrast marker ("mais"), which belongs to it
 
 
 class _Scanner:
     """Reads the tokens of one comment left to right, clause by clause."""
 
-    def __init__(self, engine: _Engine, tokens: list[str], shown: list[str]) -> None:
+    def __init__(self, engine: _Engine, tokens: list[str], shown: list[str], parsed: list[Token | None]) -> None:
         self.engine = engine
         self.tokens = tokens  # folded: what the rules read
         self.shown = shown  # as written: what explanations quote
+        self.parsed = parsed  # the spaCy token each comes from (None for a clause break the parse added)
         self.clauses: list[_Clause] = [_Clause(None)]
         self.nothing_to_report = False
         self._reset_state()
@@ -374,6 +459,7 @@ class _Scanner:
         self.intensity_until = -1
         self.conditional_until = -1
         self.request_until = -1  # "plus de cas concrets": "concrets" is what is asked for, not praise
+        self.past_wish_until = -1  # "aurait été utile": praise in the past conditional is what was missing
 
     @property
     def clause(self) -> _Clause:
@@ -403,14 +489,16 @@ class _Scanner:
                 sign, weight, rule = 1, max(0.3, weight * 0.5), "negation"
         elif rule == "expectation":
             return  # "j'ai suivi la session": no opinion unless negated
+        elif sign > 0 and i <= self.past_wish_until:
+            sign, weight, rule = -1, max(0.45, weight), "suggestion"
         elif sign > 0 and (i <= self.conditional_until or i <= self.request_until):
             return  # a wish or the object of a request, not praise
         if rule in ("lack", "suggestion", "excess") and sign < 0:
             self.request_until = i + len(words.split()) + 4
         self.clause.cues.append(Cue(words, sign, weight, rule))
 
-    def _open_clause(self, contrast: str | None) -> None:
-        self.clauses.append(_Clause(contrast))
+    def _open_clause(self, contrast: str | None, at: int = -1) -> None:
+        self.clauses.append(_Clause(contrast, opened_at=at))
         self._reset_state()
 
     def _contrast_at(self, i: int) -> tuple[int, str] | None:
@@ -447,7 +535,7 @@ class _Scanner:
             contrast = self._contrast_at(i)
             if contrast is not None:
                 length, kind = contrast
-                self._open_clause(kind)
+                self._open_clause(kind, at=i)
                 i += length
                 continue
             self._take(i, i + 1)
@@ -484,12 +572,19 @@ class _Scanner:
         if token in CONDITIONALS:
             self.conditional_until = i + 5
             return i + 1
+        parsed = self.parsed[i]
+        if parsed is not None:
+            result = self._read_parsed(i, token, parsed)
+            if result is not None:
+                return result
         handler = _STRUCTURAL.get(token)
         if handler is not None:
             result = handler(self, i)
             if result is not None:
                 return result
-        word = engine.spelling(token)
+        # Only a word neither the parser's vocabulary nor the French dictionary knows may be a typing slip:
+        # "feedback" or "replay" are words, not slips of "feed" or "relay".
+        word = engine.spelling(token) if parsed is None or _may_be_a_slip(parsed) else token
         entry = engine.polarity(word)
         if entry is not None:
             if entry.polarity == 0:
@@ -498,6 +593,36 @@ class _Scanner:
                 shown = self.shown[i] if word == token else f"{self.shown[i]} ({word})"
                 self._emit(i, shown, entry.polarity, _rule_of(entry))
         return i + 1
+
+    def _read_parsed(self, i: int, word: str, parsed: Token) -> int | None:
+        """Rules that need the parse: the verb's mood, what an adverb modifies. None: read the token as usual."""
+        if is_conditional(parsed):
+            if _is_past_conditional(parsed):
+                # "j'aurais aimé plus d'exemples", "un support aurait été utile": what was missing.
+                self.past_wish_until = i + 6
+                return i + 1
+            self.conditional_until = i + 5  # "une session sur X serait utile": a wish, not praise
+            if self.engine.polarity(word) is None:
+                return i + 1
+            return None  # "je le recommanderais" is still praise
+        if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
+            end = i + 1
+            self._emit(i, self._show(max(0, i - 1), end), -0.5, "suggestion")
+            return end
+        if word in ADVERB_INTENSIFIERS and parsed.pos_ == "ADV":
+            following = self.parsed[i + 1] if i + 1 < len(self.parsed) else None
+            if following is not None and following.pos_ in ("ADJ", "ADV", "VERB") and word != "bien":
+                # "super rapide": "super" says how much, the adjective says what.
+                self.intensity, self.intensity_until = (1.5, i + 1)
+                return i + 1
+            if word == "bien":
+                head = parsed.head
+                if head.pos_ in ("ADJ", "ADV") and head.i > parsed.i:
+                    self.intensity, self.intensity_until = (1.3, i + 2)  # "bien trop long", "bien petit"
+                    return i + 1
+                if head.pos_ in ("VERB", "AUX") and "Inf" in head.morph.get("VerbForm"):
+                    return i + 1  # "difficile de bien suivre": how to follow, not praise
+        return None
 
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
@@ -659,25 +784,6 @@ _STRUCTURAL = {
 }
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """(folded tokens the rules read, the same tokens as written)."""
-    folded_tokens: list[str] = []
-    shown: list[str] = []
-    for token in _TOKEN_RE.findall(text.replace(" - ", " , ")):
-        if token[0].isalnum():
-            pieces = _WORD_PIECES_RE.findall(fold(token))
-            if len(pieces) == 1:
-                folded_tokens.append(pieces[0])
-                shown.append(token)
-            else:  # a letter outside the Latin script, or "œ"-like expansions: keep the folded pieces
-                folded_tokens.extend(pieces)
-                shown.extend(pieces)
-        else:
-            folded_tokens.append(fold(token))
-            shown.append(token)
-    return folded_tokens, shown
-
-
 def _is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
@@ -725,19 +831,156 @@ def verdict(cues: list[Cue] | tuple[Cue, ...]) -> tuple[str, float, float]:
     return (POSITIVE if praise > criticism else NEGATIVE), praise, criticism
 
 
+#: Words that open a new clause without opposing it ("sinon l'ambiance est sympa").
+_CLAUSE_OPENERS = frozenset({"sinon", "car", "puisque", "donc"})
+
+
+def _tokens_from_doc(
+    doc: Doc, masked: Sequence[tuple[int, int, str]]
+) -> tuple[list[str], list[str], list[int], list[Token | None]]:
+    """(folded tokens the rules read, the same as written, their character offsets, the spaCy token of each).
+
+    Clause breaks the parse finds (a sentence with no full stop, a second clause coordinated by "et" with its
+    own subject, "sinon") are added as a boundary token with no spaCy token. Masked spans are skipped: a name
+    is neither praise ("Claire") nor a theme.
+    """
+    folded_tokens: list[str] = []
+    shown: list[str] = []
+    offsets: list[int] = []
+    parsed: list[Token | None] = []
+    skipped = sorted(masked)
+
+    def add_break(offset: int) -> None:
+        if folded_tokens and folded_tokens[-1] not in BOUNDARIES:
+            folded_tokens.append("\n")
+            shown.append("")
+            offsets.append(offset)
+            parsed.append(None)
+
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text:
+                add_break(token.idx)
+            continue
+        if any(start <= token.idx < end for start, end, _kind in skipped):
+            continue
+        if token.i > 0 and _starts_a_sentence(token):
+            add_break(token.idx)
+        lower = fold(token.text)
+        if lower in _CLAUSE_OPENERS or (lower == "et" and _joins_two_clauses(token)):
+            add_break(token.idx)
+        text = normalise(token.text)
+        pieces = _TOKEN_RE.findall(text.replace(" - ", " , "))
+        for piece in pieces:
+            if piece[0].isalnum():
+                for word in _WORD_PIECES_RE.findall(fold(piece)):
+                    folded_tokens.append(word)
+                    shown.append(piece if len(pieces) == 1 and word == fold(piece) else word)
+                    offsets.append(token.idx)
+                    parsed.append(token)
+            else:
+                folded_tokens.append(fold(piece))
+                shown.append(piece)
+                offsets.append(token.idx)
+                parsed.append(token if piece not in BOUNDARIES else None)
+    return folded_tokens, shown, offsets, parsed
+
+
+def _starts_a_sentence(token: Token) -> bool:
+    """A sentence the parser sees, trusted where a capital or a mark shows it; or a capitalised common word
+    after a lower-case one, as in reviews typed without full stops ("Tapis sale Insonorisation nulle")."""
+    previous = token.doc[token.i - 1]
+    if token.is_sent_start and (token.text[:1].isupper() or previous.is_punct):
+        return True
+    return (
+        token.text[:1].isupper()
+        and token.text[1:].islower()
+        and token.pos_ != "PROPN"
+        and previous.is_alpha
+        and previous.text.islower()
+    )
+
+
+def _finite(token: Token) -> bool:
+    return "Fin" in token.morph.get("VerbForm")
+
+
+def _joins_two_clauses(token: Token) -> bool:
+    """ "et" between two clauses that each have their own finite verb ("X était clair et les exercices trop longs"
+    has one; "X était clair et les exercices étaient trop longs" two)."""
+    doc = token.doc
+    after = False
+    for other in doc[token.i + 1 :]:
+        if other.is_punct or fold(other.text) == "et":
+            break
+        if _finite(other):
+            after = True
+            break
+    if not after:
+        return False
+    for other in reversed(doc[: token.i]):
+        if other.is_punct:
+            break
+        if _finite(other):
+            return True
+    return False
+
+
+def _clause_tones(clauses: list[_Clause], offsets: list[int], length: int) -> tuple[ClauseTone, ...]:
+    """Each clause's span (from its first word to the next clause's, the first from 0, the last to the end)."""
+    spans = [
+        (offsets[clause.opened_at if clause.opened_at >= 0 else clause.positions[0]], clause)
+        for clause in clauses
+        if clause.positions
+    ]
+    result = []
+    for k, (start, clause) in enumerate(spans):
+        start = 0 if k == 0 else start
+        end = spans[k + 1][0] if k + 1 < len(spans) else length
+        if end > start:
+            result.append(ClauseTone(start, end, verdict(clause.cues)[0]))
+    return tuple(result) or ((ClauseTone(0, length, NEUTRAL),) if length else ())
+
+
+def _sarcasm(clauses: list[_Clause]) -> None:
+    """ "Génial, encore une heure d'attente": a lone cheer before a complaint that repeats itself is irony."""
+    spoken = [clause for clause in clauses if clause.words]
+    if len(spoken) < 2 or len(spoken[0].words) > 2 or spoken[0].contrast:
+        return
+    cheer = spoken[0].cues
+    if not cheer or any(c.polarity < 0 for c in cheer) or spoken[0].words[0] not in SARCASTIC_CHEERS:
+        return
+    rest = [c for clause in spoken[1:] for c in clause.cues]
+    if any(c.polarity > 0 for c in rest) or any(clause.contrast for clause in spoken[1:]):
+        return
+    words = " ".join(word for clause in spoken[1:] for word in clause.words)
+    if any(c.polarity < 0 for c in rest) and any(f" {marker} " in f" {words} " for marker in REPEAT_MARKERS):
+        spoken[0].cues[:] = [Cue(cue.words, -1, cue.weight, "sarcasm") for cue in cheer]
+
+
 def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
-    """The tone of one comment, with the cues that decided it (transitional: reads the parsed comment's text)."""
-    text = doc if isinstance(doc, str) else doc.text
+    """The tone of one comment, clause by clause, with the cues that decided it."""
+    if isinstance(doc, str):
+        from feedback.analysis.language import parse
+
+        doc = parse(doc)
+    rules = _rule_tone(doc, masked)
+    return rules
+
+
+def _rule_tone(doc: Doc, masked: Sequence[tuple[int, int, str]]) -> Tone:
+    text = doc.text
     normalised = _URL_RE.sub(" ", normalise(text or ""))
     folded = fold(normalised)
-    cues = _score_cues(normalised)
     notes = []
     if _NOTHING_ONLY_RE.fullmatch(folded) and not _EMOJI_RE.search(folded):
-        return Tone(NEUTRAL, notes=("rien à signaler",))
-    tokens, shown = _tokens(_SCORE_RE.sub(" ", normalised))
-    scanner = _Scanner(_engine(), tokens, shown)
+        return Tone(NEUTRAL, notes=("rien à signaler",), clauses=((ClauseTone(0, len(text), NEUTRAL),) if text else ()))
+    cues = _score_cues(normalised)
+    tokens, shown, offsets, parsed = _tokens_from_doc(doc, masked)
+    scanner = _Scanner(_engine(), tokens, shown, parsed)
     scanner.scan()
     _contrast_cues(scanner.clauses, shown)
+    _sarcasm(scanner.clauses)
     for clause in scanner.clauses:
         cues.extend(clause.cues)
     label, praise, criticism = verdict(cues)
@@ -745,7 +988,8 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
         notes.append("rien à signaler")
     if _is_shouting(normalised):
         notes.append("tout en majuscules")
-    return Tone(label, praise, criticism, tuple(cues), tuple(notes))
+    clauses = _clause_tones(scanner.clauses, offsets, len(text))
+    return Tone(label, praise, criticism, tuple(cues), tuple(notes), clauses)
 
 
 def combine_with_rating(tone: Tone, overall_level: int | None) -> Tone:
