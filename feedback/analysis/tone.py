@@ -38,6 +38,7 @@ import simplemma
 
 from feedback.analysis.lexicon import Entry, Lexicon, load_lexicon, words_of
 from feedback.analysis.text import fold, normalise
+from feedback.analysis.tone_model import features, load_model
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -169,7 +170,7 @@ ADVERSATIVE = (
     ("hormis",),
     ("excepte",),
 )
-CONCESSIVE = (("meme", "si"), ("bien", "que"), ("malgre",), ("quoique",), ("quoi", "que"))
+CONCESSIVE = (("meme", "si"), ("bien", "que"), ("malgre",), ("quoique",), ("quoi", "que"), ("certes",))
 _CONTRAST_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _kind, _markers in (("adversative", ADVERSATIVE), ("concessive", CONCESSIVE)):
     for _marker in _markers:
@@ -244,8 +245,17 @@ _FUNCTION_WORDS = frozenset(
 
 #: Adverbs that say how much when they stand before an adjective or adverb ("super rapide", "bien trop long").
 ADVERB_INTENSIFIERS = frozenset({"super", "hyper", "ultra", "bien", "archi"})
+#: Adjectives that are praise only when said of something ("est propre", "très pratique"), not when they name
+#: a kind or mean "own" ("cas pratiques", "leur propre outil", "projet professionnel").
+PREDICATE_PRAISE = {
+    "propre": 0.5, "propres": 0.5, "pratique": 0.45, "pratiques": 0.45, "professionnel": 0.5,
+    "professionnelle": 0.5, "professionnels": 0.5, "professionnelles": 0.5, "complet": 0.4, "complete": 0.4,
+    "complets": 0.4, "completes": 0.4, "serieux": 0.45, "serieuse": 0.45, "humain": 0.4, "humaine": 0.4,
+}  # fmt: skip
 #: Past participles that, after a conditional "aurais", say what was wished for and missing.
-WISH_LEMMAS = frozenset({"aimer", "souhaiter", "vouloir", "preferer", "apprecier", "esperer", "attendre", "falloir"})
+WISH_LEMMAS = frozenset(
+    {"aimer", "souhaiter", "vouloir", "preferer", "apprecier", "esperer", "attendre", "falloir", "pouvoir", "devoir"}
+)
 #: Future stems of irregular verbs; the conditional is this stem + "ais", "ait", "ions", "iez", "aient".
 _IRREGULAR_FUTURE_STEMS = {
     "avoir": "aur", "etre": "ser", "aller": "ir", "faire": "fer", "pouvoir": "pourr", "vouloir": "voudr",
@@ -288,11 +298,6 @@ def _is_past_conditional(token: Token) -> bool:
         if other.pos_ in ("VERB", "AUX") and "Part" not in other.morph.get("VerbForm"):
             return False
     return False
-
-
-def _may_be_a_slip(token: Token) -> bool:
-    """A word the parser knows (it has a vector), a name or a foreign word is no typing slip."""
-    return not token.has_vector and token.pos_ != "PROPN" and "Foreign=Yes" not in token.morph
 
 
 #: A lone cheer opening a comment...
@@ -363,11 +368,11 @@ class _TypoFixer:
     def _variants(word: str) -> set[str]:
         return {word[:i] + word[i + 1 :] for i in range(1, len(word))}
 
-    def candidates(self, token: str) -> set[str]:
+    def candidates(self, token: str, *, extra_letter_only: bool = False) -> set[str]:
         variants = self._variants(token)
         # A letter too many ("interressant"): the lexicon word wins over any other reading.
         candidates = {v for v in variants if v in self._words}
-        if not candidates:
+        if not candidates and not extra_letter_only:
             if any(_is_known_french(v) for v in variants):
                 return set()  # "focuus" is "focus" with a letter too many, not "foutus" with one changed
             candidates = {self._deletes.get(token)} | {self._deletes.get(v) for v in variants}
@@ -399,8 +404,12 @@ class _Engine:
         return cls(lexicon, _TypoFixer(vocabulary), structural)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one engine per process, kept for its life
-    def spelling(self, token: str) -> str:
-        """The token, or the lexicon word it is a typing slip of."""
+    def spelling(self, token: str, *, known: bool = False) -> str:
+        """The token, or the lexicon word it is a typing slip of.
+
+        A word the parser's vocabulary knows (often English: "slides", "replay", "feedback") is only read as a
+        French word with a doubled letter ("interressant"), never changed into another word ("solides").
+        """
         if (
             not TYPO_MIN_LENGTH <= len(token) <= 30  # no French word is longer: not worth guessing
             or token.isdigit()
@@ -410,7 +419,7 @@ class _Engine:
             or _is_known_french(token)
         ):
             return token
-        candidates = sorted(self.typos.candidates(token))
+        candidates = sorted(self.typos.candidates(token, extra_letter_only=known))
         readings = {(entry.kind, entry.polarity > 0) if entry else None for entry in map(self.lexicon.word, candidates)}
         # Several words one slip away are fine when they mean the same ("interessant", "interessante").
         return candidates[0] if candidates and len(readings) == 1 else token
@@ -526,7 +535,10 @@ class _Scanner:
                 continue
             if token in POSITIVE_EMOJI or token in NEGATIVE_EMOJI or token in _EMOTICONS:
                 polarity = 0.6 if (token in POSITIVE_EMOJI or _EMOTICONS.get(token) == 1) else -0.6
-                self.clause.cues.append(Cue(self.shown[i], 1 if polarity > 0 else -1, 0.6, "emoji"))
+                # A smiley softens a complaint as often as it praises: alone it is praise, next to a criticism
+                # it weighs less than the mixed threshold.
+                weight = 0.3 if token in _EMOTICONS and polarity > 0 else 0.6
+                self.clause.cues.append(Cue(self.shown[i], 1 if polarity > 0 else -1, weight, "emoji"))
                 i += 1
                 continue
             if not token[0].isalnum():
@@ -538,6 +550,8 @@ class _Scanner:
                 self._open_clause(kind, at=i)
                 i += length
                 continue
+            if not self.clause.words and _opens_a_request(self.parsed[i]):
+                self.request_until = len(tokens)  # "Créer une visualisation utile": what is asked for
             self._take(i, i + 1)
             i = self._read(i, token, engine)
 
@@ -582,9 +596,11 @@ class _Scanner:
             result = handler(self, i)
             if result is not None:
                 return result
-        # Only a word neither the parser's vocabulary nor the French dictionary knows may be a typing slip:
-        # "feedback" or "replay" are words, not slips of "feed" or "relay".
-        word = engine.spelling(token) if parsed is None or _may_be_a_slip(parsed) else token
+        # A name is no slip; a word the parser's vocabulary knows is one only by a doubled letter.
+        if parsed is not None and (parsed.pos_ == "PROPN" or "Foreign=Yes" in parsed.morph):
+            word = token
+        else:
+            word = engine.spelling(token, known=parsed is not None and parsed.has_vector)
         entry = engine.polarity(word)
         if entry is not None:
             if entry.polarity == 0:
@@ -601,14 +617,17 @@ class _Scanner:
                 # "j'aurais aimé plus d'exemples", "un support aurait été utile": what was missing.
                 self.past_wish_until = i + 6
                 return i + 1
+            if self.engine.polarity(word) is not None:
+                return None  # "je le recommanderais" is still praise
             self.conditional_until = i + 5  # "une session sur X serait utile": a wish, not praise
-            if self.engine.polarity(word) is None:
-                return i + 1
-            return None  # "je le recommanderais" is still praise
+            return i + 1
         if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
             end = i + 1
             self._emit(i, self._show(max(0, i - 1), end), -0.5, "suggestion")
             return end
+        if word in PREDICATE_PRAISE and parsed.pos_ == "ADJ" and _is_predicate_or_graded(parsed):
+            self._emit(i, self.shown[i], PREDICATE_PRAISE[word], "lexicon")  # "chambre très propre"
+            return i + 1
         if word in ADVERB_INTENSIFIERS and parsed.pos_ == "ADV":
             following = self.parsed[i + 1] if i + 1 < len(self.parsed) else None
             if following is not None and following.pos_ in ("ADJ", "ADV", "VERB") and word != "bien":
@@ -650,6 +669,9 @@ class _Scanner:
             j = self._next_content(start, _LACK_SKIP)
             if j is None or self.tokens[j] in _NOT_A_NOUN:
                 return i + 1
+            parsed = self.parsed[j]
+            if negator == "sans" and parsed is not None and parsed.pos_ not in ("NOUN", "ADJ"):
+                return i + 1  # "sans nous enfermer", "sans compter": a way of doing, not a lack
             noun = self.tokens[j]
             if noun in NOTHING_NOUNS:
                 self.negation_until = -1
@@ -715,7 +737,11 @@ class _Scanner:
         if nxt in ("de", "d"):
             j = self._next_content(i + 2, frozenset())
             end = (j + 1) if j is not None else i + 2
-            self._emit(i, self._show(i, end), -0.5, "lack")
+            entry = self.engine.polarity(self.engine.spelling(self.tokens[j])) if j is not None else None
+            if entry is not None and entry.polarity < 0:
+                self._emit(i, self._show(i, end), 0.3, "negation")  # "très peu d'attente" is praise
+            else:
+                self._emit(i, self._show(i, end), -0.5, "lack")
             return end
         if nxt is None or nxt in _FUNCTION_WORDS:
             return i + 1
@@ -901,6 +927,16 @@ def _starts_a_sentence(token: Token) -> bool:
     )
 
 
+def _is_predicate_or_graded(token: Token) -> bool:
+    """ "la chambre est propre", "très pratique": said of something, not naming a kind ("cas pratiques")."""
+    return any(child.dep_ == "cop" or (child.dep_ == "advmod" and child.i < token.i) for child in token.children)
+
+
+def _opens_a_request(token: Token | None) -> bool:
+    """A clause opening with an infinitive ("Prévoir...", "Créer une visualisation utile") asks for something."""
+    return token is not None and token.pos_ == "VERB" and "Inf" in token.morph.get("VerbForm")
+
+
 def _finite(token: Token) -> bool:
     return "Fin" in token.morph.get("VerbForm")
 
@@ -959,16 +995,39 @@ def _sarcasm(clauses: list[_Clause]) -> None:
 
 
 def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
-    """The tone of one comment, clause by clause, with the cues that decided it."""
+    """The tone of one comment, clause by clause, with the cues that decided it.
+
+    The clause rules give each clause its label and the comment its cues; the shipped model (`tone_model.py`)
+    then reads the rules' output with the comment's words and gives the comment's label. Where it overrules
+    the rules, the words that weighed most in its verdict are added to the notes, so the verdict stays
+    explainable.
+    """
     if isinstance(doc, str):
         from feedback.analysis.language import parse
 
         doc = parse(doc)
-    rules = _rule_tone(doc, masked)
-    return rules
+    rules = rule_tone(doc, masked=masked)
+    model = load_model()
+    if (
+        model is None
+        or (not rules.cues and "rien à signaler" in rules.notes)
+        or any(c.rule == "score" for c in rules.cues)
+    ):
+        return rules  # "RAS" and an explicit mark ("8/10") need no model
+    values = features(doc, rules, masked)
+    label, probabilities = model.decide(values)
+    if label == rules.label:
+        return rules
+    words = ", ".join(f"« {word} »" for word in model.strongest(values, label))
+    note = f"modèle ({probabilities[label]:.0%}) : {LABELS_FR[label]}" + (f", {words}" if words else "")
+    clauses = rules.clauses
+    if len(clauses) == 1:
+        clauses = (replace(clauses[0], label=label),)
+    return replace(rules, label=label, notes=(*rules.notes, note), clauses=clauses)
 
 
-def _rule_tone(doc: Doc, masked: Sequence[tuple[int, int, str]]) -> Tone:
+def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
+    """The clause rules' verdict alone (what the model reads, and what explains its verdict)."""
     text = doc.text
     normalised = _URL_RE.sub(" ", normalise(text or ""))
     folded = fold(normalised)
@@ -1027,6 +1086,7 @@ __all__ = [
     "Tone",
     "analyse_tone",
     "combine_with_rating",
+    "rule_tone",
     "verdict",
     "words_of",
 ]
