@@ -29,6 +29,9 @@ def pipeline() -> Language:
 
 def preload() -> None:
     pipeline()
+    from feedback.analysis.tone import preload as preload_tone  # here: tone parses through this module
+
+    preload_tone()
 
 
 def parse(text: str) -> Doc:

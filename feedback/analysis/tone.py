@@ -1026,6 +1026,15 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
     return replace(rules, label=label, notes=(*rules.notes, note), clauses=clauses)
 
 
+def preload() -> None:
+    """Read the word lists, the French dictionary and the model now (gunicorn's master, batch commands), not in
+    the first participant's request: about 3 s, most of it simplemma's dictionary."""
+    engine = _engine()
+    _known_french_words()
+    engine.spelling("preload")
+    load_model()
+
+
 def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
     """The clause rules' verdict alone (what the model reads, and what explains its verdict)."""
     text = doc.text
@@ -1086,6 +1095,7 @@ __all__ = [
     "Tone",
     "analyse_tone",
     "combine_with_rating",
+    "preload",
     "rule_tone",
     "verdict",
     "words_of",
