@@ -574,7 +574,7 @@ class _Scanner:
                 if self._word(j) is None:
                     break
                 if self.tokens[j] in _NE_PARTICLES:
-                    self.negation_until = j + NEGATION_REACH
+                    self.negation_until = self._negation_reach(j)
                     self.ne_particle = j
                     break
             return i + 1
@@ -643,10 +643,29 @@ class _Scanner:
                     return i + 1  # "difficile de bien suivre": how to follow, not praise
         return None
 
+    def _negation_reach(self, i: int) -> int:
+        """The last token a negation at token i reaches: a few words on, but not past the phrase it negates in
+        the parse ("pas" negates its head and what depends on it: "ce n'était pas clair, les autres oui")."""
+        window = i + NEGATION_REACH
+        parsed = self.parsed[i]
+        if parsed is None or parsed.dep_ != "advmod":
+            return window
+        head = parsed.head
+        while head.pos_ == "ADV" and head.dep_ == "advmod" and head.head is not head:
+            head = head.head  # "pas super propre", "pas forcément utile": the adverb's head is what is negated
+        last = max(token.i for token in head.subtree)
+        reach = i
+        for k in range(i + 1, min(window, len(self.parsed) - 1) + 1):
+            other = self.parsed[k]
+            if other is None or other.i > last:
+                break
+            reach = k
+        return reach
+
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
             return i + 1  # "je ne regrette pas": the negation was already spent on "regrette"
-        self.negation_until = max(self.negation_until, i + NEGATION_REACH)
+        self.negation_until = max(self.negation_until, self._negation_reach(i))
         if (
             negator == "pas"
             and len(self.clause.words) == 1
