@@ -459,3 +459,26 @@ def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor():
     recall = sum(p in (NEGATIVE, MIXED) for p in criticisms) / len(criticisms)
     assert accuracy >= REAL_ACCURACY_FLOOR, accuracy
     assert recall >= REAL_CRITICISM_FLOOR, recall
+
+
+def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, monkeypatch):
+    import hashlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks import tone_quality
+
+    text = "Formation utile"
+    expected = "measure" if int(hashlib.sha256(text.encode()).hexdigest(), 16) % 5 < 2 else "dev"
+    assert tone_quality.split_of(f"  {text}\n") == expected
+    merged = tmp_path / "real_comments.csv"
+    merged.write_text(
+        "text,tone,split,themes,source,licence,kind\n"
+        "Formation utile,positive,measure,,s,l,k\nTrop long,negative,dev,,s,l,k\nSans avis,unknown,dev,,s,l,k\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(tone_quality, "REAL_COMMENTS", merged)
+    rows = tone_quality.load_real_comments()
+    assert [(row["text"], row["tone"], row["split"]) for row in rows] == [
+        ("Formation utile", "positive", "measure"),
+        ("Trop long", "negative", "dev"),
+    ]
