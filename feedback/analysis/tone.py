@@ -71,6 +71,8 @@ RULE_LABELS_FR = {
     "thanks": "remerciement",
     "contrast": "contraste",
     "emoji": "emoji",
+    "signs": "signes",
+    "sarcasm": "ironie",
     "score": "note",
     "rating": "note globale",
 }
@@ -834,8 +836,12 @@ def _is_shouting(text: str) -> bool:
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+#: "+++ la formation --- la ville": runs of plus and minus signs (not "+1" votes) are praise and blame.
+_SIGNS_RE = re.compile(r"(?<![\w+])\+{2,}(?![\d+])|-{3,}")
+
+
 def _score_cues(folded: str) -> list[Cue]:
-    cues = []
+    cues = [Cue(m.group(0), 1 if m.group(0)[0] == "+" else -1, 0.5, "signs") for m in _SIGNS_RE.finditer(folded)]
     for match in _SCORE_RE.finditer(folded):
         value, scale = float(match.group(1).replace(",", ".")), int(match.group(2))
         if value > scale:
@@ -1038,7 +1044,9 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
     if label == rules.label:
         return rules
     words = ", ".join(f"« {word} »" for word in model.strongest(values, label))
-    note = f"modèle ({probabilities[label]:.0%}) : {LABELS_FR[label]}" + (f", {words}" if words else "")
+    # A criticism flagged by the threshold says how likely a criticism it is, not its own label's probability.
+    likely = probabilities[NEGATIVE] + probabilities[MIXED] if label in (NEGATIVE, MIXED) else probabilities[label]
+    note = f"modèle : {LABELS_FR[label]} ({likely:.0%})" + (f", {words}" if words else "")
     clauses = rules.clauses
     if len(clauses) == 1:
         clauses = (replace(clauses[0], label=label),)
@@ -1076,6 +1084,8 @@ def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
     if _is_shouting(normalised):
         notes.append("tout en majuscules")
     clauses = _clause_tones(scanner.clauses, offsets, len(text))
+    if len(clauses) == 1:
+        clauses = (replace(clauses[0], label=label),)  # marks and scores ("8/10", "+++") belong to it too
     return Tone(label, praise, criticism, tuple(cues), tuple(notes), clauses)
 
 
