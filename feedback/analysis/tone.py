@@ -1,29 +1,40 @@
 """Tone of a French comment: positive, negative, mixed (praise and criticism) or neutral, with its reasons.
 
-Rules over textblob-fr's lexicon, read on the raw comment (stop words carry the tone: "pas", "trop", "mais"):
+Clause rules over spaCy's parse (`language.py`) and textblob-fr's lexicon, then a small model (`tone_model.py`):
 
-1. The comment is normalised (NFC, apostrophes), then folded (lower case, no accents) so that "TRES",
-   "tres" and "très" are one word; URLs and "8/10"-style marks are taken out first.
+1. The parse's tokens are normalised and folded (lower case, no accents: "TRES", "tres" and "très" are one
+   word); masked spans (names...) are skipped. The comment is cut into clauses: punctuation, sentences the
+   parser finds (trusted where a capital or a mark shows them, or a capitalised word after a lower-case one in
+   text typed without full stops), contrast markers ("mais", "cependant", "par contre", "en revanche",
+   "toutefois", "néanmoins"...), concessions ("malgré", "même si", "bien que", "certes"), a second clause
+   joined by "et" with its own finite verb, "sinon", "car", "donc". Each clause keeps its character offsets.
 2. Words are looked up in the lexicon (`feedback/analysis/lexicon.py`: textblob-fr corrected by
-   `data/lexicon_fr.tsv`); an unknown word of 5 letters or more that simplemma does not know either is
-   matched to a lexicon word one typing slip away ("interressant", "enrichisante").
+   `data/lexicon_fr.tsv`). A word neither the lexicon nor simplemma knows may be a typing slip of a lexicon
+   word; one the parser's vocabulary knows (often English: "slides", "replay") only by a doubled letter.
 3. Phrases of the project list win over single words, longest first: "pas assez" (lack), "il faudrait"
-   (suggestion), "à la hauteur", "rien à signaler" (nothing to report: its words are not read at all).
+   (suggestion), idioms ("tourne en rond"), "rien à signaler", politeness ("merci par avance": no praise).
 4. Negation ("ne ... pas/plus/jamais/rien", "pas", "jamais", "aucun", "sans", "ni", "non") turns the next
-   opinion within a few words around: negated praise is criticism ("pas clair"), negated criticism is mild
-   praise ("pas mal", "aucun regret"). "pas de X"/"aucun X"/"sans X" with X not an opinion is a lack
-   ("pas de pause"), unless X is "remarque", "commentaire"... (nothing to report).
-5. Excess and lack without a negative word: "trop X" (but "trop bien" is praise), "un peu X" ("un peu
-   long"), "peu X" ("peu préparé"), "peu de X", a clause opening with "plus de X", "davantage",
-   "moins X"/"moins de X"/"... beaucoup moins", "mal X".
-6. A wish in the conditional ("une session sur X serait utile") is not praise.
-7. Contrast: a clause opened by "mais", "cependant", "par contre", "en revanche", "toutefois"... or a
-   concession ("malgré", "même si", "bien que") with no opinion of its own, after praise, is criticism.
-8. Emoji and emoticons carry their polarity; all-capital comments are noted (shouting is not a tone).
+   opinion around within the phrase it negates in the parse (its head's subtree, a few words at most):
+   negated praise is criticism ("pas clair"), negated criticism is mild praise ("pas mal"). "pas de X",
+   "aucun X", "sans X" with X a noun and no opinion is a lack ("pas de pause"), unless X is "remarque"...
+5. Excess and lack without a negative word: "trop X" (but "trop bien" is praise), "un peu X", "peu X",
+   "peu de X" (but "peu d'attente" is praise), "plus de X" as a request, "davantage", "moins X", "mal X".
+6. The conditional, read from the verb's form and lemma (the parser tags "aurais" indicative): in the past
+   ("j'aurais aimé", "aurait été utile", "aurait pu") it says what was missing, a criticism; in the present
+   ("une session sur X serait utile") a wish, not praise. A clause opening with an infinitive asks for
+   something: its praise words are what is asked for.
+7. Adverbs before an adjective say how much, not praise ("super rapide", "bien trop long"); "bien" before
+   an infinitive says how ("difficile de bien suivre"). Some adjectives are praise only when said of
+   something ("la chambre est propre", "très pratique"), not when naming a kind ("cas pratiques").
+8. Contrast: a contrast clause with no opinion of its own, after praise, is criticism. A lone cheer before
+   a complaint that says it happens again is irony ("Génial, encore une heure d'attente").
+9. Emoji, emoticons, "+++"/"---" and "8/10"-style marks carry their polarity; all capitals are noted.
 
-The verdict: no cue is neutral; praise and criticism each of weight `MIXED_MIN` or more is mixed; otherwise
-the heavier side wins (a tie goes to criticism: missing a criticism costs more than a false alarm).
-Each verdict carries its cues (which words, which rule, which weight), so staff can see why.
+The rules' verdict: no cue is neutral; praise and criticism each of weight `MIXED_MIN` or more is mixed;
+otherwise the heavier side wins (a tie goes to criticism). Each clause gets its own label the same way, so a
+theme takes the tone of its clause (`Tone.label_at`). The model then reads the rules' output with the
+comment's lemmas and gives the comment's label; where it overrules the rules, its strongest words are added
+to the notes. Each verdict carries its cues (which words, which rule, which weight), so staff can see why.
 """
 
 from __future__ import annotations
