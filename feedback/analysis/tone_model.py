@@ -1,0 +1,156 @@
+"""A small logistic regression over the clause rules' output and the comment's words, trained on real comments.
+
+The rules (`tone.py`) read each clause and explain themselves; on real comments they miss what no rule names.
+The model takes the rules' verdict, their cues counted by kind, the clauses' labels, the comment's lemmas (and
+the lemma after a negator or "trop"/"peu") and its mean word vector, and gives the comment's label. (Pairs of
+lemmas were tried: no better in cross-validation, and twice the size.) It is a plain linear model stored as
+JSON (feature -> one weight per label), trained by `benchmarks/train_tone_model.py` on the DEV part of the real
+comments only, and read once per process: no pickle, nothing executed on load.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from feedback.analysis.text import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from feedback.analysis.tone import Tone
+
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "tone_model.json"
+#: Words that turn what follows around: the lemma after them is a feature of its own ("pas" + "propre").
+_NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "sans", "ni", "rien", "plus", "peu", "trop", "manque"})
+#: Lemmas read as words: content words, and the few function words that carry tone ("pas", "trop", "mais").
+_CONTENT = frozenset({"NOUN", "ADJ", "VERB", "ADV", "INTJ"})
+_TONE_WORDS = frozenset(
+    {"pas", "ne", "trop", "peu", "plus", "moins", "mais", "sans", "rien", "jamais", "aucun", "tres"}
+)
+
+
+def _lemmas(doc: Doc, masked: Sequence[tuple[int, int, str]]) -> list[str]:
+    lemmas = []
+    for token in doc:
+        if token.is_space or token.is_punct or any(start <= token.idx < end for start, end, _ in masked):
+            continue
+        if token.pos_ == "PROPN" or token.like_num or token.like_url or token.like_email:
+            continue
+        lemma = fold(token.lemma_ or token.text).strip("'")
+        if lemma and lemma.isalpha() and (token.pos_ in _CONTENT or lemma in _TONE_WORDS) and lemma != "etre":
+            lemmas.append(lemma)
+    return lemmas
+
+
+def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ()) -> dict[str, float]:
+    """What the model reads of one comment: the rules' output and the comment's words (sparse, by name)."""
+    values: dict[str, float] = {f"rule={rules.label}": 1.0}
+    values["rule:praise"] = min(rules.praise, 3.0)
+    values["rule:criticism"] = min(rules.criticism, 3.0)
+    for cue in rules.cues:
+        key = f"cue:{cue.rule}:{'+' if cue.polarity > 0 else '-'}"
+        values[key] = values.get(key, 0.0) + 1.0
+    for clause in rules.clauses:
+        key = f"clause={clause.label}"
+        values[key] = values.get(key, 0.0) + 1.0
+    for note in rules.notes:
+        values[f"note={note}"] = 1.0
+    lemmas = _lemmas(doc, masked)
+    values["length"] = math.log1p(len(lemmas))
+    for k, lemma in enumerate(lemmas):
+        values[f"w={lemma}"] = 1.0
+        if lemma in _NEGATORS and k + 1 < len(lemmas):
+            values[f"after_{lemma}={lemmas[k + 1]}"] = 1.0
+    if doc.has_vector:
+        # The mean word vector: the model meets words it never saw in training through their neighbours.
+        vector = doc.vector
+        norm = float((vector * vector).sum()) ** 0.5 or 1.0
+        for k, value in enumerate(vector):
+            values[f"v{k}"] = float(value) / norm
+    if "!" in doc.text:
+        values["exclamation"] = 1.0
+    if "?" in doc.text:
+        values["question"] = 1.0
+    return values
+
+
+@dataclass(frozen=True)
+class ToneModel:
+    labels: tuple[str, ...]
+    intercept: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    #: Predicted positive or neutral, a comment is still flagged as criticism when P(negative) + P(mixed)
+    #: reaches this: a missed criticism costs more than a false alarm (tuned on DEV by cross-validation).
+    criticism_threshold: float
+
+    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+        scores = list(self.intercept)
+        for name, value in values.items():
+            weights = self.weights.get(name)
+            if weights is not None:
+                for k, weight in enumerate(weights):
+                    scores[k] += value * weight
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    def decide(self, values: dict[str, float]) -> tuple[str, dict[str, float]]:
+        probabilities = self.probabilities(values)
+        label = max(self.labels, key=lambda name: probabilities[name])
+        criticism = probabilities.get("negative", 0.0) + probabilities.get("mixed", 0.0)
+        if label in ("positive", "neutral") and criticism >= self.criticism_threshold:
+            label = max(("negative", "mixed"), key=lambda name: probabilities[name])
+        return label, probabilities
+
+    def strongest(self, values: dict[str, float], label: str, count: int = 3) -> list[str]:
+        """The comment's words that pushed most towards `label` against the other labels (for the explanation)."""
+        k = self.labels.index(label)
+        pushes = []
+        for name, value in values.items():
+            weights = self.weights.get(name)
+            if weights is None or not name.startswith(("w=", "after_")):
+                continue
+            others = [w for j, w in enumerate(weights) if j != k]
+            push = value * (weights[k] - sum(others) / len(others))
+            if push > 0:
+                pushes.append((push, name))
+        pushes.sort(key=lambda item: (-item[0], item[1]))
+        return [_readable(name) for _push, name in pushes[:count]]
+
+    def as_json(self) -> dict:
+        return {
+            "labels": list(self.labels),
+            "intercept": [round(v, 5) for v in self.intercept],
+            "criticism_threshold": round(self.criticism_threshold, 3),
+            "weights": {name: [round(w, 5) for w in ws] for name, ws in sorted(self.weights.items())},
+        }
+
+
+def _readable(name: str) -> str:
+    kind, _, words = name.partition("=")
+    words = words.replace("_", " ")
+    return f"{kind.removeprefix('after_')} {words}" if kind.startswith("after_") else words
+
+
+def model_from_json(data: dict) -> ToneModel:
+    return ToneModel(
+        labels=tuple(data["labels"]),
+        intercept=tuple(float(v) for v in data["intercept"]),
+        weights={name: tuple(float(w) for w in ws) for name, ws in data["weights"].items()},
+        criticism_threshold=float(data["criticism_threshold"]),
+    )
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> ToneModel | None:
+    """The shipped model, read once per process; None when there is none (the rules decide alone)."""
+    if not path.is_file():
+        return None
+    return model_from_json(json.loads(path.read_text(encoding="utf-8")))
