@@ -38,7 +38,7 @@ from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.models import Axis, Department, Modality, Response, Role, Speaker, Training, TrainingSession
+from feedback.models import Axis, Department, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
 
@@ -70,12 +70,6 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
         return None
     difference = rate_difference(rate, other)
     return Comparison(difference, against) if difference is not None else None
-
-
-def _default_year() -> int:
-    """The latest year with responses (the session's date, as everywhere in the scores), read off an index."""
-    latest = db.session.scalar(select(func.max(Response.session_date)))
-    return latest.year if latest else utcnow().year
 
 
 def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
@@ -167,7 +161,7 @@ def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, desce
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def overview():
     """The centre's figures for a period at a glance, a trend, and a sortable table by any dimension."""
-    filters = ScoreFilters.from_args(request.args, _default_year())
+    filters = ScoreFilters.from_args(request.args, queries.default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     total = scores_for(filters)
     previous = scores_for(filters.previous_period())
@@ -202,7 +196,7 @@ def overview():
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def export():
     """The overview's current table as CSV or XLSX, through the shared export writer."""
-    filters = ScoreFilters.from_args(request.args, _default_year())
+    filters = ScoreFilters.from_args(request.args, queries.default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     file_format = request.args.get("format", "csv")
     if file_format not in FORMATS:
@@ -266,7 +260,7 @@ def my_sessions():
     speaker = db.session.scalar(select(Speaker).where(Speaker.user_id == current_user.id))
     if speaker is None:
         return render_template("dashboard/my_sessions.html", speaker=None)
-    filters = replace(ScoreFilters.from_args(request.args, _default_year()), speaker_id=speaker.id)
+    filters = replace(ScoreFilters.from_args(request.args, queries.default_year(speaker.id)), speaker_id=speaker.id)
     total = scores_for(filters)
     centre = satisfaction_for(filters.without_catalogue_filters())
     previous = scores_for(filters.previous_period())

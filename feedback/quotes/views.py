@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
+from feedback.dashboard.queries import default_year as scores_default_year
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
 from feedback.exports import (
@@ -54,8 +55,7 @@ ACTIONS = {
 
 
 def _latest_year() -> int:
-    latest = db.session.scalar(select(func.max(Response.session_date)))
-    return latest.year if latest else utcnow().year
+    return scores_default_year()
 
 
 def _filters(*, default_year: int | None = None) -> CommentFilters:

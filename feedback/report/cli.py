@@ -6,10 +6,11 @@ import json
 
 import click
 
+from feedback.dashboard.queries import default_year
 from feedback.disclosure import TOO_FEW_ANSWERS, threshold
 from feedback.models import Axis, Department, Modality
 from feedback.report.filters import PeriodError, ReportFilters
-from feedback.report.queries import build_report, default_year
+from feedback.report.queries import build_report
 
 
 @click.command("report")
@@ -21,7 +22,7 @@ from feedback.report.queries import build_report, default_year
 def report_command(
     period: str | None, axis: str | None, department: str | None, modality: str | None, as_json: bool
 ) -> None:
-    """Print the report of a period (the latest year with sessions by default), as the page shows it."""
+    """Print the report of a period (by default the latest year with responses, as the pages), as the page shows it."""
     choices = {
         "axis": Axis(axis) if axis else None,
         "department": Department(department) if department else None,

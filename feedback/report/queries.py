@@ -40,18 +40,6 @@ from feedback.report.filters import ReportFilters
 TOP_THEMES = 15
 
 
-def default_year() -> int:
-    """The latest year whose sessions have started (a session planned for later says nothing yet), else this year.
-
-    A report is written about activity that took place: sessions planned for next year must not make it open on
-    an empty year.
-    """
-    latest = db.session.scalar(
-        select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
-    )
-    return latest.year if latest else utcnow().year
-
-
 def available_years() -> list[int]:
     first, last = db.session.execute(
         select(func.min(TrainingSession.start_date), func.max(TrainingSession.start_date))
