@@ -28,6 +28,7 @@ from feedback.dashboard.breakdowns import (
     satisfaction_for,
     scores_for,
     sort_rows,
+    with_empty_periods,
 )
 from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
@@ -76,7 +77,7 @@ def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
     """Months over up to two years, quarters up to eight, years beyond."""
     days = (filters.end - filters.start).days
     unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
-    return unit, sort_rows(breakdown(filters, unit), unit, "", False, 0)
+    return unit, with_empty_periods(breakdown(filters, unit), unit)
 
 
 def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:

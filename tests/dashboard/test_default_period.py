@@ -50,3 +50,18 @@ def test_a_year_with_too_few_responses_says_there_is_no_chart(client, auth, make
     html = client.get(f"/scores/?annee={utcnow().year}").get_data(as_text=True)
     assert "None" not in html
     assert "Pas de courbe : trop peu de réponses" in parse(html).by_id("trend-empty").text
+
+
+def test_a_month_without_sessions_stays_on_the_trend(client, auth, make_user, make_training, make_session):
+    training = make_training()
+    for month in (2, 5):
+        add_responses(make_session(training, start_date=date(2025, month, 3), present=8), [4, 4, 3, 4, 4])
+    auth.login(make_user(Role.MANAGER))
+    tree = parse(client.get("/scores/?annee=2025").get_data(as_text=True))
+    section = tree.by_id("trend-title").parent
+    months = [row.find("th").text for row in section.find("tbody").find_all("tr")]
+    assert months == ["févr. 2025", "mars 2025", "avr. 2025", "mai 2025"]
+    labels = [
+        " ".join(t.find_all("tspan")[i].text for i in range(2)) for t in section.find_all("text", class_="x-label")
+    ]
+    assert labels == months  # four places on the axis, two of them empty
