@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
@@ -334,7 +335,8 @@ def report_document(report: Report, cloud_png: bytes | None, *, today: date) -> 
     paragraphs += [tables["satisfaction_axis"], tables["satisfaction_department"], tables["satisfaction_modality"]]
     paragraphs.append(Paragraph("Thèmes", "heading"))
     if report.themes:
-        paragraphs.append(Paragraph(f"Thèmes les plus cités parmi {report.comments} commentaires analysés."))
+        analysed = ngettext("%(num)d commentaire analysé", "%(num)d commentaires analysés", report.comments)
+        paragraphs.append(Paragraph(f"Thèmes les plus cités parmi {analysed}."))
         if cloud_png:
             top = ", ".join(theme.phrase for theme in report.themes[:10])
             paragraphs.append(Picture(cloud_png, f"Nuage des thèmes, {filters.label} : {top}"))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from feedback.analysis.clouds import cached_cloud
@@ -343,15 +344,17 @@ def no_comparison_reason(previous: ReportFilters, totals: ActivityFigures) -> st
 
 def counting_note(filters: ReportFilters, totals: ActivityFigures) -> str:
     """What the report counts (which sessions, participations and half-days), in the page's words."""
+    sessions = ngettext("%(num)d session", "%(num)d sessions", totals.sessions)
+    counted = ngettext("%(num)d session", "%(num)d sessions", totals.sessions_with_count)
+    listed = ngettext("%(num)d session", "%(num)d sessions", totals.sessions_with_attendance)
     return (
         f"Ce rapport compte les sessions du catalogue dont le premier jour tombe du {filters.start:%d/%m/%Y} au "
-        f"{filters.end:%d/%m/%Y}, filtres compris ({totals.sessions} au total), qu'elles aient un questionnaire "
-        f"ou non. "
+        f"{filters.end:%d/%m/%Y}, filtres compris ({sessions} au total), qu'elles aient un questionnaire ou non. "
         f"Participations : la somme des personnes présentes déclarées pour chaque session (une personne venue à "
-        f"trois sessions compte trois fois), connue pour {totals.sessions_with_count} session(s) sur "
-        f"{totals.sessions} ; les sessions sans ce nombre n'ajoutent rien. Participants distincts et venues par "
-        f"participant : d'après les listes d'émargement de {totals.sessions_with_attendance} session(s). "
-        f"Demi-journées : la somme des demi-journées d'intervention de chaque session (une journée en compte deux)."
+        f"trois sessions compte trois fois), connue pour {counted} sur {totals.sessions} ; les sessions sans ce "
+        f"nombre n'ajoutent rien. Participants distincts et venues par participant : d'après les listes "
+        f"d'émargement de {listed}. Demi-journées : la somme des demi-journées d'intervention de chaque session "
+        f"(une journée en compte deux)."
     )
 
 

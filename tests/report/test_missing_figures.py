@@ -46,7 +46,7 @@ def test_the_page_says_non_disponible_and_makes_no_comparison(client, auth, make
     assert "2024" not in tree.by_id("departements").find("svg").text
     assert "non disponible" in tree.by_id("t-axis").text
     note = tree.by_id("counting-note").text
-    assert "3 au total" in note and "connue pour 2 session(s) sur 3" in note
+    assert "3 sessions au total" in note and "connue pour 2 sessions sur 3" in note
 
 
 def test_the_workbook_and_the_document_say_so_too(client, auth, make_user, catalogue_only):
