@@ -35,11 +35,17 @@ from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.labels import (
+    AXIS_LABELS,
+    MODALITY_LABELS,
+    NO_DEPARTMENT,
+    department_choices,
+    department_filter_label,
+)
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.models import Axis, Department, Modality, Role, Speaker, Training, TrainingSession
+from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
 
@@ -105,6 +111,8 @@ def _drill(filters: ScoreFilters, dimension: Dimension):
         return url_for("dashboard.overview", **{**args, **changes})
 
     def link(row: BreakdownRow) -> str | None:
+        if not row.key and dimension == Dimension.DEPARTMENT:
+            return overview(dept=NO_DEPARTMENT, vue=Dimension.TRAINING)
         if not row.key:
             return None
         match dimension:
@@ -132,7 +140,7 @@ def _chips(filters: ScoreFilters, dimension: Dimension) -> list[tuple[str, str]]
     labels = {
         "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
         "modalite": lambda v: "Modalité : " + MODALITY_LABELS.get(v, v),
-        "dept": lambda v: "Département : " + department_label(v),
+        "dept": lambda v: "Département : " + department_filter_label(v),
         "profil": lambda v: "Profil : " + PROFILE_LABELS.get(v, v),
         "formation": lambda v: "Formation : " + (db.session.get(Training, int(v)) or Training(title="?")).title,
         "intervenant": lambda v: "Intervenant·e : " + (db.session.get(Speaker, int(v)) or Speaker(name="?")).name,
@@ -249,7 +257,7 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
         "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
-        "departments": [(department.value, department_label(department)) for department in Department],
+        "departments": department_choices(),
         "profiles": list(PROFILE_LABELS.items()),
     }
 

@@ -11,8 +11,8 @@ from feedback.charts import format_value
 from feedback.dashboard.queries import default_year
 from feedback.disclosure import threshold
 from feedback.exports import document_response, workbook_response
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
-from feedback.models import Axis, Department, Modality, Role
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
+from feedback.models import Axis, Modality, Role
 from feedback.report.documents import report_charts, report_document, report_tables, report_title
 from feedback.report.filters import ReportFilters
 from feedback.report.queries import Report, available_years, build_report, word_cloud_png
@@ -44,7 +44,7 @@ def index():
         choices={
             "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
             "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
-            "departments": [(department.value, department_label(department)) for department in Department],
+            "departments": department_choices(),
         },
     )
 
