@@ -16,7 +16,7 @@ from markupsafe import Markup
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
 from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
-from feedback.report.queries import NOT_AVAILABLE, ActivityRow, Report, ScoreRow
+from feedback.report.queries import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
 
 PERCENT = "0%"
 
@@ -182,7 +182,7 @@ def headline_table(report: Report) -> ExportTable:
     return ExportTable("Chiffres clés", columns, rows)
 
 
-def headline_note(report: Report, change) -> str:
+def headline_note(report: Report, change: Change) -> str:
     """Why a headline figure or its change is missing: « non disponible : … », « pas de comparaison : … »."""
     notes = []
     if change.reason:

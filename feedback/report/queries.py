@@ -198,7 +198,7 @@ class Report:
     @property
     def has_previous(self) -> bool:
         """Whether the previous period has sessions to compare with (else no change is computed nor shown)."""
-        return self.previous_totals.sessions > 0
+        return self.no_comparison is None
 
     @property
     def no_comparison(self) -> str | None:
