@@ -8,6 +8,7 @@ show the same numbers in a table beside the chart. Every text that comes from th
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str, widt
             f'stroke-width="1"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="{INK}">{_pct(tick)}</text>'
         )
-    label_every = max(1, round(len(points) / 12))  # at most about twelve labels on the axis
+    label_lines, label_every = _axis_labels([point.label for point in points], step)
     for i, point in enumerate(points):
         if point.rate is not None and point.low is not None and point.high is not None:
             parts.append(
@@ -70,9 +71,13 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str, widt
                 f'height="{max(1.0, y(point.low) - y(point.high)):.1f}" fill="{BAND}"/>'
             )
         if i % label_every == 0:
+            lines = "".join(
+                f'<tspan x="{x(i):.1f}" dy="{0 if n == 0 else 13}">{escape(line)}</tspan>'
+                for n, line in enumerate(label_lines[i])
+            )
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
-                f'fill="{INK}">{escape(point.label)}</text>'
+                f'<text class="x-label" x="{x(i):.1f}" y="{height - bottom + 15}" text-anchor="middle" '
+                f'font-size="11" fill="{INK}">{lines}</text>'
             )
     # The line breaks where a period has too few answers: nothing is drawn that the table does not show.
     segment: list[str] = []
@@ -92,6 +97,21 @@ def trend_chart(points: Sequence[TrendPoint], *, title: str, chart_id: str, widt
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every value from the data went through escape())
+
+
+#: Average width of a character of the trend's 11 px axis labels, with room to spare (viewBox units).
+LABEL_CHARACTER_WIDTH = 6.6
+#: Space kept between two axis labels.
+LABEL_GAP = 6
+
+
+def _axis_labels(labels: Sequence[str], step: float) -> tuple[list[list[str]], int]:
+    """Each label on one or two lines (« sept. » over « 2025 »), and every how many points one is written so that
+    none overlaps its neighbour: from the widest line and the space between two points (the chart scales as a
+    whole, so what fits in its viewBox fits at every screen width). Every period keeps its place on the axis."""
+    lines = [label.rsplit(" ", 1) if " " in label else [label] for label in labels]
+    widest = max((len(line) for label in lines for line in label), default=0) * LABEL_CHARACTER_WIDTH + LABEL_GAP
+    return lines, max(1, math.ceil(widest / step)) if step else 1
 
 
 def _trend_description(points: Sequence[TrendPoint]) -> str:

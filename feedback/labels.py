@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feedback.models import Axis, Department, Modality, Role
+from feedback.models import Axis, Department, Modality, Role, TrainingSession
 
 AXIS_LABELS = {
     Axis.CITY_POLICY: "Politique de la ville & réseaux d'acteurs",
@@ -43,3 +43,31 @@ def department_label(value: Department | str | None) -> str:
     if not value:
         return "Sans département"
     return DEPARTMENT_LABELS.get(Department(value), str(value))
+
+
+#: The département filter's value for sessions without one (regional, national or online activity): the same
+#: `dept=aucun` on every page with a département filter, in the downloads' links and in `flask report`.
+NO_DEPARTMENT = "aucun"
+
+
+def parse_department(raw: str | None) -> Department | str | None:
+    """A département filter from the URL: a Department, NO_DEPARTMENT, or None when absent; ValueError otherwise."""
+    if not raw:
+        return None
+    return NO_DEPARTMENT if raw == NO_DEPARTMENT else Department(raw)
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """The département filter's options, « Sans département » last."""
+    return [(d.value, department_label(d)) for d in Department] + [(NO_DEPARTMENT, department_label(None))]
+
+
+def department_filter_label(value: Department | str | None) -> str:
+    return department_label(None if value == NO_DEPARTMENT else value)
+
+
+def department_condition(value: Department | str):
+    """The SQL condition on a session's département for a filter value (NO_DEPARTMENT: no département)."""
+    if value == NO_DEPARTMENT:
+        return TrainingSession.department.is_(None)
+    return TrainingSession.department == value

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.formparser import FormDataParser
 
+from feedback.auth.access import has_own_results
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
@@ -113,6 +114,8 @@ def register_web_layer(app: Flask) -> None:
             "axis_label": lambda axis: AXIS_LABELS.get(axis, axis),
             "modality_label": lambda modality: MODALITY_LABELS.get(modality, modality),
             "department_label": department_label,
+            # Called by the navigation only: one query, on pages that show it.
+            "has_own_results": lambda: has_own_results(current_user),
         }
 
     app.jinja_env.filters["percent"] = format_percent

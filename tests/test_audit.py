@@ -149,3 +149,18 @@ def test_admins_read_the_log_filtered_by_account_and_action_page_by_page(client,
 
     odd = client.get("/admin/audit?user=abc&action=%3Cscript%3E&page=-3")
     assert odd.status_code == 200 and "<script>" not in odd.get_data(as_text=True)
+
+
+def test_nested_details_read_as_lists_not_as_a_python_dict(client, auth, make_user):
+    admin = make_user(Role.ADMIN)
+    details = {"format": "xlsx", "filters": {"annee": "2025", "dept": ["91", "94"]}, "empty": {}}
+    audit.record("export.download", "export", "report.download", details, user=admin)
+    db.session.commit()
+    auth.login(admin)
+    html = client.get("/admin/audit").get_data(as_text=True)
+    cell = parse(html).find("tbody").find("tr").find_all("td")[-1]
+    assert "{" not in cell.text and "[" not in cell.text and "'" not in cell.text
+    items = [" ".join(li.text.split()) for li in cell.find_all("li")]
+    assert (
+        "annee : 2025" in items and "dept : 91, 94" in items and "format : xlsx" in items and "empty : aucun" in items
+    )

@@ -155,3 +155,24 @@ def test_a_nul_byte_in_the_address_is_a_failed_login_not_an_error(client, make_u
     page = client.post("/login", data={"email": email, "password": "not-the-password"})
     assert page.status_code == 200
     assert flash_messages(page) == [FAILURE]
+
+
+@pytest.mark.parametrize(
+    ("role", "linked", "shown"),
+    [
+        (Role.MANAGER, False, False),
+        (Role.COMMUNICATION, False, False),
+        (Role.ADMIN, False, False),
+        (Role.MANAGER, True, True),
+        (Role.TRAINER, False, True),
+    ],
+)
+def test_mes_resultats_is_in_the_nav_only_for_trainers_and_speakers(
+    client, auth, make_user, make_speaker, role, linked, shown
+):
+    user = make_user(role)
+    if linked:
+        make_speaker("Aïcha Benali", user=user)
+    auth.login(user)
+    nav = parse(client.get("/scores/mine").get_data(as_text=True)).find("nav")
+    assert ("Mes résultats" in nav.text) is shown

@@ -24,7 +24,7 @@ def test_trend_chart_is_well_formed_and_escapes_labels():
     root = ET.fromstring(svg)  # raises on any unescaped markup
     assert root.find(f"{SVG}title").text == "Taux & <tendance>"
     assert "<script>" not in svg
-    labels = [t.text for t in root.iter(f"{SVG}text")]
+    labels = [" ".join(line.text for line in t.iter(f"{SVG}tspan")) for t in root.iter(f"{SVG}text")]
     assert hostile in labels
     assert len(root.findall(f"{SVG}circle")) == 2
     assert root.get("role") == "img"
@@ -58,3 +58,14 @@ def test_distribution_bar_without_answers_draws_an_empty_frame():
     root = ET.fromstring(str(distribution_bar([("Oui", 0), ("Non", 0)], title="Vide", chart_id="e")))
     rects = root.findall(f"{SVG}rect")
     assert len(rects) == 1 and rects[0].get("fill") == "none"
+
+
+def test_month_labels_are_thinned_out_so_that_none_overlaps_the_next():
+    """24 months on a 640-wide chart: « sept. » over « 2025 » needs about 40 units, a month has 24: one in two."""
+    months = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+    points = [TrendPoint(f"{month} {year}", 0.8, 0.7, 0.9, 30) for year in (2024, 2025) for month in months]
+    root = ET.fromstring(str(trend_chart(points, title="t", chart_id="trend")))
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "x-label"]
+    assert [[line.text for line in t.iter(f"{SVG}tspan")] for t in labels[:2]] == [["janv.", "2024"], ["mars", "2024"]]
+    assert len(labels) == 12
+    assert len(root.findall(f"{SVG}circle")) == 24  # every month keeps its point

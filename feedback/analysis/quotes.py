@@ -51,6 +51,20 @@ def is_quotable(masked_text: str, tone: str, cue_rules: Iterable[str], has_perso
     )
 
 
+_INNER_GUILLEMETS_RE = re.compile(r"«\s*(.*?)\s*»")
+_STRAIGHT_QUOTES_RE = re.compile(r'"([^"]*)"')
+
+
+def quoted_title(title: str) -> str:
+    """A title ready to go between « »: spaces collapsed, its own guillemets (or straight quotes) turned into the
+    inner quotes “ ” of French typography, and outer guillemets around the whole title dropped."""
+    text = " ".join(title.split())
+    while text.startswith("«") and text.endswith("»") and text.count("«") == 1:
+        text = text[1:-1].strip()
+    text = _INNER_GUILLEMETS_RE.sub(lambda match: f"“{match.group(1)}”", text)
+    return _STRAIGHT_QUOTES_RE.sub(lambda match: f"“{match.group(1)}”", text)
+
+
 def attribution(
     *,
     profile: str | None,
@@ -69,8 +83,13 @@ def attribution(
     person = labels.get(profile or "", "") if profile and profile != "autre" else ""
     parts = [person or DEFAULT_PERSON]
     if training:
-        title = " ".join(training.split())
-        parts.append(f"{modality.lower()} « {title} »" if modality else f"« {title} »")
+        title = quoted_title(training)
+        # « webinaire « Webinaire QPV » » says the modality twice: the title already names it.
+        first_word = title.split(" ", 1)[0].casefold()
+        if modality and first_word != modality.casefold():
+            parts.append(f"{modality.lower()} « {title} »")
+        else:
+            parts.append(f"« {title} »")
     if department:
         parts.append(department)
     if year:

@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 
 from feedback.db import db
 from feedback.models import Role, Speaker, Training, TrainingSession, session_speakers
@@ -42,6 +42,16 @@ def _refuse():
         request.path,
     )
     abort(404)
+
+
+def has_own_results(user) -> bool:
+    """Whether « Mes résultats » means something to the user: a trainer (even one not linked yet, whom the page tells
+    how), or any staff member linked to a speaker profile. One indexed EXISTS."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.TRAINER:
+        return True
+    return bool(db.session.scalar(select(exists().where(Speaker.user_id == user.id))))
 
 
 def own_sessions(user) -> Select:

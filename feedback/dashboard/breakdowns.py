@@ -219,3 +219,30 @@ def sort_rows(
     if dimension == Dimension.SESSION:
         return sorted(rows, key=lambda r: (r.day, r.label), reverse=descending)
     return sorted(rows, key=lambda r: (r.key == "", r.label.casefold()), reverse=descending)
+
+
+#: Per time dimension: how its key packs a period (year * base + part) and how many parts a year has.
+_PERIOD_PARTS = {Dimension.MONTH: (100, 12), Dimension.QUARTER: (10, 4), Dimension.YEAR: (1, 1)}
+
+
+def with_empty_periods(rows: list[BreakdownRow], dimension: Dimension) -> list[BreakdownRow]:
+    """Month, quarter or year rows in time order, the periods between the first and the last that have no session
+    put back as empty rows (n = 0): a trend keeps every period on its axis, a gap rather than a removal."""
+    if dimension not in _PERIOD_PARTS or not rows:
+        return rows
+    base, parts = _PERIOD_PARTS[dimension]
+    by_key = {int(row.key): row for row in rows if row.key}
+
+    def index(key: int) -> int:
+        return key if base == 1 else (key // base) * parts + key % base - 1
+
+    def key_of(i: int) -> int:
+        return i if base == 1 else (i // parts) * base + i % parts + 1
+
+    first, last = index(min(by_key)), index(max(by_key))
+    empty = Scores(0, None, 0, satisfaction_rate(0, 0), sessions=0)
+    filled = []
+    for i in range(first, last + 1):
+        key = key_of(i)
+        filled.append(by_key.get(key) or BreakdownRow(str(key), _label(dimension, key, ""), empty))
+    return filled

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, select
 from werkzeug.datastructures import MultiDict
 
+from feedback.labels import department_condition, parse_department
 from feedback.models import Axis, Department, Modality, Response, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 
@@ -59,7 +60,8 @@ class ScoreFilters:
     end: date
     axis: Axis | None = None
     modality: Modality | None = None
-    department: Department | None = None
+    #: A Department, or NO_DEPARTMENT for the sessions without one (`dept=aucun`).
+    department: Department | str | None = None
     training_id: int | None = None
     speaker_id: int | None = None
     profile: str | None = None
@@ -94,7 +96,7 @@ class ScoreFilters:
             end=end,
             axis=_choice(Axis, args.get("axe"), "axe", ignored),
             modality=_choice(Modality, args.get("modalite"), "modalite", ignored),
-            department=_choice(Department, args.get("dept"), "dept", ignored),
+            department=_choice(parse_department, args.get("dept"), "dept", ignored),
             training_id=_identifier(args.get("formation"), "formation", ignored),
             speaker_id=_identifier(args.get("intervenant"), "intervenant", ignored),
             profile=(args.get("profil") or "").strip()[:60] or None,
@@ -157,7 +159,7 @@ class ScoreFilters:
         if self.modality is not None:
             conditions.append(Training.modality == self.modality)
         if self.department is not None:
-            conditions.append(TrainingSession.department == self.department)
+            conditions.append(department_condition(self.department))
         if self.training_id is not None:
             conditions.append(TrainingSession.training_id == self.training_id)
         if self.speaker_id is not None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
-from feedback.db import db
+from feedback.db import db, utcnow
 from feedback.manage.library import SATISFACTION_LEVELS, SATISFIED_LEVELS
 from feedback.models import (
     Answer,
@@ -21,10 +22,41 @@ from feedback.models import (
     Training,
     TrainingSession,
 )
+from feedback.models.catalogue import session_speakers
 
 SATISFIED = func.coalesce(func.sum(case((Response.overall_level >= min(SATISFIED_LEVELS), 1), else_=0)), 0)
 ANSWERED = func.count(Response.overall_level)
 RESPONSES = func.count(Response.id)
+
+
+def default_year(speaker_id: int | None = None) -> int:
+    """The year a score page or the report opens on: never an empty one.
+
+    The latest year with enough responses to show a rate (the disclosure threshold, the same for every viewer);
+    else the latest year with any response; else the latest year whose sessions have started (a catalogue without
+    answers); else this year. `speaker_id` narrows it to a trainer's own sessions (`/scores/mine`). One GROUP BY.
+    """
+    year = extract("year", Response.session_date)
+    stmt = select(year.label("year"), func.count(Response.id).label("n")).group_by(year)
+    if speaker_id is not None:
+        stmt = stmt.where(
+            Response.session_id.in_(
+                select(session_speakers.c.session_id).where(session_speakers.c.speaker_id == speaker_id)
+            )
+        )
+    counts = {int(row.year): row.n for row in db.session.execute(stmt)}
+    enough = [y for y, n in counts.items() if n >= current_app.config["MIN_ANSWERS_FOR_RATE"]]
+    if enough or counts:
+        return max(enough or counts)
+    started = select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
+    if speaker_id is not None:
+        started = started.where(
+            TrainingSession.id.in_(
+                select(session_speakers.c.session_id).where(session_speakers.c.speaker_id == speaker_id)
+            )
+        )
+    latest = db.session.scalar(started)
+    return latest.year if latest else utcnow().year
 
 
 @dataclass(frozen=True)

@@ -28,17 +28,24 @@ from feedback.dashboard.breakdowns import (
     satisfaction_for,
     scores_for,
     sort_rows,
+    with_empty_periods,
 )
 from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.labels import (
+    AXIS_LABELS,
+    MODALITY_LABELS,
+    NO_DEPARTMENT,
+    department_choices,
+    department_filter_label,
+)
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.models import Axis, Department, Modality, Response, Role, Speaker, Training, TrainingSession
+from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
 
@@ -72,17 +79,11 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
     return Comparison(difference, against) if difference is not None else None
 
 
-def _default_year() -> int:
-    """The latest year with responses (the session's date, as everywhere in the scores), read off an index."""
-    latest = db.session.scalar(select(func.max(Response.session_date)))
-    return latest.year if latest else utcnow().year
-
-
 def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
     """Months over up to two years, quarters up to eight, years beyond."""
     days = (filters.end - filters.start).days
     unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
-    return unit, sort_rows(breakdown(filters, unit), unit, "", False, 0)
+    return unit, with_empty_periods(breakdown(filters, unit), unit)
 
 
 def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
@@ -110,6 +111,8 @@ def _drill(filters: ScoreFilters, dimension: Dimension):
         return url_for("dashboard.overview", **{**args, **changes})
 
     def link(row: BreakdownRow) -> str | None:
+        if not row.key and dimension == Dimension.DEPARTMENT:
+            return overview(dept=NO_DEPARTMENT, vue=Dimension.TRAINING)
         if not row.key:
             return None
         match dimension:
@@ -137,7 +140,7 @@ def _chips(filters: ScoreFilters, dimension: Dimension) -> list[tuple[str, str]]
     labels = {
         "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
         "modalite": lambda v: "Modalité : " + MODALITY_LABELS.get(v, v),
-        "dept": lambda v: "Département : " + department_label(v),
+        "dept": lambda v: "Département : " + department_filter_label(v),
         "profil": lambda v: "Profil : " + PROFILE_LABELS.get(v, v),
         "formation": lambda v: "Formation : " + (db.session.get(Training, int(v)) or Training(title="?")).title,
         "intervenant": lambda v: "Intervenant·e : " + (db.session.get(Speaker, int(v)) or Speaker(name="?")).name,
@@ -167,7 +170,7 @@ def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, desce
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def overview():
     """The centre's figures for a period at a glance, a trend, and a sortable table by any dimension."""
-    filters = ScoreFilters.from_args(request.args, _default_year())
+    filters = ScoreFilters.from_args(request.args, queries.default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     total = scores_for(filters)
     previous = scores_for(filters.previous_period())
@@ -202,7 +205,7 @@ def overview():
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def export():
     """The overview's current table as CSV or XLSX, through the shared export writer."""
-    filters = ScoreFilters.from_args(request.args, _default_year())
+    filters = ScoreFilters.from_args(request.args, queries.default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     file_format = request.args.get("format", "csv")
     if file_format not in FORMATS:
@@ -254,7 +257,7 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
         "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
-        "departments": [(department.value, department_label(department)) for department in Department],
+        "departments": department_choices(),
         "profiles": list(PROFILE_LABELS.items()),
     }
 
@@ -266,7 +269,7 @@ def my_sessions():
     speaker = db.session.scalar(select(Speaker).where(Speaker.user_id == current_user.id))
     if speaker is None:
         return render_template("dashboard/my_sessions.html", speaker=None)
-    filters = replace(ScoreFilters.from_args(request.args, _default_year()), speaker_id=speaker.id)
+    filters = replace(ScoreFilters.from_args(request.args, queries.default_year(speaker.id)), speaker_id=speaker.id)
     total = scores_for(filters)
     centre = satisfaction_for(filters.without_catalogue_filters())
     previous = scores_for(filters.previous_period())

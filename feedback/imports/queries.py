@@ -22,16 +22,15 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Select, distinct, func, select
 
 from feedback.db import db
+from feedback.labels import department_condition
 from feedback.models import Attendance, Axis, Department, Modality, Training, TrainingSession
 
 Dimension = Literal["department", "axis", "modality"]
-#: The filter value for sessions without a département (regional and national activity).
-NO_DEPARTMENT = "aucun"
 
 
 @dataclass(frozen=True)
 class ActivityFilters:
-    """A period [start, end) and optional filters; `department` may be NO_DEPARTMENT."""
+    """A period [start, end) and optional filters; `department` may be feedback.labels.NO_DEPARTMENT."""
 
     start: date
     end: date
@@ -49,10 +48,8 @@ class ActivityFilters:
             conditions.append(Training.axis == self.axis)
         if self.modality is not None:
             conditions.append(Training.modality == self.modality)
-        if self.department == NO_DEPARTMENT:
-            conditions.append(TrainingSession.department.is_(None))
-        elif self.department is not None:
-            conditions.append(TrainingSession.department == self.department)
+        if self.department is not None:
+            conditions.append(department_condition(self.department))
         return conditions
 
 

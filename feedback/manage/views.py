@@ -34,14 +34,21 @@ def public_url(session: TrainingSession) -> str:
 @bp.get("/trainings")
 @managers_only
 def trainings():
-    """The catalogue, newest first, with its number of sessions."""
+    """The catalogue, newest first, with its number of sessions and, under each training, its sessions' tools
+    (QR code, poster, invitations, open/close): where a manager looks for them."""
     rows = db.session.execute(
         select(Training, func.count(TrainingSession.id), func.max(TrainingSession.start_date))
         .outerjoin(TrainingSession)
         .group_by(Training.id)
         .order_by(func.max(TrainingSession.start_date).desc().nulls_first(), Training.title)
     ).all()
-    return render_template("manage/trainings.html", rows=rows)
+    # Every session in one query, newest first, each under its training's row with its tools.
+    sessions: dict[int, list[TrainingSession]] = {}
+    for session in db.session.scalars(
+        select(TrainingSession).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
+    ):
+        sessions.setdefault(session.training_id, []).append(session)
+    return render_template("manage/trainings.html", rows=rows, sessions=sessions)
 
 
 def _training_form(training: Training | None) -> TrainingForm:

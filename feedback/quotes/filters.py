@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from feedback.analysis.quotes import QUOTE_WORDS
 from feedback.disclosure import withheld_comment_sessions
+from feedback.labels import department_condition, parse_department
 from feedback.models import Axis, Department, Modality, QuoteStatus, Response, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.models.verbatims import TONES
@@ -130,7 +131,7 @@ class CommentFilters:
         choice("intervenant", "speaker_id", ident)
         choice("axe", "axis", Axis)
         choice("modalite", "modality", Modality)
-        choice("dept", "department", Department)
+        choice("dept", "department", parse_department)
         choice("theme", "theme", theme)
         choice("ton", "tone", tone)
         choice("longueur", "length", Length)
@@ -213,7 +214,7 @@ class CommentFilters:
         if self.training_id:
             sessions, narrowed = sessions.where(TrainingSession.training_id == self.training_id), True
         if self.department:
-            sessions, narrowed = sessions.where(TrainingSession.department == self.department), True
+            sessions, narrowed = sessions.where(department_condition(self.department)), True
         if self.axis or self.modality:
             trainings = select(Training.id)
             if self.axis:

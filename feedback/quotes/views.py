@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
+from feedback.dashboard.queries import default_year as scores_default_year
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
 from feedback.exports import (
@@ -27,8 +28,8 @@ from feedback.exports import (
     document_response,
     table_response,
 )
-from feedback.labels import AXIS_LABELS, DEPARTMENT_LABELS, MODALITY_LABELS
-from feedback.models import Axis, Department, Modality, QuoteStatus, Response, Role, Speaker, Training
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
+from feedback.models import Axis, Modality, QuoteStatus, Response, Role, Speaker, Training
 from feedback.quotes import queries
 from feedback.quotes import themes as theme_queries
 from feedback.quotes.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
@@ -54,8 +55,7 @@ ACTIONS = {
 
 
 def _latest_year() -> int:
-    latest = db.session.scalar(select(func.max(Response.session_date)))
-    return latest.year if latest else utcnow().year
+    return scores_default_year()
 
 
 def _filters(*, default_year: int | None = None) -> CommentFilters:
@@ -83,7 +83,7 @@ def _choices() -> dict:
         "years": _years(),
         "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
         "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
-        "departments": [(department.value, DEPARTMENT_LABELS[department]) for department in Department],
+        "departments": department_choices(),
         "trainings": db.session.execute(select(Training.id, Training.title).order_by(Training.title)).all(),
         "speakers": db.session.execute(select(Speaker.id, Speaker.name).order_by(Speaker.name)).all(),
         "tones": list(TONE_LABELS.items()),

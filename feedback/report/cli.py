@@ -6,25 +6,32 @@ import json
 
 import click
 
+from feedback.dashboard.queries import default_year
 from feedback.disclosure import TOO_FEW_ANSWERS, threshold
-from feedback.models import Axis, Department, Modality
+from feedback.labels import NO_DEPARTMENT, department_choices, parse_department
+from feedback.models import Axis, Modality
 from feedback.report.filters import PeriodError, ReportFilters
-from feedback.report.queries import build_report, default_year
+from feedback.report.queries import build_report
 
 
 @click.command("report")
 @click.option("--period", default=None, help="Une année (2025) ou deux dates : 2025-01-01:2025-06-30.")
 @click.option("--axis", type=click.Choice([axis.value for axis in Axis]), default=None, help="Un axe.")
-@click.option("--department", type=click.Choice([d.value for d in Department]), default=None, help="Un département.")
+@click.option(
+    "--department",
+    type=click.Choice([value for value, _label in department_choices()]),
+    default=None,
+    help=f"Un département, ou {NO_DEPARTMENT} pour les sessions sans département.",
+)
 @click.option("--modality", type=click.Choice([m.value for m in Modality]), default=None, help="Une modalité.")
 @click.option("--json", "as_json", is_flag=True, help="Tous les chiffres en JSON (sinon un résumé).")
 def report_command(
     period: str | None, axis: str | None, department: str | None, modality: str | None, as_json: bool
 ) -> None:
-    """Print the report of a period (the latest year with sessions by default), as the page shows it."""
+    """Print the report of a period (by default the latest year with responses, as the pages), as the page shows it."""
     choices = {
         "axis": Axis(axis) if axis else None,
-        "department": Department(department) if department else None,
+        "department": parse_department(department),
         "modality": Modality(modality) if modality else None,
     }
     try:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
 from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
-from feedback.report.queries import ActivityRow, Report, ScoreRow
+from feedback.report.queries import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
 
 PERCENT = "0%"
 
@@ -56,11 +57,18 @@ def report_charts(report: Report) -> dict[str, Chart]:
         ),
         "axis": Chart("axis", f"Participations par axe, {label}", participations(report.by_axis)),
         "modality": Chart("modality", f"Participations par modalité, {label}", participations(report.by_modality)),
+        # Without a previous period there is nothing to draw next to this one (no bars at 0).
         "half_days": Chart(
             "half_days",
             f"Demi-journées d'intervention par département, {previous} et {label}",
             [Bar(row.label, (row.half_days.previous, row.half_days.current)) for row in report.half_days_by_department],
             series=(previous, label),
+        )
+        if report.has_previous
+        else Chart(
+            "half_days",
+            f"Demi-journées d'intervention par département, {label}",
+            [Bar(row.label, (row.half_days.current,)) for row in report.half_days_by_department],
         ),
         "profile": Chart(
             "profile",
@@ -84,6 +92,7 @@ ACTIVITY_COLUMNS = [
     Column("average_visits", "Venues par participant", "0.0"),
     Column("half_days", "Demi-journées"),
     Column("sessions", "Sessions"),
+    Column("note", "Remarque"),
 ]
 SCORE_COLUMNS = [
     Column("sessions", "Sessions"),
@@ -109,6 +118,7 @@ def _activity_table(title: str, name: str, rows: list[ActivityRow]) -> ExportTab
                 "average_visits": row.average_visits,
                 "half_days": row.half_days,
                 "sessions": row.sessions,
+                "note": row.note,
             }
             for row in rows
         ],
@@ -154,7 +164,10 @@ def headline_table(report: Report) -> ExportTable:
         Column("previous", previous),
         Column("delta", "Évolution"),
         Column("ratio", "Évolution (%)", PERCENT),
+        Column("note", "Remarque"),
     ]
+    if not report.has_previous:
+        columns = [column for column in columns if column.key not in ("previous", "delta", "ratio")]
     rows = [
         {
             "label": item.label[0].upper() + item.label[1:],
@@ -162,10 +175,23 @@ def headline_table(report: Report) -> ExportTable:
             "previous": _rounded(item.change.previous),
             "delta": _rounded(item.change.delta),
             "ratio": item.change.ratio,
+            "note": headline_note(report, item.change),
         }
         for item in report.headline
     ]
     return ExportTable("Chiffres clés", columns, rows)
+
+
+def headline_note(report: Report, change: Change) -> str:
+    """Why a headline figure or its change is missing: « non disponible : … », « pas de comparaison : … »."""
+    notes = []
+    if change.reason:
+        notes.append(f"{NOT_AVAILABLE} : {change.reason}")
+    if not report.has_previous:
+        notes.append(report.no_comparison)
+    elif change.previous_reason:
+        notes.append(f"{NOT_AVAILABLE} en {report.previous_filters.label} : {change.previous_reason}")
+    return " ; ".join(notes)
 
 
 def satisfaction_table(report: Report) -> ExportTable:
@@ -181,7 +207,8 @@ def satisfaction_table(report: Report) -> ExportTable:
         "high": rate.interval.high if shown and rate.interval else None,
         "note": _note(report, rate),
     }
-    return ExportTable("Satisfaction", [Column("label", "Période"), *SCORE_COLUMNS], [current, previous])
+    rows = [current, previous] if report.has_previous else [current]
+    return ExportTable("Satisfaction", [Column("label", "Période"), *SCORE_COLUMNS], rows)
 
 
 def report_tables(report: Report) -> dict[str, ExportTable]:
@@ -192,6 +219,8 @@ def report_tables(report: Report) -> dict[str, ExportTable]:
         Column("current", report.filters.label),
         Column("ratio", "Évolution (%)", PERCENT),
     ]
+    if not report.has_previous:
+        half_days_columns = [half_days_columns[0], half_days_columns[2]]
     profile_columns = [
         Column("label", "Profil professionnel"),
         Column("responses", "Répondant·es"),
@@ -288,18 +317,15 @@ def report_document(report: Report, cloud_png: bytes | None, *, today: date) -> 
     chosen = " ; ".join(f"{name} : {value}" for name, value in filters.catalogue_labels)
     paragraphs: list = [
         Paragraph(
-            f"Période : du {filters.start:%d/%m/%Y} au {filters.end:%d/%m/%Y}, comparée à "
-            f"{report.previous_filters.label}." + (f" Filtres — {chosen}." if chosen else "")
+            f"Période : du {filters.start:%d/%m/%Y} au {filters.end:%d/%m/%Y}, "
+            + (f"comparée à {report.previous_filters.label}." if report.has_previous else f"{report.no_comparison}.")
+            + (f" Filtres — {chosen}." if chosen else "")
         ),
         Paragraph(f"Produit par Retours le {today:%d/%m/%Y}."),
         Paragraph(f"{period} {filters.label} en chiffres", "heading"),
         tables["headline"],
         Paragraph(_rate_sentence(report)),
-        Paragraph(
-            f"Participants distincts d'après les listes d'émargement de {report.totals.sessions_with_attendance} "
-            f"session(s) sur {report.totals.sessions} ; participations connues pour "
-            f"{report.totals.sessions_with_count} session(s)."
-        ),
+        Paragraph(report.counting_note),
     ]
     sections = [
         ("Par département", "department", "department"),
@@ -319,7 +345,8 @@ def report_document(report: Report, cloud_png: bytes | None, *, today: date) -> 
     paragraphs += [tables["satisfaction_axis"], tables["satisfaction_department"], tables["satisfaction_modality"]]
     paragraphs.append(Paragraph("Thèmes", "heading"))
     if report.themes:
-        paragraphs.append(Paragraph(f"Thèmes les plus cités parmi {report.comments} commentaires analysés."))
+        analysed = ngettext("%(num)d commentaire analysé", "%(num)d commentaires analysés", report.comments)
+        paragraphs.append(Paragraph(f"Thèmes les plus cités parmi {analysed}."))
         if cloud_png:
             top = ", ".join(theme.phrase for theme in report.themes[:10])
             paragraphs.append(Picture(cloud_png, f"Nuage des thèmes, {filters.label} : {top}"))

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from feedback.dashboard.filters import MAX_YEAR, MIN_YEAR, ScoreFilters
 from feedback.imports.queries import ActivityFilters
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_filter_label
 from feedback.models import Axis, Department, Modality
 from feedback.quotes.filters import CommentFilters
 
@@ -35,7 +35,8 @@ class ReportFilters:
     start: date
     end: date
     axis: Axis | None = None
-    department: Department | None = None
+    #: A Department, or NO_DEPARTMENT (`dept=aucun`) for the sessions without one.
+    department: Department | str | None = None
     modality: Modality | None = None
     #: Parameters that were given but not understood, to tell the user.
     ignored: tuple[str, ...] = field(default=(), compare=False)
@@ -125,7 +126,7 @@ class ReportFilters:
         if self.axis is not None:
             labels.append(("Axe", AXIS_LABELS[self.axis]))
         if self.department is not None:
-            labels.append(("Département", department_label(self.department)))
+            labels.append(("Département", department_filter_label(self.department)))
         if self.modality is not None:
             labels.append(("Modalité", MODALITY_LABELS[self.modality]))
         return labels

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from feedback.analysis.clouds import cached_cloud
@@ -40,18 +41,6 @@ from feedback.report.filters import ReportFilters
 TOP_THEMES = 15
 
 
-def default_year() -> int:
-    """The latest year whose sessions have started (a session planned for later says nothing yet), else this year.
-
-    A report is written about activity that took place: sessions planned for next year must not make it open on
-    an empty year.
-    """
-    latest = db.session.scalar(
-        select(func.max(TrainingSession.start_date)).where(TrainingSession.start_date <= utcnow().date())
-    )
-    return latest.year if latest else utcnow().year
-
-
 def available_years() -> list[int]:
     first, last = db.session.execute(
         select(func.min(TrainingSession.start_date), func.max(TrainingSession.start_date))
@@ -59,12 +48,50 @@ def available_years() -> list[int]:
     return list(range(last.year, first.year - 1, -1)) if first else [utcnow().year]
 
 
+#: What the report prints in place of a figure the data cannot give (a zero would be a claim).
+NOT_AVAILABLE = "non disponible"
+#: Why a figure is unknown, as the page, the downloads and the JSON say it.
+NO_COUNT = "nombre de personnes présentes inconnu pour ces sessions"
+NO_ATTENDANCE = "aucune liste d'émargement pour ces sessions"
+
+
+@dataclass(frozen=True)
+class Known:
+    """A figure, or None with the reason it is unknown."""
+
+    value: float | None
+    reason: str | None = None
+
+
+def known_figures(figures: ActivityFigures) -> dict[str, Known]:
+    """Each activity figure of a period or a group, None where its source is missing (not a zero).
+
+    Participations come from the sessions' counts of people present, distinct participants and visits from the
+    attendance lists: without any of these among the group's sessions, the figure is unknown. Sessions and half-days
+    come from the catalogue itself and are always known (a period without sessions has 0 of each).
+    """
+    has_sessions = figures.sessions > 0
+    no_count = has_sessions and not figures.sessions_with_count
+    no_list = has_sessions and not figures.sessions_with_attendance
+    return {
+        "participations": Known(None, NO_COUNT) if no_count else Known(figures.participations),
+        "distinct_participants": Known(None, NO_ATTENDANCE) if no_list else Known(figures.distinct_participants),
+        "average_visits": Known(None, NO_ATTENDANCE) if no_list else Known(figures.average_visits),
+        "half_days": Known(figures.half_days),
+        "sessions": Known(figures.sessions),
+    }
+
+
 @dataclass(frozen=True)
 class Change:
-    """A figure this period and in the previous one."""
+    """A figure this period and in the previous one (None: unknown, or no previous period to compare with)."""
 
     current: float | None
     previous: float | None
+    #: Why `current` is None.
+    reason: str | None = None
+    #: Why there is no comparison (the previous period has no data).
+    previous_reason: str | None = None
 
     @property
     def delta(self) -> float | None:
@@ -95,11 +122,13 @@ class ActivityRow:
 
     key: str
     label: str
-    participations: int
-    distinct_participants: int
+    participations: int | None
+    distinct_participants: int | None
     half_days: int
     sessions: int
     average_visits: float | None
+    #: Why figures are missing (« participants distincts non disponibles : ... »), empty when all are known.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +198,21 @@ class Report:
     comments: int
     verbatims: list[VerbatimGroup]
 
+    @property
+    def has_previous(self) -> bool:
+        """Whether the previous period has sessions to compare with (else no change is computed nor shown)."""
+        return self.no_comparison is None
+
+    @property
+    def no_comparison(self) -> str | None:
+        """Why the report makes no comparison, as the page, the document and the JSON say it."""
+        return no_comparison_reason(self.previous_filters, self.previous_totals)
+
+    @property
+    def counting_note(self) -> str:
+        """What the report counts, so that its totals can be reconciled with the catalogue."""
+        return counting_note(self.filters, self.totals)
+
     def shows(self, rate: SatisfactionRate) -> bool:
         """Whether a rate is shown: the disclosure rule at the report's threshold (admins see every rate)."""
         return discloses(rate.answered, self.min_answers)
@@ -205,6 +249,8 @@ class Report:
                     "previous": item.change.previous,
                     "change": item.change.delta,
                     "change_ratio": item.change.ratio,
+                    "reason": item.change.reason,
+                    "previous_reason": item.change.previous_reason,
                 }
                 for item in self.headline
             },
@@ -212,7 +258,9 @@ class Report:
                 "sessions": self.totals.sessions,
                 "sessions_with_count": self.totals.sessions_with_count,
                 "sessions_with_attendance": self.totals.sessions_with_attendance,
+                "note": self.counting_note,
             },
+            "comparison": {"made": self.has_previous, "reason": self.no_comparison},
             "satisfaction": {
                 **self._rate(self.satisfaction.satisfaction),
                 "previous": self._rate(self.previous_satisfaction),
@@ -229,6 +277,7 @@ class Report:
                     "half_days": row.half_days.current,
                     "previous": row.half_days.previous,
                     "change_ratio": row.half_days.ratio,
+                    "previous_reason": row.half_days.previous_reason,
                 }
                 for row in self.half_days_by_department
             ],
@@ -294,7 +343,31 @@ def _activity(row: ActivityRow) -> dict[str, Any]:
         "half_days": row.half_days,
         "sessions": row.sessions,
         "average_visits": row.average_visits,
+        "note": row.note or None,
     }
+
+
+def no_comparison_reason(previous: ReportFilters, totals: ActivityFigures) -> str | None:
+    """Why a period is not compared with the previous one: it has no sessions (nothing to compare with)."""
+    if totals.sessions:
+        return None
+    return f"pas de comparaison : aucune session en {previous.label} pour ces filtres"
+
+
+def counting_note(filters: ReportFilters, totals: ActivityFigures) -> str:
+    """What the report counts (which sessions, participations and half-days), in the page's words."""
+    sessions = ngettext("%(num)d session", "%(num)d sessions", totals.sessions)
+    counted = ngettext("%(num)d session", "%(num)d sessions", totals.sessions_with_count)
+    listed = ngettext("%(num)d session", "%(num)d sessions", totals.sessions_with_attendance)
+    return (
+        f"Ce rapport compte les sessions du catalogue dont le premier jour tombe du {filters.start:%d/%m/%Y} au "
+        f"{filters.end:%d/%m/%Y}, filtres compris ({sessions} au total), qu'elles aient un questionnaire ou non. "
+        f"Participations : la somme des personnes présentes déclarées pour chaque session (une personne venue à "
+        f"trois sessions compte trois fois), connue pour {counted} sur {totals.sessions} ; les sessions sans ce "
+        f"nombre n'ajoutent rien. Participants distincts et venues par participant : d'après les listes "
+        f"d'émargement de {listed}. Demi-journées : la somme des demi-journées d'intervention de chaque session "
+        f"(une journée en compte deux)."
+    )
 
 
 # --- Assembling -----------------------------------------------------------------------------------------------
@@ -318,30 +391,66 @@ def _rank(by: str, key) -> int:
     return order.index(key) if key in order else len(order)  # StrEnum members equal their values
 
 
+def _activity_row(group: ActivityFigures, by: str) -> ActivityRow:
+    known = known_figures(group)
+    notes = {
+        f"{name} non disponibles : {known[key].reason}"
+        for key, name in (("participations", "participations"), ("distinct_participants", "participants distincts"))
+        if known[key].value is None
+    }
+    return ActivityRow(
+        key="" if group.key is None else str(group.key),
+        label=_label(by, group.key),
+        participations=known["participations"].value,
+        distinct_participants=known["distinct_participants"].value,
+        half_days=group.half_days,
+        sessions=group.sessions,
+        average_visits=known["average_visits"].value,
+        note=" ; ".join(sorted(notes)),
+    )
+
+
 def _activity_rows(groups: list[ActivityFigures], by: str) -> list[ActivityRow]:
-    return [
-        ActivityRow(
-            key="" if g.key is None else str(g.key),
-            label=_label(by, g.key),
-            participations=g.participations,
-            distinct_participants=g.distinct_participants,
-            half_days=g.half_days,
-            sessions=g.sessions,
-            average_visits=g.average_visits,
-        )
-        for g in sorted(groups, key=lambda g: _rank(by, g.key))
-    ]
+    return [_activity_row(g, by) for g in sorted(groups, key=lambda g: _rank(by, g.key))]
 
 
-def _half_days(current: list[ActivityFigures], previous: list[ActivityFigures]) -> list[HalfDaysRow]:
-    """Every département of either period, with its half-days in both (0 where it had none)."""
+def _half_days(
+    current: list[ActivityFigures], previous: list[ActivityFigures], no_comparison: str | None
+) -> list[HalfDaysRow]:
+    """Every département of either period, with its half-days in both (0 where it had none, unknown in both when
+    the previous period has no sessions at all)."""
     now = {g.key: g.half_days for g in current}
     before = {g.key: g.half_days for g in previous}
     keys = sorted(set(now) | set(before), key=lambda key: _rank("department", key))
-    return [
-        HalfDaysRow("" if key is None else str(key), department_label(key), Change(now.get(key, 0), before.get(key, 0)))
-        for key in keys
-    ]
+
+    def change(key) -> Change:
+        if no_comparison:
+            return Change(now.get(key, 0), None, previous_reason=no_comparison)
+        return Change(now.get(key, 0), before.get(key, 0))
+
+    return [HalfDaysRow("" if key is None else str(key), department_label(key), change(key)) for key in keys]
+
+
+#: The « EN CHIFFRES » figures, in the page's order.
+HEADLINE_LABELS = {
+    "participations": "participations",
+    "distinct_participants": "participants distincts",
+    "average_visits": "venues en moyenne par participant",
+    "half_days": "demi-journées d'intervention",
+    "sessions": "sessions",
+}
+
+
+def _headline(totals: ActivityFigures, previous: ActivityFigures, no_comparison: str | None) -> list[Headline]:
+    now, before = known_figures(totals), known_figures(previous)
+    headline = []
+    for key, label in HEADLINE_LABELS.items():
+        if no_comparison:
+            change = Change(now[key].value, None, now[key].reason, no_comparison)
+        else:
+            change = Change(now[key].value, before[key].value, now[key].reason, before[key].reason)
+        headline.append(Headline(key, label, change))
+    return headline
 
 
 _SCORE_DIMENSIONS = {"axis": Dimension.AXIS, "department": Dimension.DEPARTMENT, "modality": Dimension.MODALITY}
@@ -392,21 +501,8 @@ def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
     activity, previous_activity = filters.activity(), previous.activity()
     totals, previous_totals = activity_totals(activity), activity_totals(previous_activity)
     by_department = activity_breakdown(activity, "department")
-    headline = [
-        Headline("participations", "participations", Change(totals.participations, previous_totals.participations)),
-        Headline(
-            "distinct_participants",
-            "participants distincts",
-            Change(totals.distinct_participants, previous_totals.distinct_participants),
-        ),
-        Headline(
-            "average_visits",
-            "venues en moyenne par participant",
-            Change(totals.average_visits, previous_totals.average_visits),
-        ),
-        Headline("half_days", "demi-journées d'intervention", Change(totals.half_days, previous_totals.half_days)),
-        Headline("sessions", "sessions", Change(totals.sessions, previous_totals.sessions)),
-    ]
+    no_comparison = no_comparison_reason(previous, previous_totals)
+    headline = _headline(totals, previous_totals, no_comparison)
     comments = filters.comments()
     return Report(
         filters=filters,
@@ -418,7 +514,9 @@ def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
         by_department=_activity_rows(by_department, "department"),
         by_axis=_activity_rows(activity_breakdown(activity, "axis"), "axis"),
         by_modality=_activity_rows(activity_breakdown(activity, "modality"), "modality"),
-        half_days_by_department=_half_days(by_department, activity_breakdown(previous_activity, "department")),
+        half_days_by_department=_half_days(
+            by_department, activity_breakdown(previous_activity, "department"), no_comparison
+        ),
         satisfaction=scores_for(filters.scores()),
         previous_satisfaction=satisfaction_for(previous.scores()),
         satisfaction_by_axis=_score_rows(filters, "axis"),

@@ -8,13 +8,14 @@ from flask import Blueprint, render_template, request
 
 from feedback.auth.access import roles_required
 from feedback.charts import format_value
+from feedback.dashboard.queries import default_year
 from feedback.disclosure import threshold
 from feedback.exports import document_response, workbook_response
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
-from feedback.models import Axis, Department, Modality, Role
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
+from feedback.models import Axis, Modality, Role
 from feedback.report.documents import report_charts, report_document, report_tables, report_title
 from feedback.report.filters import ReportFilters
-from feedback.report.queries import Report, available_years, build_report, default_year, word_cloud_png
+from feedback.report.queries import Report, available_years, build_report, word_cloud_png
 from feedback.timeutil import local_zone
 
 bp = Blueprint("report", __name__, url_prefix="/report")
@@ -43,7 +44,7 @@ def index():
         choices={
             "axes": [(axis.value, AXIS_LABELS[axis]) for axis in Axis],
             "modalities": [(modality.value, MODALITY_LABELS[modality]) for modality in Modality],
-            "departments": [(department.value, department_label(department)) for department in Department],
+            "departments": department_choices(),
         },
     )
 

@@ -73,3 +73,34 @@ def test_the_attribution_names_a_profile_a_training_a_place_and_a_year_never_a_p
         == "— Participant·e, webinaire « QPV », 2024"
     )
     assert attribution(profile="autre", modality=None, training=None, department=None, year=None) == "— Participant·e"
+
+
+def test_the_attribution_reads_as_an_editor_writes_it_the_modality_once_and_no_nested_guillemets():
+    """The issue's example: the modality was said twice and the guillemets nested."""
+    assert (
+        attribution(
+            profile="association",
+            modality="Webinaire",
+            training="Webinaire évaluation des contrats engagements « Quartiers 2030 »",
+            department=None,
+            year=2025,
+            profile_labels=PROFILES,
+        )
+        == "— Association, « Webinaire évaluation des contrats engagements “Quartiers 2030” », 2025"
+    )
+    # A title wrapped in its own guillemets, or holding straight quotes, is quoted once.
+    assert (
+        attribution(
+            profile=None, modality="Formation", training="« Droit des étrangers »", department="Essonne", year=2025
+        )
+        == "— Participant·e, formation « Droit des étrangers », Essonne, 2025"
+    )
+    assert (
+        attribution(profile=None, modality="Formation", training='Le "contrat de ville"', department=None, year=2025)
+        == "— Participant·e, formation « Le “contrat de ville” », 2025"
+    )
+    # A first word that only begins with the modality is not the modality.
+    assert (
+        attribution(profile=None, modality="Formation", training="Formation-action QPV", department=None, year=2025)
+        == "— Participant·e, formation « Formation-action QPV », 2025"
+    )

@@ -48,3 +48,24 @@ def test_the_overview_and_a_trainers_page_pass_axe_and_draw_their_charts(
     assert "vs l'ensemble du centre" in page.inner_text("main")
     screenshot(page, "scores-trainer")
     assert run_axe(page, axe_source) == []
+
+
+def test_the_trend_chart_month_labels_never_overlap(
+    new_page, viewport, live_server, make_user, make_session, make_training
+):
+    """Two years of months (the longest trend drawn by month), at a phone's and a desktop's width."""
+    training = make_training("Accueillir les publics allophones")
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            if (year, month) != (2025, 8):  # a month without sessions keeps its place
+                add_responses(make_session(training, start_date=date(year, month, 3), present=8), [4, 4, 3, 2, 4])
+    page = new_page()
+    log_in(page, live_server, make_user(Role.MANAGER))
+    page.goto(f"{live_server}/scores/?du=2024-01-01&au=2025-12-31")
+    labels = page.locator("svg.chart text.x-label")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert len(boxes) >= 6
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] <= right["x"], (viewport, left, right)
+    assert page.locator("svg.chart circle").count() == 23
+    assert "août 2025" in page.locator("#trend-title ~ details table").text_content()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from feedback.db import db
-from feedback.imports.queries import NO_DEPARTMENT, ActivityFilters, activity_breakdown, activity_totals
+from feedback.imports.queries import ActivityFilters, activity_breakdown, activity_totals
+from feedback.labels import NO_DEPARTMENT
 from feedback.models import Axis, Department, Modality
 from tests.imports.helpers import csv_bytes, load_attendance
 

@@ -452,3 +452,23 @@ def test_a_session_opened_and_closed_within_a_minute_can_still_be_edited(manager
     reread()
     assert session.participants_present == 17
     assert (session.opens_dt, session.closes_dt) == (opens, closes)
+
+
+def test_the_catalogue_lists_each_sessions_tools_under_its_training(manager, make_training, make_session):
+    training = make_training("Droit des étrangers")
+    closed = make_session(training, start_date=date(2025, 3, 10), is_open=False)
+    opened = make_session(training, start_date=date(2025, 6, 1))
+    tree = parse(manager.get("/manage/trainings").get_data(as_text=True))
+    rows = {item.get("data-session"): item for item in tree.find_all("li") if item.get("data-session")}
+    assert list(rows) == [str(opened.id), str(closed.id)]  # newest first
+    links = {a.text: a.get("href") for a in rows[str(closed.id)].find_all("a")}
+    assert links["QR code"] == f"/manage/sessions/{closed.id}/qr.png"
+    assert links["Affiche"] == f"/manage/sessions/{closed.id}/poster"
+    assert links["Invitations"].endswith(f"/sessions/{closed.id}/invitations")
+    assert rows[str(closed.id)].find("form").get("action") == f"/manage/sessions/{closed.id}/open"
+    assert rows[str(opened.id)].find("form").get("action") == f"/manage/sessions/{opened.id}/close"
+    assert "2 sessions et leurs outils" in tree.find("summary").text
+    # The button of the catalogue opens the questionnaire.
+    assert manager.post(rows[str(closed.id)].find("form").get("action")).status_code == 302
+    reread()
+    assert closed.is_open

@@ -19,7 +19,9 @@ from tests.report.helpers import QUOTES, E, S, V
 
 
 def number(text: str) -> float | None:
-    """A number as the page writes it (« 7 411 », « 1,5 », « 67 % »), or None for « – »."""
+    """A number as the page writes it (« 7 411 », « 1,5 », « 67 % »), or None for « – » and « non disponible »."""
+    if text.strip() == "non disponible":
+        return None
     cleaned = re.sub(r"[\s\u202f\u00a0%+]", "", text).replace(",", ".").replace("−", "-")
     return None if cleaned in ("", "–") else float(cleaned)
 
@@ -108,7 +110,14 @@ def test_changes_in_the_json_for_a_year_and_for_any_period(runner, centre):
     # 1 March - 30 April 2025 (61 days) against the 61 days before: 30 December 2024 - 28 February 2025.
     spring = report_json(runner, "--period", "2025-03-01:2025-04-30")
     assert spring["previous_period"]["start"] == "2024-12-30" and spring["previous_period"]["end"] == "2025-02-28"
-    assert spring["figures"]["participations"] == {"value": 20, "previous": 7, "change": 13, "change_ratio": 13 / 7}
+    assert spring["figures"]["participations"] == {
+        "value": 20,
+        "previous": 7,
+        "change": 13,
+        "change_ratio": 13 / 7,
+        "reason": None,
+        "previous_reason": None,
+    }
     assert spring["figures"]["sessions"]["change"] == 1
     assert spring["figures"]["distinct_participants"]["value"] == 3  # alice, bob, eve (January had no list)
 
@@ -194,11 +203,11 @@ def test_the_workbook_has_a_sheet_per_table_and_neutralises_participant_text(cli
         "Verbatims",
     ]
     headline = list(workbook["Chiffres clés"].iter_rows(values_only=True))
-    assert headline[0] == ("Indicateur", "2025", "2024", "Évolution", "Évolution (%)")
-    assert headline[1] == ("Participations", 57, 30, 27, 0.9)
+    assert headline[0] == ("Indicateur", "2025", "2024", "Évolution", "Évolution (%)", "Remarque")
+    assert headline[1] == ("Participations", 57, 30, 27, 0.9, None)
     assert workbook["Chiffres clés"]["E2"].number_format == "0%"
     departments = {row[0]: row[1:] for row in workbook["Par département"].iter_rows(min_row=2, values_only=True)}
-    assert departments["Essonne (91)"] == (15, 3, 1, 2, 1)  # participations, people, visits, half-days, sessions
+    assert departments["Essonne (91)"] == (15, 3, 1, 2, 1, None)  # participations, people, visits, half-days, sessions
     verbatims = list(workbook["Verbatims"].iter_rows(min_row=2, values_only=True))
     assert len(verbatims) == 2
     hostile = next(row for row in verbatims if "<script>" in row[1])
@@ -219,9 +228,9 @@ def test_the_document_holds_figures_tables_charts_and_verbatims(client, auth, ma
     assert headings[:3] == ["Rapport d'activité 2025", "L'année 2025 en chiffres", "Par département"]
     assert {"Satisfaction", "Thèmes", "Verbatims", "Linguistique, intégration & discriminations"} <= set(headings)
     headline = document.tables[0]
-    assert [cell.text for cell in headline.rows[1].cells] == ["Participations", "57", "30", "27", "90\u202f%"]
+    assert [cell.text for cell in headline.rows[1].cells] == ["Participations", "57", "30", "27", "90\u202f%", ""]
     departments = next(t for t in document.tables if t.rows[0].cells[0].text == "Département")
-    assert [cell.text for cell in departments.rows[1].cells] == ["Essonne (91)", "15", "3", "1", "2", "1"]
+    assert [cell.text for cell in departments.rows[1].cells] == ["Essonne (91)", "15", "3", "1", "2", "1", ""]
     # Charts and the word cloud as pictures (PNG), each with its caption as alt text.
     assert len(document.inline_shapes) >= 6
     package = zipfile.ZipFile(io.BytesIO(response.data))
@@ -325,9 +334,12 @@ def test_an_empty_period_says_so_without_an_error(client, auth, make_user, runne
     assert (
         load_workbook(io.BytesIO(client.get("/report/rapport.xlsx?annee=2030").data)).sheetnames[0] == "Chiffres clés"
     )
+    # No session in 2029 either: nothing to compare with.
     assert report_json(runner, "--period", "2030")["figures"]["sessions"] == {
         "value": 0,
-        "previous": 0,
-        "change": 0,
+        "previous": None,
+        "change": None,
         "change_ratio": None,
+        "reason": None,
+        "previous_reason": "pas de comparaison : aucune session en 2029 pour ces filtres",
     }
