@@ -67,6 +67,7 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.reviews.operations import save_trainer_review
 from feedback.survey.forms import field_name, grid_field_name, parse_survey
 from feedback.survey.operations import submit_response
 from feedback.survey.structure import questions_of
@@ -728,8 +729,15 @@ def _trainer_reviews(
     mean: float,
     max_text: int,
 ) -> None:
-    """Most trainers with an account fill « Le regard de l'intervenant·e » for their past sessions."""
-    return None
+    """Most trainers with an account fill « Le regard de l'intervenant·e » in the days after their session."""
+    questions = questions_of(questionnaire)
+    for speaker in session.speakers:
+        if speaker.name not in trainers or rng.random() > 0.85:
+            continue
+        parsed = parse_survey(questions, _trainer_form(rng, questions, mean), max_text_length=max_text)
+        if parsed.is_valid:
+            when = session.opens_dt + timedelta(days=rng.uniform(0.1, 10))
+            save_trainer_review(session, speaker, questionnaire, parsed, now=when, check_open=False)
 
 
 def _create_open_session(rng: random.Random, speakers: list[Speaker], today: date, now: datetime) -> TrainingSession:
