@@ -55,11 +55,14 @@ from feedback.manage.operations import (
     set_training_questionnaires,
 )
 from feedback.models import (
+    Answer,
     Axis,
     Department,
     Modality,
+    Question,
     QuestionKind,
     Questionnaire,
+    QuoteStatus,
     Response,
     Role,
     Speaker,
@@ -67,6 +70,7 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.quotes.operations import change_status
 from feedback.reviews.operations import save_trainer_review
 from feedback.survey.forms import field_name, grid_field_name, parse_survey
 from feedback.survey.operations import submit_response
@@ -646,7 +650,7 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
     rng = random.Random(seed)
     now = (now or datetime.now(UTC)).astimezone(UTC)
     today = now.astimezone(PARIS).date()
-    _users, new_accounts, speakers = _people()
+    users, new_accounts, speakers = _people()
     speaker_effect = {s.name: DEMO_SPEAKERS[i].quality for i, s in enumerate(speakers)}
     trainers = {s.name: s for s, d in zip(speakers, DEMO_SPEAKERS, strict=True) if d.account}
 
@@ -710,6 +714,10 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
         )
         if trainer_view is not None:
             _trainer_reviews(rng, session, trainers, trainer_view, context.mean, max_text)
+    communication = users.get("communication@demo.retours.fr")
+    if communication is not None and past:
+        db.session.flush()
+        _curate_quotes(rng, [s.id for s in past], communication)
 
     opening = (
         db.session.scalar(select(TrainingSession.id).where(TrainingSession.import_key == OPEN_SESSION_KEY)) is None
@@ -738,6 +746,44 @@ def _trainer_reviews(
         if parsed.is_valid:
             when = session.opens_dt + timedelta(days=rng.uniform(0.1, 10))
             save_trainer_review(session, speaker, questionnaire, parsed, now=when, check_open=False)
+
+
+#: Per year and axis, how many comments the communication officer approves, keeps on the shortlist, and sets aside.
+_QUOTE_PICKS = ((QuoteStatus.APPROVED, 4), (QuoteStatus.SHORTLISTED, 3), (QuoteStatus.REJECTED, 1))
+
+
+def _curate_quotes(rng: random.Random, session_ids: list[int], user: User) -> None:
+    """The communication officer's choice among the quotable comments, through the quotes workflow."""
+    rows = db.session.execute(
+        select(Answer.id, Answer.text, Response.session_date, Training.axis)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(TrainingSession, TrainingSession.id == Response.session_id)
+        .join(Training, Training.id == TrainingSession.training_id)
+        .where(
+            Response.consents_to_quote.is_(True),
+            Response.is_followup.is_(False),
+            Response.overall_level >= 3,
+            Question.code == "liked",
+            Answer.text.is_not(None),
+            TrainingSession.id.in_(session_ids),
+        )
+        .order_by(Answer.id)
+    ).all()
+    groups: dict[tuple[int, Axis], list[int]] = defaultdict(list)
+    for answer_id, text, day, axis in rows:
+        # Whole sentences a report could print: no phone number or address to mask, not a two-word answer.
+        if 60 <= len(text) <= 240 and "@" not in text and not re.search(r"\d{2}", text) and text[:1].isupper():
+            groups[(day.year, axis)].append(answer_id)
+    for key in sorted(groups):
+        chosen = rng.sample(groups[key], min(len(groups[key]), sum(n for _, n in _QUOTE_PICKS)))
+        start = 0
+        for status, count in _QUOTE_PICKS:
+            for answer_id in chosen[start : start + count]:
+                if status != QuoteStatus.REJECTED:
+                    change_status(answer_id, QuoteStatus.SHORTLISTED, user)
+                change_status(answer_id, status, user)
+            start += count
 
 
 def _create_open_session(rng: random.Random, speakers: list[Speaker], today: date, now: datetime) -> TrainingSession:

@@ -16,7 +16,7 @@ from feedback.demo import load_demo
 from feedback.imports.catalogue import parse_catalogue
 from feedback.imports.operations import SAME, plan_catalogue
 from feedback.imports.tables import read_table
-from feedback.models import Attendance, Response, TrainerReview, Training, TrainingSession
+from feedback.models import Attendance, Quote, QuoteStatus, Response, TrainerReview, Training, TrainingSession
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -65,6 +65,8 @@ def test_the_demo_holds_two_years_whose_totals_are_the_catalogues(small_catalogu
     )
     assert paired == db.session.scalar(select(func.count(Response.id)).where(Response.is_followup.is_(True)))
     assert db.session.scalar(select(func.count(TrainerReview.id))) > 0
+    approved = select(func.count(Quote.answer_id)).where(Quote.status == QuoteStatus.APPROVED)
+    assert db.session.scalar(approved) > 0
 
     # An attendance list for each past session whose participations the report gives, as long as that count.
     listed = db.session.execute(
