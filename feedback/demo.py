@@ -79,6 +79,8 @@ from feedback.survey.structure import questions_of
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "demo-retours-2025"  # noqa: S105  (public on purpose: printed by `flask demo`)
 OPEN_SESSION_KEY = "demo:open-now"
+#: The date of the demo's open session (unless the demo is loaded before it): the report year's last session day.
+OPEN_SESSION_DAY = date(2025, 12, 12)
 #: The years of the demo: the report's year, and the one before, derived from it.
 REPORT_YEAR = 2025
 PREVIOUS_YEAR = 2024
@@ -787,7 +789,12 @@ def _curate_quotes(rng: random.Random, session_ids: list[int], user: User) -> No
 
 
 def _create_open_session(rng: random.Random, speakers: list[Speaker], today: date, now: datetime) -> TrainingSession:
-    """A session of today whose form is open now, so that a visitor can answer it."""
+    """A session whose form is open now, so that a visitor can answer it.
+
+    Dated within the report's year (its last session day, or today if earlier): an answer sent to it then counts in
+    the year the pages open on, instead of starting a new year of one session and one response.
+    """
+    day = min(today, OPEN_SESSION_DAY)
     trainer = next(i for i, s in enumerate(DEMO_SPEAKERS) if s.account)
     candidates = (
         db.session.scalars(
@@ -811,7 +818,7 @@ def _create_open_session(rng: random.Random, speakers: list[Speaker], today: dat
     other = next((s for s in speakers if s is not speakers[trainer] and s.user_id is None), None)
     session = create_session(
         training,
-        start_date=today,
+        start_date=day,
         half_days=half_days_per_day(training.modality),
         department=department,
         place=_town(rng, training.title, department, training.modality),
