@@ -48,6 +48,7 @@ from feedback.imports.operations import (
 )
 from feedback.imports.parsing import consecutive_runs, fold, half_days_per_day, parse_french_dates, readable_title
 from feedback.imports.tables import read_table
+from feedback.manage.library import TRAINER_FAMILY
 from feedback.manage.operations import (
     create_session,
     create_speaker,
@@ -88,7 +89,6 @@ PREVIOUS_YEAR = 2024
 CATALOGUE_KEYS = tuple(f"activite-{year}:%" for year in (PREVIOUS_YEAR, REPORT_YEAR))
 FOLLOWUP_FAMILY = "evaluation-a-froid"
 FOLLOWUP_DELAY_DAYS = 90
-TRAINER_FAMILY = "regard-intervenant"
 
 # --- People ---------------------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from feedback.dashboard import queries
 from feedback.db import db, utcnow
-from feedback.manage.operations import close_session
+from feedback.manage.library import TRAINER_FAMILY
+from feedback.manage.operations import close_session, ensure_default_questionnaire, ensure_family_questionnaire
 from feedback.models import Response, Role, TrainerReview, TrainingSession
 
 FORM = {"q-overall": "2", "q-organisation": "1", "q-group": "3", "q-remarks": "Salle trop petite pour les ateliers."}
@@ -124,3 +125,21 @@ def test_managers_read_it_on_the_session_page_and_the_scores_do_not_change(
     page = unescape(client.get(f"/scores/sessions/{session.id}").get_data(as_text=True))
     assert "Le regard des intervenant·es" in page
     assert "Hélène V." in page and "Salle trop petite pour les ateliers." in page and "Peu satisfait" in page
+
+
+def test_participants_are_never_given_the_trainers_questionnaire(client, auth, make_user, make_training):
+    """Published, it is still not among the questionnaires a training, a session or a modality may be given."""
+    ensure_default_questionnaire()
+    ensure_family_questionnaire(TRAINER_FAMILY)
+    training = make_training()
+    db.session.commit()
+    auth.login(make_user(Role.MANAGER))
+    for url in (
+        "/manage/trainings/new",
+        f"/manage/trainings/{training.id}/edit",
+        f"/manage/trainings/{training.id}/sessions/new",
+        "/manage/questionnaires/defaults",
+    ):
+        page = unescape(client.get(url).get_data(as_text=True))
+        assert "Évaluation à chaud" in page, url  # the questionnaires are offered on this page
+        assert "Le regard de l'intervenant·e" not in page, url

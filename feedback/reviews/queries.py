@@ -11,9 +11,6 @@ from sqlalchemy.orm import selectinload
 from feedback.db import db
 from feedback.models import Speaker, TrainerReview, TrainingSession, session_speakers
 
-#: The library family of « Le regard de l'intervenant·e » (feedback/manage/library.py).
-TRAINER_FAMILY = "regard-intervenant"
-
 
 def speaker_of(user) -> Speaker | None:
     """The speaker profile linked to this account, if any."""
@@ -58,8 +55,7 @@ def own_review_rows(speaker: Speaker, now: datetime) -> list[ReviewRow]:
         .options(selectinload(TrainingSession.training))
     ).all()
     reviews = {
-        r.session_id: r
-        for r in db.session.scalars(select(TrainerReview).where(TrainerReview.speaker_id == speaker.id))
+        r.session_id: r for r in db.session.scalars(select(TrainerReview).where(TrainerReview.speaker_id == speaker.id))
     }
     return [ReviewRow(s, reviews.get(s.id), is_open_for_review(s, now)) for s in sessions]
 

@@ -12,10 +12,10 @@ from werkzeug.datastructures import MultiDict
 
 from feedback.auth.access import staff_only
 from feedback.db import db, utcnow
+from feedback.manage.library import TRAINER_FAMILY
 from feedback.manage.operations import ensure_family_questionnaire
 from feedback.reviews.operations import ReviewClosed, save_trainer_review
 from feedback.reviews.queries import (
-    TRAINER_FAMILY,
     is_open_for_review,
     own_review_rows,
     own_session_or_none,
