@@ -56,6 +56,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.manage.views import bp as manage_bp
     from feedback.quotes.views import bp as quotes_bp
     from feedback.report.views import bp as report_bp
+    from feedback.reviews.views import bp as reviews_bp
     from feedback.survey.followup_views import bp as followup_bp
     from feedback.survey.views import bp as survey_bp
 
@@ -69,6 +70,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(quotes_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(accounts_bp)
 
     from feedback.cli import register_commands

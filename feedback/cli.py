@@ -55,11 +55,11 @@ def _print_logins(summary) -> None:
     "--catalogue",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Catalogue CSV (par défaut, l'activité 2025 fournie).",
+    help="Catalogue CSV de l'année du rapport (par défaut, l'activité 2025) ; l'année d'avant en est dérivée.",
 )
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des formations.")
 def demo_command(catalogue: Path | None, if_empty: bool) -> None:
-    """Load the demo: 2025 catalogue, sessions, speakers, responses and one account per role."""
+    """Load the demo: 2024 and 2025 through the catalogue import, attendance, answers, one account per role."""
     from feedback.demo import load_demo
     from feedback.models import Training
 
@@ -77,8 +77,9 @@ def demo_command(catalogue: Path | None, if_empty: bool) -> None:
             click.echo("La démonstration est déjà chargée : rien n'a été ajouté.")
         else:
             click.echo(
-                f"Démonstration chargée : {summary.trainings} formations, {summary.sessions} sessions, "
-                f"{summary.speakers} intervenant·es, {summary.responses} réponses."
+                f"Démonstration chargée (2024 et 2025) : {summary.trainings} formations, {summary.sessions} sessions, "
+                f"{summary.participations} participations, {summary.speakers} intervenant·es, "
+                f"{summary.responses} réponses."
             )
     if summary.logins:
         _print_logins(summary)

@@ -1,48 +1,69 @@
-"""Demo data: the 2025 catalogue of the activity report, invented speakers, accounts and synthetic responses.
+"""Demo data: two years (2024 and 2025) of the activity report's catalogue, invented speakers, accounts and answers.
 
-`load_demo` flushes and never commits (the caller commits once) and is idempotent: every object it
-creates carries a stable key (account e-mail, speaker e-mail, `import_key`), and what already exists is
-left alone. Responses and answers are inserted in bulk so that the whole load stays within seconds.
+Everything goes through the application's own operations, as a centre would fill the service by hand:
+
+- the catalogue through the catalogue import (`feedback.imports`): the 2025 table of the activity report as it
+  is, and 2024 derived from it (the same actions one year earlier, with other participation counts);
+- the attendance lists through the attendance import, for the sessions whose participations the report gives
+  (as many people as the report counts, so that the totals stay the catalogue's);
+- the participants' answers, the follow-up (« à froid ») answers through `submit_response`, the trainers' own
+  questionnaires through `save_trainer_review`.
+
+The comments are composed from the fragments of `feedback/data/demo_comments.json` (see `feedback.demo_comments`).
+`load_demo` flushes and never commits (the caller commits once) and is idempotent: the import keys make the
+second import change nothing, and answers are only written for the sessions the call created.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
 import secrets
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from flask import current_app
+from sqlalchemy import func, or_, select
+from werkzeug.datastructures import MultiDict
 
 from feedback.auth.operations import create_user
 from feedback.db import db
-from feedback.demo_comments import compose_comment
-from feedback.imports.parsing import (
-    CatalogueRow,
-    action_title,
-    axis_from_heading,
-    consecutive_runs,
-    fold,
-    half_days_per_day,
-    modality_from_row,
-    parse_french_dates,
-    read_catalogue,
-    readable_title,
+from feedback.demo_comments import FOLLOWUP_NEEDS, FOLLOWUP_OBSTACLES, TRAINER_REMARKS, compose_comment
+from feedback.imports.attendance import parse_attendance
+from feedback.imports.catalogue import CatalogueFile, parse_catalogue
+from feedback.imports.operations import (
+    CREATE,
+    hashing_key,
+    import_attendance,
+    import_catalogue,
+    plan_attendance,
+    resolve_attendance,
 )
-from feedback.manage.operations import create_session, create_speaker, create_training, ensure_default_questionnaire
+from feedback.imports.parsing import consecutive_runs, fold, half_days_per_day, parse_french_dates, readable_title
+from feedback.imports.tables import read_table
+from feedback.manage.library import TRAINER_FAMILY
+from feedback.manage.operations import (
+    create_session,
+    create_speaker,
+    ensure_family_questionnaire,
+    set_training_questionnaires,
+)
 from feedback.models import (
     Answer,
     Axis,
     Department,
     Modality,
+    Question,
     QuestionKind,
     Questionnaire,
+    QuoteStatus,
     Response,
     Role,
     Speaker,
@@ -50,11 +71,24 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.quotes.operations import change_status
+from feedback.reviews.operations import save_trainer_review
+from feedback.survey.forms import field_name, grid_field_name, parse_survey
+from feedback.survey.operations import submit_response
+from feedback.survey.structure import questions_of
 
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "demo-retours-2025"  # noqa: S105  (public on purpose: printed by `flask demo`)
-KEY_PREFIX = "demo:"
 OPEN_SESSION_KEY = "demo:open-now"
+#: The date of the demo's open session (unless the demo is loaded before it): the report year's last session day.
+OPEN_SESSION_DAY = date(2025, 12, 12)
+#: The years of the demo: the report's year, and the one before, derived from it.
+REPORT_YEAR = 2025
+PREVIOUS_YEAR = 2024
+#: Import keys of the demo's catalogue (the catalogue import's keys: `activite-<year>:<source line>`).
+CATALOGUE_KEYS = tuple(f"activite-{year}:%" for year in (PREVIOUS_YEAR, REPORT_YEAR))
+FOLLOWUP_FAMILY = "evaluation-a-froid"
+FOLLOWUP_DELAY_DAYS = 90
 
 # --- People ---------------------------------------------------------------------------------------------
 
@@ -247,205 +281,67 @@ def _profile_weights(axis: Axis, title: str) -> dict[str, float]:
     return weights
 
 
-# --- Planning ---------------------------------------------------------------------------------------------
+# --- Catalogue --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Action:
-    source_line: str
-    title: str
-    axis: Axis
-    modality: Modality
-    rows: list[CatalogueRow]
-    #: Average rating effect of this training.
-    quality: float = 0.0
-    #: Indices into DEMO_SPEAKERS: the regular speakers of this training.
-    speakers: list[int] = field(default_factory=list)
+def previous_year_table(data: bytes, rng: random.Random, year: int = PREVIOUS_YEAR) -> bytes:
+    """The report's table moved to `year`: the same actions, dates and meetings, other participation counts.
 
-    @property
-    def import_key(self) -> str:
-        return f"{KEY_PREFIX}{self.source_line}"
-
-
-@dataclass
-class _PlannedSession:
-    action: _Action
-    department: Department | None
-    start_date: date
-    end_date: date | None
-    half_days: int
-    participants: int | None
-    place: str
-    import_key: str
-    speakers: list[int] = field(default_factory=list)
-    quality: float = 0.0
-
-
-def _single_day_half_days(modality: Modality) -> int:
-    return half_days_per_day(modality)
-
-
-def _invent_dates(rng: random.Random, count: int, taken: set[date], year: int) -> list[date]:
-    """Weekdays of the year outside August, not already used by the action (fewer if the year runs out)."""
-    first = date(year, 1, 1)
-    free = [
-        day
-        for day in (first + timedelta(days=n) for n in range(366))
-        if day.year == year and day.weekday() < 5 and day.month != 8 and day not in taken
-    ]
-    chosen = rng.sample(free, min(count, len(free)))
-    taken.update(chosen)
-    return chosen
-
-
-def _split(total: int, parts: int, rng: random.Random) -> list[int]:
-    """Split `total` into `parts` uneven integers that add up exactly (each at least 1 when possible)."""
-    if parts <= 0:
-        return []
-    weights = [rng.uniform(0.7, 1.3) for _ in range(parts)]
-    floor = 1 if total >= parts else 0
-    rest = total - floor * parts
-    raw = [rest * w / sum(weights) for w in weights]
-    values = [floor + int(r) for r in raw]
-    # Largest remainders take the units lost to rounding.
-    for i in sorted(range(parts), key=lambda i: raw[i] - int(raw[i]), reverse=True)[: total - sum(values)]:
-        values[i] += 1
-    return values
-
-
-def _row_slots(
-    rows: list[CatalogueRow], meetings: list[int | None], rng: random.Random, year: int
-) -> list[list[list[date]]]:
-    """Session day-runs of each row of one action.
-
-    When every row repeats the same dates, the runs are dealt out to the rows in turn (the report does
-    not say which date belongs where); otherwise each row keeps its own. Dates are invented when the
-    report gives fewer days than meetings, and so that every row has at least one session.
+    Only `first_date_iso` (which gives the year of the French dates) and `participations` change; a count the
+    report leaves blank stays blank.
     """
-    same_dates = len({r.dates for r in rows}) == 1 and len(rows) > 1
-    if same_dates:
-        days = [d for group in parse_french_dates(rows[0].dates, year) for d in group]
-        runs = [run for group in parse_french_dates(rows[0].dates, year) for run in consecutive_runs(group)]
-        target = meetings[0] or max(len(runs), 1)
-        missing = max(target - len(days), len(rows) - len(runs), 0)
-        runs += [[d] for d in _invent_dates(rng, missing, set(days), year)]
-        runs.sort()
-        offset = rng.randrange(len(rows))
-        dealt: list[list[list[date]]] = [[] for _ in rows]
-        for i, run in enumerate(runs):
-            dealt[(i + offset) % len(rows)].append(run)
-        return dealt
-    result = []
-    for row, target in zip(rows, meetings, strict=True):
-        groups = parse_french_dates(row.dates, year)
-        days = [d for group in groups for d in group]
-        runs = [run for group in groups for run in consecutive_runs(group)]
-        missing = max((target or max(len(runs), 1)) - len(days), 0)
-        runs += [[d] for d in _invent_dates(rng, missing, set(days), year)]
-        result.append(sorted(runs))
-    return result
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [], lineterminator="\n")
+    writer.writeheader()
+    for row in reader:
+        if row.get("first_date_iso"):
+            row["first_date_iso"] = f"{year}{row['first_date_iso'][4:]}"
+        if row.get("participations"):
+            row["participations"] = str(max(3, round(int(row["participations"]) * rng.uniform(0.72, 1.08))))
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
 
 
-def _row_meetings(rows: list[CatalogueRow], rng: random.Random) -> list[int | None]:
-    """Meetings per row: an action total repeated on each row is split; differing values are per row."""
-    values = [r.meetings for r in rows]
-    if len(rows) > 1 and len(set(values)) == 1 and values[0] is not None:
-        if len({r.dates for r in rows}) == 1:
-            return values  # shared dates: the total is dealt out with them
-        return [max(v, 1) for v in _split(values[0], len(rows), rng)]
-    return values
-
-
-def _place(rng: random.Random, action: _Action, department: Department | None) -> str:
-    if action.modality == Modality.WEBINAR:
+def _town(rng: random.Random, title: str, department: Department | None, modality: Modality) -> str:
+    if modality == Modality.WEBINAR:
         return "En ligne (visioconférence)"
     if department is None:
         return rng.choice(_WIDE_VENUES)
-    town = next((t for t in _TITLE_TOWNS if t.lower() in action.title.lower()), None) or rng.choice(_TOWNS[department])
+    town = next((t for t in _TITLE_TOWNS if t.lower() in title.lower()), None) or rng.choice(_TOWNS[department])
     return f"{town} — {rng.choice(_VENUES)}"
 
 
-def _plan(
-    rows: list[CatalogueRow], rng: random.Random, year: int = 2025
-) -> tuple[list[_Action], list[_PlannedSession]]:
-    """Trainings and sessions of the catalogue, with their speakers and rating effects."""
-    by_line: dict[str, list[CatalogueRow]] = defaultdict(list)
-    for row in rows:
-        by_line[row.source_line].append(row)
-
-    actions: list[_Action] = []
-    sessions: list[_PlannedSession] = []
-    for source_line, action_rows in by_line.items():
-        first = action_rows[0]
-        title = action_title([r.title for r in action_rows]) or f"Action sans titre (ligne {source_line})"
-        action = _Action(
-            source_line,
-            title,
-            axis_from_heading(first.axis),
-            modality_from_row(first.modality, first.title),
-            action_rows,
-        )
-        action.quality = rng.gauss(0.0, 0.45)
-        experts = [i for i, s in enumerate(DEMO_SPEAKERS) if action.axis in s.axes and s.account is None]
-        pool = experts or [i for i, s in enumerate(DEMO_SPEAKERS) if s.account is None]
-        action.speakers = rng.sample(pool, min(len(pool), rng.choice((1, 2, 2, 3))))
-        actions.append(action)
-
-        numbers: dict[str, int] = defaultdict(int)
-        slots = _row_slots(action_rows, _row_meetings(action_rows, rng), rng, year)
-        for row, runs in zip(action_rows, slots, strict=True):
-            if row.participations is not None:
-                present = _split(row.participations, len(runs), rng)
-            else:
-                present = [rng.randint(8, 40) for _ in runs]
-            for run, participants in zip(runs, present, strict=True):
-                dept_key = row.department.value if row.department else "x"
-                numbers[dept_key] += 1
-                multi_day = len(run) > 1
-                sessions.append(
-                    _PlannedSession(
-                        action=action,
-                        department=row.department,
-                        start_date=run[0],
-                        end_date=run[-1] if multi_day else None,
-                        half_days=2 * len(run) if multi_day else _single_day_half_days(action.modality),
-                        participants=participants,
-                        place=_place(rng, action, row.department),
-                        import_key=f"{KEY_PREFIX}{source_line}:{dept_key}:{numbers[dept_key]}",
-                        quality=rng.gauss(0.0, 0.2),
-                    )
-                )
-    _assign_speakers(sessions, rng)
-    return actions, sessions
-
-
-def _assign_speakers(sessions: list[_PlannedSession], rng: random.Random) -> None:
-    """One or two speakers a session; each trainer-linked speaker on about TRAINER_SESSIONS sessions."""
+def _dress(file: CatalogueFile, rng: random.Random) -> None:
+    """Give each session of the file a place and its speakers, as a centre's own catalogue would."""
     trainer_indices = [i for i, s in enumerate(DEMO_SPEAKERS) if s.account]
-    taken: set[int] = set()
-    for trainer in trainer_indices:
-        by_action: dict[str, list[int]] = defaultdict(list)
-        for n, planned in enumerate(sessions):
-            if planned.action.axis in DEMO_SPEAKERS[trainer].axes and n not in taken:
-                by_action[planned.action.source_line].append(n)
-        lines = list(by_action)
-        rng.shuffle(lines)
-        count = 0
-        for line in lines:
-            # Small blocks of a training each, so the trainer's sessions span several trainings.
-            for n in by_action[line][: rng.randint(2, 4)]:
-                if count >= TRAINER_SESSIONS:
-                    break
-                sessions[n].speakers.append(trainer)
-                taken.add(n)
-                count += 1
-    for planned in sessions:
-        regulars = planned.action.speakers
-        wanted = 1 if planned.speakers or rng.random() < 0.6 else 2
-        for index in rng.sample(regulars, min(wanted, len(regulars))):
-            if len(planned.speakers) < 2:
-                planned.speakers.append(index)
+    trainer_left = dict.fromkeys(trainer_indices, TRAINER_SESSIONS)
+    order = list(file.trainings)
+    rng.shuffle(order)
+    for training in order:
+        experts = [i for i, s in enumerate(DEMO_SPEAKERS) if training.axis in s.axes and s.account is None]
+        pool = experts or [i for i, s in enumerate(DEMO_SPEAKERS) if s.account is None]
+        regulars = rng.sample(pool, min(len(pool), rng.choice((1, 2, 2, 3))))
+        # Small blocks of a training each, so that a trainer's sessions span several trainings.
+        trainer = next(
+            (i for i in trainer_indices if training.axis in DEMO_SPEAKERS[i].axes and trainer_left[i] > 0), None
+        )
+        block = rng.randint(2, 4) if trainer is not None and rng.random() < 0.5 else 0
+        for number, session in enumerate(training.sessions):
+            chosen = rng.sample(regulars, min(1 if rng.random() < 0.6 else 2, len(regulars)))
+            if trainer is not None and number < block and trainer_left[trainer] > 0:
+                chosen = [trainer, *chosen[:1]]
+                trainer_left[trainer] -= 1
+            session.speakers = tuple(DEMO_SPEAKERS[i].name for i in chosen)
+            session.place = _town(rng, training.title, session.department, training.modality)
 
+
+def _catalogue(data: bytes, year: int) -> CatalogueFile:
+    table = read_table(data, f"activite-{year}.csv")
+    return parse_catalogue(table, year=year)
+
+
+# --- Answers ----------------------------------------------------------------------------------------------
 
 # --- Responses --------------------------------------------------------------------------------------------
 
@@ -460,22 +356,6 @@ def _level(latent: float) -> int:
 def _recommendation(rng: random.Random, level: int) -> int:
     centre = {4: 9.0, 3: 7.3, 2: 4.8, 1: 2.0}[level]
     return max(0, min(10, round(rng.gauss(centre, 1.2))))
-
-
-@dataclass
-class _QuestionShape:
-    id: int
-    code: str
-    kind: QuestionKind
-    is_overall: bool
-    options: dict[str, int]
-
-
-def _questionnaire_shape(questionnaire: Questionnaire) -> list[_QuestionShape]:
-    return [
-        _QuestionShape(q.id, q.code, QuestionKind(q.kind), q.is_overall, {o.value: o.id for o in q.options})
-        for q in questionnaire.questions
-    ]
 
 
 def _submitted_dt(rng: random.Random, opens: datetime) -> datetime:
@@ -495,113 +375,185 @@ def _session_window(day: date) -> tuple[datetime, datetime]:
     return opens, opens + timedelta(days=14)
 
 
-def _build_responses(
-    rng: random.Random,
-    planned: _PlannedSession,
-    session: TrainingSession,
-    shape: list[_QuestionShape],
-    consent_version: int,
-    now: datetime,
-) -> list[tuple[dict, list[dict]]]:
-    """Response rows and their answer rows (without response_id) for one past session."""
-    assert session.opens_dt is not None
-    present = planned.participants or 0
-    count = round(present * rng.uniform(0.5, 0.85))
-    speaker_effect = sum(DEMO_SPEAKERS[i].quality for i in planned.speakers) / max(len(planned.speakers), 1)
-    mean = planned.action.quality + planned.quality + speaker_effect
-    weights = _profile_weights(planned.action.axis, planned.action.title)
-    profiles, profile_weights = list(weights), list(weights.values())
-    names = [DEMO_SPEAKERS[i].name.split(" ")[0] for i in planned.speakers]
-    department = planned.department.value if planned.department else None
+@dataclass
+class _Context:
+    """What the answers of one session depend on."""
 
-    result = []
+    session: TrainingSession
+    training: Training
+    mean: float
+    names: list[str]
+    profiles: list[str]
+    profile_weights: list[float]
+
+
+def _answer_form(rng: random.Random, questions, level: int, context: _Context) -> MultiDict:
+    """The form a participant rating `level` overall would send: what they tick and what they write."""
+    form: MultiDict = MultiDict()
+    writes = rng.random() < {4: 0.45, 3: 0.5, 2: 0.62, 1: 0.7}[level]
+    text_codes = [q.code for q in questions if QuestionKind(q.kind).is_text]
+    wanted: set[str] = set()
+    if writes and text_codes:
+        odds = {"liked": 0.8, "improve": 0.6, "wishes": 0.35}
+        wanted = {code for code in text_codes if rng.random() < odds.get(code, 0.5)} or {text_codes[0]}
+    department = context.session.department.value if context.session.department else None
+    for question in questions:
+        kind = QuestionKind(question.kind)
+        name = field_name(question)
+        if kind == QuestionKind.SATISFACTION:
+            if question.is_overall:
+                form.add(name, str(level))
+            elif rng.random() > 0.04:
+                drift = rng.choices((-1, 0, 1), (0.17, 0.68, 0.15))[0]
+                form.add(name, str(max(1, min(4, level + drift))))
+        elif kind == QuestionKind.RECOMMENDATION:
+            if rng.random() > 0.08:
+                form.add(name, str(_recommendation(rng, level)))
+        elif kind.is_text:
+            if question.code in wanted:
+                code = question.code if question.code in ("liked", "improve", "wishes") else "liked"
+                text = compose_comment(
+                    rng, code, level, context.training.axis.value, names=context.names, department=department
+                )
+                form.add(name, text[:300] if kind == QuestionKind.SHORT_TEXT else text)
+        elif kind == QuestionKind.GRID:
+            for item in question.options:
+                form.add(grid_field_name(question, item.value), str(max(1, min(4, level + rng.choice((-1, 0, 0, 1))))))
+        elif question.options and rng.random() > 0.06:
+            values = [o.value for o in question.options]
+            if question.code == "profile":
+                chosen = rng.choices(context.profiles, context.profile_weights)[0]
+                form.add(name, chosen if chosen in values else rng.choice(values))
+            elif kind == QuestionKind.RATING:
+                form.add(name, values[min(len(values) - 1, max(0, round((4 - level) * (len(values) - 1) / 3)))])
+            else:
+                form.add(name, rng.choice(values))
+    if rng.random() < (0.5 if writes else 0.2):
+        form.add("consent", "yes")
+    return form
+
+
+def _followup_form(rng: random.Random, questions, level: int) -> MultiDict:
+    """A follow-up answer a few months later: mostly the same opinion, and what changed in practice."""
+    form: MultiDict = MultiDict()
+    later = max(1, min(4, level + rng.choices((-1, 0, 1), (0.25, 0.6, 0.15))[0]))
+    for question in questions:
+        kind = QuestionKind(question.kind)
+        name = field_name(question)
+        if kind == QuestionKind.SATISFACTION:
+            form.add(name, str(later if question.is_overall else max(1, min(4, later + rng.choice((-1, 0, 0))))))
+        elif kind == QuestionKind.MULTIPLE_CHOICE:
+            values = [o.value for o in question.options if o.value != "rien"]
+            if later <= 2 and rng.random() < 0.5:
+                form.add(name, "rien")
+            else:
+                for value in rng.sample(values, rng.randint(1, min(3, len(values)))):
+                    form.add(name, value)
+        elif kind.is_text and rng.random() < 0.4:
+            pool = FOLLOWUP_OBSTACLES if question.code == "obstacles" else FOLLOWUP_NEEDS
+            form.add(name, rng.choice(pool))
+    return form
+
+
+def _trainer_form(rng: random.Random, questions, mean: float) -> MultiDict:
+    """A trainer's own view of their session."""
+    form: MultiDict = MultiDict()
+    level = _level(rng.gauss(mean + 0.6, 0.8))
+    for question in questions:
+        kind = QuestionKind(question.kind)
+        name = field_name(question)
+        if kind == QuestionKind.SATISFACTION:
+            drift = 0 if question.is_overall else rng.choice((-1, 0, 0, 1))
+            form.add(name, str(max(1, min(4, level + drift))))
+        elif kind == QuestionKind.RATING and question.options:
+            values = sorted((o.value for o in question.options), key=lambda v: -int(v) if v.isdigit() else 0)
+            form.add(name, values[min(len(values) - 1, max(0, 4 - level - rng.choice((0, 0, 1))))])
+        elif kind.is_text and rng.random() < 0.55:
+            form.add(name, rng.choice(TRAINER_REMARKS[level]))
+    return form
+
+
+def _answer_session(
+    rng: random.Random,
+    context: _Context,
+    count: int,
+    now: datetime,
+    followup: Questionnaire | None,
+    max_text: int,
+) -> tuple[int, int]:
+    """Submit the participants' answers of a past session (and some follow-ups); returns (answers, follow-ups)."""
+    session = context.session
+    questions = questions_of(session.questionnaire)
+    followup_questions = questions_of(followup) if followup is not None else ()
+    last_day = session.end_date or session.start_date
+    followup_day = datetime.combine(last_day + timedelta(days=FOLLOWUP_DELAY_DAYS), time(10), tzinfo=PARIS)
+    stored = followups = 0
     for _ in range(count):
         submitted = _submitted_dt(rng, session.opens_dt)
         if session.closes_dt is not None and submitted >= session.closes_dt or submitted >= now:
             continue
-        level = _level(rng.gauss(mean, 1.0))
-        writes = rng.random() < {4: 0.45, 3: 0.5, 2: 0.62, 1: 0.7}[level]
-        wanted_texts = set()
-        if writes:
-            wanted_texts = {
-                code for code, p in (("liked", 0.8), ("improve", 0.6), ("wishes", 0.35)) if rng.random() < p
-            } or {"liked" if level >= 3 else "improve"}
-        consents = rng.random() < (0.5 if writes else 0.2)
-        response = {
-            "session_id": session.id,
-            "session_date": session.start_date,
-            "questionnaire_id": session.questionnaire_id,
-            "submitted_dt": submitted,
-            "submission_token": secrets.token_urlsafe(18),
-            "consents_to_quote": consents,
-            "consent_dt": submitted if consents else None,
-            "consent_version": consent_version if consents else None,
-            "overall_level": None,
-            "recommendation": None,
-            "profile": None,
-        }
-        answers: list[dict] = []
-        for question in shape:
-            value: dict | None = None
-            if question.kind == QuestionKind.SATISFACTION:
-                if question.is_overall:
-                    value = {"number": level}
-                    response["overall_level"] = level
-                elif rng.random() > 0.04:
-                    drift = rng.choices((-1, 0, 1), (0.17, 0.68, 0.15))[0]
-                    value = {"number": max(1, min(4, level + drift))}
-            elif question.kind == QuestionKind.RECOMMENDATION:
-                if rng.random() > 0.08:
-                    value = {"number": _recommendation(rng, level)}
-                    if response["recommendation"] is None:
-                        response["recommendation"] = value["number"]
-            elif question.kind.is_text:
-                if question.code in wanted_texts:
-                    text = compose_comment(
-                        rng, question.code, level, planned.action.axis.value, names=names, department=department
-                    )
-                    value = {"text": text[:300] if question.kind == QuestionKind.SHORT_TEXT else text}
-            elif question.kind.has_options and question.options and rng.random() > 0.06:
-                if question.code == "profile":
-                    chosen = rng.choices(profiles, profile_weights)[0]
-                    chosen = chosen if chosen in question.options else rng.choice(list(question.options))
-                    response["profile"] = chosen
-                else:
-                    chosen = rng.choice(list(question.options))
-                answers.append(
-                    {"question_id": question.id, "option_id": question.options[chosen], "number": None, "text": None}
-                )
+        level = _level(rng.gauss(context.mean, 1.0))
+        parsed = parse_survey(questions, _answer_form(rng, questions, level, context), max_text_length=max_text)
+        if not parsed.is_valid:
+            continue
+        response_id = submit_response(session, parsed, secrets.token_urlsafe(18), submitted_dt=submitted)
+        stored += 1
+        if followup is not None and rng.random() < 0.18:
+            when = followup_day + timedelta(days=rng.uniform(0, 20))
+            if when >= now:
                 continue
-            if value is not None:
-                answers.append(
-                    {
-                        "question_id": question.id,
-                        "option_id": None,
-                        "number": value.get("number"),
-                        "text": value.get("text"),
-                    }
+            key = db.session.scalar(select(Response.followup_key).where(Response.id == response_id))
+            answer = parse_survey(
+                followup_questions, _followup_form(rng, followup_questions, level), max_text_length=max_text
+            )
+            if answer.is_valid:
+                submit_response(
+                    session,
+                    answer,
+                    secrets.token_urlsafe(18),
+                    questionnaire=followup,
+                    followup_key=key,
+                    submitted_dt=when.astimezone(UTC),
                 )
-        result.append((response, answers))
-    return result
+                followups += 1
+    return stored, followups
 
 
-def _insert_responses(batch: list[tuple[dict, list[dict]]]) -> None:
-    """Bulk insert: responses with RETURNING (ids in parameter order), then their answers."""
-    for start in range(0, len(batch), 1000):
-        chunk = batch[start : start + 1000]
-        # render_nulls keeps one statement per batch: rows differing only in which columns are None would
-        # otherwise be split into many small executemany groups.
-        ids = db.session.scalars(
-            insert(Response).returning(Response.id, sort_by_parameter_order=True).execution_options(render_nulls=True),
-            [r for r, _ in chunk],
-        ).all()
-        answer_rows = [
-            {**answer, "response_id": response_id}
-            for response_id, (_, answers) in zip(ids, chunk, strict=True)
-            for answer in answers
-        ]
-        if answer_rows:
-            db.session.execute(insert(Answer).execution_options(render_nulls=True), answer_rows)
+# --- Attendance -------------------------------------------------------------------------------------------
+
+
+def _attendance_file(rng: random.Random, sessions: list[TrainingSession]) -> bytes:
+    """One attendance list for these sessions (session import key, e-mail), as many people as each counts.
+
+    People come from one pool per département (and one for regional events), sized so that each person comes
+    about twice a year, as in the report (5,773 participations by 3,163 participants).
+    """
+    totals: dict[str, int] = defaultdict(int)
+    for session in sessions:
+        totals[session.department.value if session.department else "x"] += session.participants_present or 0
+    biggest = max((s.participants_present or 0 for s in sessions), default=0)
+    pools = {key: max(round(total / 1.8), biggest) for key, total in totals.items()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["session", "email"])
+    for session in sessions:
+        key = session.department.value if session.department else "x"
+        for number in rng.sample(range(pools[key]), session.participants_present or 0):
+            writer.writerow([session.import_key, f"participant.{key}.{number:05d}@exemple.fr"])
+    return out.getvalue().encode("utf-8")
+
+
+def _import_attendance(rng: random.Random, sessions: list[TrainingSession]) -> int:
+    """Import the lists through the attendance import; returns the number of lines."""
+    listed = [s for s in sessions if s.participants_present]
+    if not listed:
+        return 0
+    data = _attendance_file(rng, listed)
+    table = read_table(data, "presences-demo.csv", max_bytes=len(data) + 1, max_rows=len(data))
+    file = parse_attendance(table, hashing_key())
+    lists, duplicates = resolve_attendance(file, session_id=None)
+    import_attendance(plan_attendance(lists, duplicates=duplicates))
+    return len(file.entries)
 
 
 # --- Loading ----------------------------------------------------------------------------------------------
@@ -618,6 +570,11 @@ class DemoSummary:
     logins: list[DemoLogin]
     open_session_code: str | None
     already_loaded: bool
+    participations: int = 0
+
+
+def _demo_key(column):
+    return or_(*(column.like(pattern) for pattern in CATALOGUE_KEYS))
 
 
 def demo_summary(*, already_loaded: bool = True, new_accounts: frozenset[str] = frozenset()) -> DemoSummary:
@@ -625,7 +582,9 @@ def demo_summary(*, already_loaded: bool = True, new_accounts: frozenset[str] = 
 
     `new_accounts` were just created with it, which spares their (slow, scrypt) password check.
     """
-    demo_sessions = select(TrainingSession.id).where(TrainingSession.import_key.like(f"{KEY_PREFIX}%"))
+    demo_sessions = select(TrainingSession.id).where(
+        or_(_demo_key(TrainingSession.import_key), TrainingSession.import_key == OPEN_SESSION_KEY)
+    )
     users = db.session.scalars(select(User).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS]))).all()
     by_email = {u.email: u for u in users}
     logins = [
@@ -634,8 +593,7 @@ def demo_summary(*, already_loaded: bool = True, new_accounts: frozenset[str] = 
         if email in by_email and (email in new_accounts or by_email[email].check_password(DEMO_PASSWORD))
     ]
     return DemoSummary(
-        trainings=db.session.scalar(select(func.count(Training.id)).where(Training.import_key.like(f"{KEY_PREFIX}%")))
-        or 0,
+        trainings=db.session.scalar(select(func.count(Training.id)).where(_demo_key(Training.import_key))) or 0,
         sessions=db.session.scalar(select(func.count()).select_from(demo_sessions.subquery())) or 0,
         speakers=db.session.scalar(
             select(func.count(Speaker.id)).where(Speaker.email.in_([s.email for s in DEMO_SPEAKERS]))
@@ -647,21 +605,17 @@ def demo_summary(*, already_loaded: bool = True, new_accounts: frozenset[str] = 
             select(TrainingSession.public_code).where(TrainingSession.import_key == OPEN_SESSION_KEY)
         ),
         already_loaded=already_loaded,
+        participations=db.session.scalar(
+            select(func.coalesce(func.sum(TrainingSession.participants_present), 0)).where(
+                _demo_key(TrainingSession.import_key)
+            )
+        )
+        or 0,
     )
 
 
-def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = None) -> DemoSummary:
-    """Create the demo accounts, speakers, catalogue, sessions and responses that are not there yet.
-
-    Flushes, never commits. `now` (aware) fixes the clock for tests; by default the real one.
-    """
-    rng = random.Random(seed)
-    now = (now or datetime.now(UTC)).astimezone(UTC)
-    today = now.astimezone(PARIS).date()
-    actions, planned_sessions = _plan(read_catalogue(catalogue_path), rng)
-    created = 0
-
-    # Accounts and speakers, keyed by e-mail.
+def _people() -> tuple[dict[str, User], set[str], list[Speaker]]:
+    """The demo accounts and speakers, keyed by e-mail: those missing are created."""
     existing_users = {
         u.email: u for u in db.session.scalars(select(User).where(User.email.in_([a[0] for a in DEMO_ACCOUNTS])))
     }
@@ -670,7 +624,6 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
         if email not in existing_users:
             existing_users[email] = create_user(email, role, DEMO_PASSWORD, name=name)
             new_accounts.add(email)
-            created += 1
     # Speaker.user_id is unique: an account already linked to another speaker stays as it is.
     linked_users = set(db.session.scalars(select(Speaker.user_id).where(Speaker.user_id.is_not(None))))
     existing_speakers = {
@@ -687,91 +640,189 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
             speaker = create_speaker(
                 name=demo_speaker.name, organisation=demo_speaker.organisation, email=demo_speaker.email, user=user
             )
-            created += 1
         speakers.append(speaker)
+    return existing_users, new_accounts, speakers
 
-    # Catalogue, keyed by import_key.
-    trainings = {
-        t.import_key: t for t in db.session.scalars(select(Training).where(Training.import_key.like(f"{KEY_PREFIX}%")))
-    }
-    for action in actions:
-        if action.import_key not in trainings:
-            trainings[action.import_key] = create_training(
-                title=action.title, axis=action.axis, modality=action.modality, import_key=action.import_key
+
+def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = None) -> DemoSummary:
+    """Import both years of the catalogue, then the attendance lists and answers of the sessions created now.
+
+    Flushes, never commits. `now` (aware) fixes the clock for tests; by default the real one.
+    """
+    rng = random.Random(seed)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    today = now.astimezone(PARIS).date()
+    users, new_accounts, speakers = _people()
+    speaker_effect = {s.name: DEMO_SPEAKERS[i].quality for i, s in enumerate(speakers)}
+    trainers = {s.name: s for s, d in zip(speakers, DEMO_SPEAKERS, strict=True) if d.account}
+
+    data = catalogue_path.read_bytes()
+    files = [
+        _catalogue(previous_year_table(data, rng), PREVIOUS_YEAR),
+        _catalogue(data, REPORT_YEAR),
+    ]
+    created: list[TrainingSession] = []
+    for file in files:
+        _dress(file, rng)
+        plan = import_catalogue(file)
+        created += [c.session for c in plan.sessions if c.action == CREATE and c.session is not None]
+    followup = ensure_family_questionnaire(FOLLOWUP_FAMILY)
+    trainer_view = ensure_family_questionnaire(TRAINER_FAMILY)
+    trainings = {s.training_id: s.training for s in created}
+    quality = {training_id: rng.gauss(0.0, 0.45) for training_id in sorted(trainings)}
+    for training in trainings.values():
+        if training.modality == Modality.TRAINING and training.followup_family is None:
+            set_training_questionnaires(
+                training,
+                questionnaire=training.questionnaire,
+                followup_family=FOLLOWUP_FAMILY,
+                followup_delay_days=FOLLOWUP_DELAY_DAYS,
             )
-            created += 1
-    existing_keys = set(
-        db.session.scalars(select(TrainingSession.import_key).where(TrainingSession.import_key.like(f"{KEY_PREFIX}%")))
-    )
 
-    to_answer: list[tuple[_PlannedSession, TrainingSession]] = []
-    default_questionnaire = ensure_default_questionnaire()
-    for planned in planned_sessions:
-        if planned.import_key in existing_keys:
-            continue
-        session = create_session(
-            trainings[planned.action.import_key],
-            start_date=planned.start_date,
-            end_date=planned.end_date,
-            half_days=planned.half_days,
-            department=planned.department,
-            place=planned.place,
-            participants_present=planned.participants,
-            speakers=[speakers[i] for i in planned.speakers],
-            import_key=planned.import_key,
-            default_questionnaire=default_questionnaire,
-        )
-        created += 1
-        last_day = planned.end_date or planned.start_date
+    past = []
+    for session in created:
+        last_day = session.end_date or session.start_date
         if last_day < today:
             session.opens_dt, session.closes_dt = _session_window(last_day)
-            to_answer.append((planned, session))
+            past.append(session)
         elif last_day == today:
             session.opens_dt = _session_window(last_day)[0]
-
-    if OPEN_SESSION_KEY not in existing_keys:
-        _create_open_session(rng, actions, trainings, speakers, today, now)
-        created += 1
-
-    # Responses of the sessions created now, with one shape per questionnaire version.
-    shapes: dict[int, tuple[list[_QuestionShape], int]] = {}
-    batch: list[tuple[dict, list[dict]]] = []
-    for planned, session in to_answer:
-        if session.questionnaire_id not in shapes:
-            questionnaire = session.questionnaire
-            shapes[session.questionnaire_id] = (_questionnaire_shape(questionnaire), questionnaire.consent_version)
-        shape, consent_version = shapes[session.questionnaire_id]
-        batch.extend(_build_responses(rng, planned, session, shape, consent_version, now))
     db.session.flush()
-    _insert_responses(batch)
-    return demo_summary(already_loaded=created == 0, new_accounts=frozenset(new_accounts))
+    _import_attendance(rng, past)
+
+    max_text = current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+    for session in past:
+        training = trainings[session.training_id]
+        names = [s.name for s in session.speakers]
+        effect = sum(speaker_effect.get(n, 0.0) for n in names) / max(len(names), 1)
+        weights = _profile_weights(training.axis, training.title)
+        context = _Context(
+            session,
+            training,
+            quality[training.id] + rng.gauss(0.0, 0.2) + effect,
+            [n.split(" ")[0] for n in names],
+            list(weights),
+            list(weights.values()),
+        )
+        present = session.participants_present or rng.randint(8, 40)
+        count = round(present * rng.uniform(0.5, 0.85))
+        _answer_session(
+            rng,
+            context,
+            count,
+            now,
+            followup if training.followup_family == FOLLOWUP_FAMILY else None,
+            max_text,
+        )
+        if trainer_view is not None:
+            _trainer_reviews(rng, session, trainers, trainer_view, context.mean, max_text)
+    communication = users.get("communication@demo.retours.fr")
+    if communication is not None and past:
+        db.session.flush()
+        _curate_quotes(rng, [s.id for s in past], communication)
+
+    opening = (
+        db.session.scalar(select(TrainingSession.id).where(TrainingSession.import_key == OPEN_SESSION_KEY)) is None
+    )
+    if opening:
+        _create_open_session(rng, speakers, today, now)
+    db.session.flush()
+    nothing_new = not created and not new_accounts and not opening
+    return demo_summary(already_loaded=nothing_new, new_accounts=frozenset(new_accounts))
 
 
-def _create_open_session(
+def _trainer_reviews(
     rng: random.Random,
-    actions: list[_Action],
-    trainings: dict[str, Training],
-    speakers: list[Speaker],
-    today: date,
-    now: datetime,
-) -> TrainingSession:
-    """A session of today whose form is open now, so that a visitor can answer it."""
+    session: TrainingSession,
+    trainers: dict[str, Speaker],
+    questionnaire: Questionnaire,
+    mean: float,
+    max_text: int,
+) -> None:
+    """Most trainers with an account fill « Le regard de l'intervenant·e » in the days after their session."""
+    questions = questions_of(questionnaire)
+    for speaker in session.speakers:
+        if speaker.name not in trainers or rng.random() > 0.85:
+            continue
+        parsed = parse_survey(questions, _trainer_form(rng, questions, mean), max_text_length=max_text)
+        if parsed.is_valid:
+            when = session.opens_dt + timedelta(days=rng.uniform(0.1, 10))
+            save_trainer_review(session, speaker, questionnaire, parsed, now=when, check_open=False)
+
+
+#: Per year and axis, how many comments the communication officer approves, keeps on the shortlist, and sets aside.
+_QUOTE_PICKS = ((QuoteStatus.APPROVED, 4), (QuoteStatus.SHORTLISTED, 3), (QuoteStatus.REJECTED, 1))
+
+
+def _curate_quotes(rng: random.Random, session_ids: list[int], user: User) -> None:
+    """The communication officer's choice among the quotable comments, through the quotes workflow."""
+    rows = db.session.execute(
+        select(Answer.id, Answer.text, Response.session_date, Training.axis)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(TrainingSession, TrainingSession.id == Response.session_id)
+        .join(Training, Training.id == TrainingSession.training_id)
+        .where(
+            Response.consents_to_quote.is_(True),
+            Response.is_followup.is_(False),
+            Response.overall_level >= 3,
+            Question.code == "liked",
+            Answer.text.is_not(None),
+            TrainingSession.id.in_(session_ids),
+        )
+        .order_by(Answer.id)
+    ).all()
+    groups: dict[tuple[int, Axis], list[int]] = defaultdict(list)
+    for answer_id, text, day, axis in rows:
+        # Whole sentences a report could print: no phone number or address to mask, not a two-word answer.
+        if 60 <= len(text) <= 240 and "@" not in text and not re.search(r"\d{2}", text) and text[:1].isupper():
+            groups[(day.year, axis)].append(answer_id)
+    for key in sorted(groups):
+        chosen = rng.sample(groups[key], min(len(groups[key]), sum(n for _, n in _QUOTE_PICKS)))
+        start = 0
+        for status, count in _QUOTE_PICKS:
+            for answer_id in chosen[start : start + count]:
+                if status != QuoteStatus.REJECTED:
+                    change_status(answer_id, QuoteStatus.SHORTLISTED, user)
+                change_status(answer_id, status, user)
+            start += count
+
+
+def _create_open_session(rng: random.Random, speakers: list[Speaker], today: date, now: datetime) -> TrainingSession:
+    """A session whose form is open now, so that a visitor can answer it.
+
+    Dated within the report's year (its last session day, or today if earlier): an answer sent to it then counts in
+    the year the pages open on, instead of starting a new year of one session and one response.
+    """
+    day = min(today, OPEN_SESSION_DAY)
     trainer = next(i for i, s in enumerate(DEMO_SPEAKERS) if s.account)
-    candidates = [
-        a
-        for a in actions
-        if a.modality in (Modality.TRAINING, Modality.WEBINAR) and a.axis in DEMO_SPEAKERS[trainer].axes
-    ] or actions
-    action = candidates[rng.randrange(len(candidates))]
-    department = next((r.department for r in action.rows if r.department), None)
-    extra = [i for i in action.speakers if i != trainer][:1]
+    candidates = (
+        db.session.scalars(
+            select(Training)
+            .where(
+                _demo_key(Training.import_key),
+                Training.import_key.like(f"activite-{REPORT_YEAR}:%"),
+                Training.modality.in_((Modality.TRAINING, Modality.WEBINAR)),
+                Training.axis.in_(DEMO_SPEAKERS[trainer].axes),
+            )
+            .order_by(Training.import_key)
+        ).all()
+        or db.session.scalars(select(Training).where(_demo_key(Training.import_key)).order_by(Training.id)).all()
+    )
+    training = candidates[rng.randrange(len(candidates))]
+    department = db.session.scalar(
+        select(TrainingSession.department)
+        .where(TrainingSession.training_id == training.id, TrainingSession.department.is_not(None))
+        .limit(1)
+    )
+    other = next((s for s in speakers if s is not speakers[trainer] and s.user_id is None), None)
     session = create_session(
-        trainings[action.import_key],
-        start_date=today,
-        half_days=_single_day_half_days(action.modality),
+        training,
+        start_date=day,
+        half_days=half_days_per_day(training.modality),
         department=department,
-        place=_place(rng, action, department),
-        speakers=[speakers[i] for i in [trainer, *extra]],
+        place=_town(rng, training.title, department, training.modality),
+        speakers=[speakers[trainer], *([other] if other else [])],
         import_key=OPEN_SESSION_KEY,
     )
     session.opens_dt, session.closes_dt = now - timedelta(hours=1), None
@@ -787,5 +838,6 @@ __all__ = [
     "demo_summary",
     "load_demo",
     "parse_french_dates",
+    "previous_year_table",
     "readable_title",
 ]

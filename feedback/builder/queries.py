@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from feedback.db import db
+from feedback.manage.library import TRAINER_FAMILY
 from feedback.models import Questionnaire, QuestionnaireStatus, Response, TrainingSession
 
 
@@ -61,10 +62,13 @@ def versions_of(family: str) -> list[Questionnaire]:
 
 
 def published_families() -> list[Questionnaire]:
-    """The latest published version of each family that has one (what new sessions may be given)."""
+    """The latest published version of each family that has one (what new sessions may be given).
+
+    « Le regard de l'intervenant·e » is left out: it is the speakers' own, and participants never answer it.
+    """
     newest = (
         select(Questionnaire.family, func.max(Questionnaire.version).label("version"))
-        .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED, Questionnaire.family != TRAINER_FAMILY)
         .group_by(Questionnaire.family)
         .subquery()
     )
@@ -78,11 +82,11 @@ def published_families() -> list[Questionnaire]:
 
 
 def published_versions() -> list[Questionnaire]:
-    """Every published version, newest first within a family (a session can be moved to any of them)."""
+    """Every published version a session's participants may answer, newest first within a family."""
     return list(
         db.session.scalars(
             select(Questionnaire)
-            .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+            .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED, Questionnaire.family != TRAINER_FAMILY)
             .order_by(Questionnaire.title, Questionnaire.version.desc())
         )
     )

@@ -32,7 +32,7 @@ from feedback.builder.forms import (
 )
 from feedback.db import db
 from feedback.labels import MODALITY_LABELS
-from feedback.manage.library import LIBRARY
+from feedback.manage.library import LIBRARY, TRAINER_FAMILY
 from feedback.manage.operations import ensure_family_questionnaire
 from feedback.models import Modality, ModalityDefault, Question, Questionnaire, QuestionnaireStatus
 from feedback.web import CSP
@@ -497,7 +497,11 @@ def _family_choices() -> list[tuple[str, str]]:
     choices += [(q.family, f"{q.title} (v{q.version})") for q in published]
     # A library family that exists (even archived) is not offered again as a "modèle fourni".
     known = set(db.session.scalars(select(Questionnaire.family).distinct()))
-    choices += [(d["family"], f"{d['title']} (modèle fourni)") for d in LIBRARY if d["family"] not in known]
+    choices += [
+        (d["family"], f"{d['title']} (modèle fourni)")
+        for d in LIBRARY
+        if d["family"] not in known and d["family"] != TRAINER_FAMILY
+    ]
     return choices
 
 

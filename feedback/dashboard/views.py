@@ -48,6 +48,7 @@ from feedback.manage.views import public_url
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
+from feedback.reviews.queries import reviews_of_session
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 
@@ -344,6 +345,8 @@ def session(session_id: int):
             "public_url": url,
             "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
             "confirm_form": ConfirmForm(),
+            # The speakers' own questionnaires: shown apart, never part of the scores above.
+            "trainer_reviews": reviews_of_session(session),
         }
     return render_template(
         "dashboard/session.html",

@@ -1,18 +1,14 @@
 """Reading the catalogue as the activity report writes it: French dates, axis and modality headings, titles.
 
-Pure Python (no Flask, no database). The import (`feedback.imports.catalogue`) and the demo (`feedback.demo`) both
-read the 2025 catalogue through these functions: the import strictly (every unreadable date is a problem to report),
-the demo leniently (what cannot be read is skipped).
+Pure Python (no Flask, no database), used by the catalogue import (`feedback.imports.catalogue`), which reports every
+unreadable date as a problem. The demo has no reading of its own: it goes through that import.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from feedback.models.catalogue import Axis, Department, Modality
 
@@ -271,11 +267,6 @@ def axis_from_text(text: str) -> Axis | None:
     return next((axis for keyword, axis in _AXIS_KEYWORDS if keyword in folded), None)
 
 
-def axis_from_heading(heading: str) -> Axis:
-    """The demo's lenient reading: an unknown heading counts as regional activity."""
-    return axis_from_text(heading) or Axis.REGIONAL
-
-
 def modality_from_text(text: str) -> Modality | None:
     """The modality named by a report label ("RÉSEAU DE PAIRS"), its code or its label; else None."""
     text = (text or "").strip()
@@ -313,54 +304,8 @@ def half_days_per_day(modality: Modality) -> int:
     return 2 if modality in FULL_DAY_MODALITIES else 1
 
 
-# --- The demo's lenient reading of the catalogue CSV ------------------------------------------------------------
-
-
-@dataclass
-class CatalogueRow:
-    axis: str
-    modality: str
-    title: str
-    department: Department | None
-    meetings: int | None
-    participations: int | None
-    dates: str
-    source_line: str
-
-
-def _int_or_none(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def read_catalogue(path: Path) -> list[CatalogueRow]:
-    """The CSV rows, in file order; rows without a source line are skipped (the import checks them instead)."""
-    rows = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for raw in csv.DictReader(handle):
-            source_line = (raw.get("source_line") or "").strip()
-            if not source_line:
-                continue
-            department = (raw.get("department") or "").strip()
-            rows.append(
-                CatalogueRow(
-                    axis=raw.get("axis") or "",
-                    modality=raw.get("modality") or "",
-                    title=(raw.get("title") or "").strip(),
-                    department=Department(department) if department in {d.value for d in Department} else None,
-                    meetings=_int_or_none(raw.get("meetings")),
-                    participations=_int_or_none(raw.get("participations")),
-                    dates=raw.get("dates") or "",
-                    source_line=source_line,
-                )
-            )
-    return rows
-
-
 __all__ = [
-    "CatalogueRow",
     "action_title",
-    "axis_from_heading",
     "axis_from_text",
     "consecutive_runs",
     "department_from_text",
@@ -369,7 +314,6 @@ __all__ = [
     "modality_from_row",
     "modality_from_text",
     "parse_french_dates",
-    "read_catalogue",
     "readable_title",
     "scan_french_dates",
     "title_head",

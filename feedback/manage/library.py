@@ -276,5 +276,8 @@ TRAINER_VIEW = {
     ],
 }
 
+#: The trainers' own questionnaire: answered by speakers (feedback/reviews), never offered to participants.
+TRAINER_FAMILY = TRAINER_VIEW["family"]
+
 #: Starting points offered by the builder, in the order shown.
 LIBRARY = (HOT_EVALUATION, PEER_NETWORK, CONFERENCE_WEBINAR, FOLLOW_UP, TRAINER_VIEW)

@@ -14,6 +14,7 @@ from feedback.models.questionnaires import (
     QuestionOption,
 )
 from feedback.models.responses import Answer, Response
+from feedback.models.reviews import TrainerReview
 from feedback.models.users import LoginSession, Role, User
 from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
 
@@ -44,6 +45,7 @@ __all__ = [
     "Role",
     "Speaker",
     "TokenPurpose",
+    "TrainerReview",
     "Training",
     "TrainingSession",
     "User",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +34,7 @@ def submit_response(
     *,
     questionnaire: Questionnaire | None = None,
     followup_key: str | None = None,
+    submitted_dt: datetime | None = None,
 ) -> int:
     """Store one response with its answers in the request's transaction; return the response's id.
 
@@ -43,10 +45,11 @@ def submit_response(
     `comments_submitted` lets the quotes area analyse them once the participant's page has been sent.
 
     A follow-up answer gives its questionnaire (the version its link was sent with) and the pairing key of its
-    first answer; a first answer gets a random key instead (see models.Response.followup_key).
+    first answer; a first answer gets a random key instead (see models.Response.followup_key). `submitted_dt` is
+    for answers written after the fact (the demo); a participant's answer is stamped now.
     """
     questionnaire = questionnaire or session.questionnaire
-    now = utcnow()
+    now = submitted_dt or utcnow()
     response = dict(
         session_id=session.id,
         session_date=session.start_date,

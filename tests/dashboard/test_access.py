@@ -44,6 +44,7 @@ ANY_STAFF = "any_staff"  # any logged-in account (their own data only)
 SCORES_OF = "scores_of"  # the scores of one training or session: its speakers, and who reads all scores
 QUOTES = "quotes"  # the quotes workspace: communication staff, managers and admins (never trainers)
 ADMIN = "admin"  # accounts and the audit log: admins only
+OWN_SESSION = "own_session"  # a speaker's own questionnaire on their session: that speaker only, managers included
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
     "dashboard.export": ALL_SCORES,
@@ -61,6 +62,9 @@ CLASSES = {
     "quotes.export": QUOTES,
     "report.index": ALL_SCORES,
     "report.download": ALL_SCORES,
+    "reviews.mine": ANY_STAFF,
+    "reviews.edit": OWN_SESSION,
+    "reviews.save": OWN_SESSION,
 }
 
 
@@ -214,10 +218,42 @@ def test_an_anonymous_visitor_is_sent_to_login_from_every_staff_url(app, client,
 
 
 EXPECTED = {
-    Role.TRAINER: {MANAGE: 404, ALL_SCORES: 404, ANY_STAFF: 200, SCORES_OF: 404, QUOTES: 404, ADMIN: 404},
-    Role.COMMUNICATION: {MANAGE: 404, ALL_SCORES: 200, ANY_STAFF: 200, SCORES_OF: 200, QUOTES: 200, ADMIN: 404},
-    Role.MANAGER: {MANAGE: 200, ALL_SCORES: 200, ANY_STAFF: 200, SCORES_OF: 200, QUOTES: 200, ADMIN: 404},
-    Role.ADMIN: {MANAGE: 200, ALL_SCORES: 200, ANY_STAFF: 200, SCORES_OF: 200, QUOTES: 200, ADMIN: 200},
+    Role.TRAINER: {
+        MANAGE: 404,
+        ALL_SCORES: 404,
+        ANY_STAFF: 200,
+        SCORES_OF: 404,
+        QUOTES: 404,
+        ADMIN: 404,
+        OWN_SESSION: 404,
+    },
+    Role.COMMUNICATION: {
+        MANAGE: 404,
+        ALL_SCORES: 200,
+        ANY_STAFF: 200,
+        SCORES_OF: 200,
+        QUOTES: 200,
+        ADMIN: 404,
+        OWN_SESSION: 404,
+    },
+    Role.MANAGER: {
+        MANAGE: 200,
+        ALL_SCORES: 200,
+        ANY_STAFF: 200,
+        SCORES_OF: 200,
+        QUOTES: 200,
+        ADMIN: 404,
+        OWN_SESSION: 404,
+    },
+    Role.ADMIN: {
+        MANAGE: 200,
+        ALL_SCORES: 200,
+        ANY_STAFF: 200,
+        SCORES_OF: 200,
+        QUOTES: 200,
+        ADMIN: 200,
+        OWN_SESSION: 404,
+    },
 }
 
 
