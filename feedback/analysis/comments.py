@@ -57,8 +57,10 @@ def analyse_document(
     question_words: frozenset[str] = frozenset(),
 ) -> CommentAnalysis:
     masked = mask_document(doc, names)
-    # Transitional: until masking reports its spans in the original text, tone and aspects read the masked text.
-    read = masked.text if masked.has_personal_data and not masked.spans else doc
+    # Transitional: masking now reports its spans in the original text, but today's tone and aspects still read
+    # the whole text, names included (« Merci Claire » as praise): they get the masked text until they skip
+    # `masked.spans` themselves, then this is `read = doc`.
+    read = masked.text if masked.has_personal_data else doc
     tone = combine_with_rating(analyse_tone(read, masked=masked.spans), overall_level)
     aspects = tuple(
         replace(aspect, tone=tone.label_at(aspect.start) if aspect.start >= 0 else tone.label)

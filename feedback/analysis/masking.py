@@ -57,13 +57,15 @@ _AT = r"(?:@|\s?[(\[{]\s?(?:at|arobase|@)\s?[)\]}]\s?|\s(?:at|arobase)\s)"
 _DOT = r"(?:\.|\s?[(\[{]\s?(?:dot|point)\s?[)\]}]\s?)"
 _EMAIL_RE = re.compile(rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,}}\b", re.IGNORECASE)
 _PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33\s?(?:\(0\)\s?)?[1-9]|\(?0[1-9]\)?)(?:[\s.\-/]{0,2}\d{2}){4}(?!\d)"
+    r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)\s?)?[1-9]|\(?0[1-9]\)?)(?:[\s.\-/]{0,2}\d{2}){4}(?!\d)"
 )  # fmt: skip
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'\-]*"
 _PARTICLE = r"(?:de|du|des|d'|le|la|van|von|di|da|del|ben|ibn|el)"
 _CIVILITY_WORDS = r"M\.|MM\.|Mr\.?|Mme\.?|Mmes\.?|Mlle\.?|Madame|Monsieur|Mademoiselle|Messieurs|Mesdames|Dr\.?|Docteur|Pr\.?|Professeur|Me\.?|Maître"  # noqa: E501
+# The long forms in any case (« monsieur Traoré »); « Me », « Pr » only as written, being words too.
+_ANY_CASE_CIVILITY = r"(?i:madame|monsieur|mademoiselle|mme|mlle|mr|docteur)"
 _CIVILITY_RE = re.compile(
-    rf"\b(?:{_CIVILITY_WORDS})(?:\s+et\s+(?:{_CIVILITY_WORDS}))?\s+"
+    rf"\b(?:{_ANY_CASE_CIVILITY}\b|{_CIVILITY_WORDS})(?:\s+et\s+(?:{_CIVILITY_WORDS}))?\s+"
     rf"(?P<name>(?:{_PARTICLE}\s*)?{_CAPITALISED}(?:\s+(?:{_PARTICLE}\s*)?{_CAPITALISED}){{0,2}})"
 )
 _CIVILITIES = frozenset(fold(c.rstrip(".\\")) for c in _CIVILITY_WORDS.replace("\\.", "").replace("?", "").split("|"))
@@ -75,13 +77,14 @@ _STREET_TYPES = (
 )
 _WEAK_STREET_TYPES = r"place|route|cours|passage|voie|mail|parvis|esplanade|promenade|villa|cité|résidence|hameau|lieu-dit|rond-point|montée|traverse|cour"  # noqa: E501
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
-_LINK_WORDS = r"(?:(?:de|du|des|la|le|les|d'|d’|l'|l’|à|aux?|sur|en)\s*)"
+# At most three link words (« de la », « de l' »), each ended by a space or an apostrophe: linear on « de de de... ».
+_LINK_WORDS = r"(?:(?:de|du|des|la|le|les|à|aux?|sur|en)\s+|[dl]['’]\s?)"
 _STREET = (
     rf"\d{{1,4}}(?:\s?(?:bis|ter|quater|[a-d])\b)?,?\s+"
-    rf"(?:(?:{_STREET_TYPES})\s+{_LINK_WORDS}*[\w'’\-]+|(?:{_WEAK_STREET_TYPES})\s+{_LINK_WORDS}*{_NAME_WORD})"
-    rf"(?:\s+{_LINK_WORDS}*{_NAME_WORD}){{0,4}}"
+    rf"(?:(?:{_STREET_TYPES})\s+{_LINK_WORDS}{{0,3}}[\w'’\-]+|(?:{_WEAK_STREET_TYPES})\s+{_LINK_WORDS}{{0,3}}{_NAME_WORD})"
+    rf"(?:\s+{_LINK_WORDS}{{0,3}}{_NAME_WORD}){{0,4}}"
 )
-_RESIDENCE = rf"(?:[Rr]ésidence|[Bb]âtiment|[Bb]ât\.|[Ii]mmeuble|[Ee]scalier|[Aa]ppartement|[Aa]ppt\.?)\s+(?:{_LINK_WORDS}*{_NAME_WORD}|\d+\b)(?:\s+{_NAME_WORD}){{0,3}}"  # noqa: E501
+_RESIDENCE = rf"(?:[Rr]ésidence|[Ll]ieu-dit|[Hh]ameau|[Dd]omaine|[Bb]âtiment|[Bb]ât\.|[Ii]mmeuble|[Ee]scalier|[Aa]ppartement|[Aa]ppt\.?)\s+(?:{_LINK_WORDS}{{0,3}}{_NAME_WORD}|\d+\b)(?:\s+{_NAME_WORD}){{0,3}}"  # noqa: E501
 _POSTBOX = r"\b(?:BP|B\.P\.|CS|TSA)\s?\d{1,6}\b"
 _POSTCODE_TOWN = (
     rf"(?<!\d)(?:0[1-9]|[1-8]\d|9[0-8]|2[AB])\s?\d{{3}}(?!\d)\s+{_NAME_WORD}(?:\s+(?:sur|sous|en|lès|les)\s+{_NAME_WORD})?"
@@ -139,7 +142,9 @@ _ROLES = frozenset(
         "medecin", "docteur", "maitre", "maitresse", "collaborateur", "collaboratrice", "chef", "cheffe",
         "president", "presidente", "secretaire", "assistante", "assistant", "coordinateur", "coordinatrice",
         "coordonnateur", "coordonnatrice", "camarade", "ami", "amie", "copain", "copine", "fils", "fille", "mari",
-        "femme", "epouse", "epoux", "frere", "soeur", "pere", "mere",
+        "femme", "epouse", "epoux", "frere", "soeur", "pere", "mere", "famille", "serveur", "serveuse", "delegue",
+        "deleguee", "voisin", "voisine", "cousin", "cousine", "patron", "patronne", "gerant", "gerante", "vendeur",
+        "vendeuse", "accompagnateur", "accompagnatrice", "educateur", "educatrice", "benevole",
     )
 )  # fmt: skip
 _NAME_PARTICLES = frozenset({"de", "du", "des", "d'", "da", "van", "von", "di", "del", "ben", "ibn", "el", "al", "bin"})
@@ -298,7 +303,8 @@ def _person_like(token: Token) -> bool:
 
 def _is_capitalised(token: Token) -> bool:
     text = token.text
-    return text[:1].isupper() and any(c.isalpha() for c in text) and not (len(text) > 1 and text.isupper())
+    # Acronyms (« QPV », « CESI ») are organisations, « N' » of « N'Diaye » is not an acronym.
+    return text[:1].isupper() and not (sum(c.isalpha() for c in text) > 1 and text.isupper())
 
 
 def _is_name_word(token: Token) -> bool:
@@ -360,7 +366,10 @@ def _thing_before(doc: Doc, i: int) -> bool:
     if previous.pos_ == "DET" or previous.lower_ in {"la", "le", "les", "l'", "l’", "au", "aux", "du", "des"}:
         return True
     word = fold(previous.text)
-    if word in _THANKS or word in _INTERJECTIONS or word in _ROLES or previous.pos_ != "NOUN":
+    if word in _THANKS or word in _INTERJECTIONS or previous.pos_ != "NOUN":
+        return False
+    # « mon maître d'apprentissage Serge Lemoine »: a role just before makes it a person.
+    if any(fold(doc[k].text) in _ROLES for k in range(max(0, i - 4), i)):
         return False
     return previous.is_lower or _is_known_word(previous.text)
 
@@ -379,9 +388,8 @@ def _inside_quotes(doc: Doc) -> list[bool]:
     return flags
 
 
-def _coordinated(doc: Doc, left_end: int, right_start: int) -> bool:
-    between = [doc[k].text for k in range(left_end, right_start)]
-    return between in (["et"], [","], ["&"])
+def _coordinated(doc: Doc, i: int) -> bool:
+    return 0 <= i < len(doc) and doc[i].text in {"et", ",", "&"}
 
 
 def _entity_labels(doc: Doc) -> list[str]:
@@ -397,7 +405,8 @@ def _chunk_is_person(doc: Doc, start: int, end: int, labels: list[str]) -> bool:
     if any(labels[k] == "PER" for k in range(start, end)):
         # The parser's own person entity: trust it unless every word is a place by its vector.
         return True
-    return any(_person_like(t) for t in tokens) and not any(labels[k] in ("ORG",) for k in range(start, end))
+    # The vectors say person: the parser's organisation label is often wrong on a lone first name (« chez Olivier »).
+    return any(_person_like(t) for t in tokens)
 
 
 def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -428,13 +437,16 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
                 break
         if start >= end or quoted[start] or _thing_before(doc, start):
             continue
+        if all(sum(c.isalpha() for c in doc[k].text) < 2 for k in range(start, end)):
+            continue  # initials alone (« RER D. »); with a name they go with it (« Moussa T. »)
         if _chunk_is_person(doc, start, end, labels):
             people.append((start, end))
         elif not any(labels[k] in ("ORG", "LOC") and not _person_like(doc[k]) for k in range(start, end)):
             others.append((start, end))
     # A capitalised word joined to a person by « et » or a comma is a person too (« Thuy Le et Chloé »).
+    starts, ends = {s for s, _ in people}, {e for _, e in people}
     for start, end in others:
-        if any(_coordinated(doc, end, p_start) or _coordinated(doc, p_end, start) for p_start, p_end in people):
+        if (end + 1 in starts and _coordinated(doc, end)) or (start - 1 in ends and _coordinated(doc, start - 1)):
             people.append((start, end))
     for start, end in people:
         add(start, end)
@@ -470,7 +482,16 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
                 continue
             break
 
-    # 3. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
+    # 3. A lower-case name after a civility (« mme haddad »), not « monsieur le maire ».
+    for i in range(n - 1):
+        if fold(doc[i].text.rstrip(".")) in _CIVILITIES and doc[i + 1].is_lower and doc[i + 1].is_alpha:
+            k = i + 1
+            while k < n and k - i <= 2 and doc[k].is_lower and doc[k].is_alpha and not _is_known_word(doc[k].text):
+                k += 1
+            if fold(doc[i + 1].text) not in _NOT_A_NAME:
+                add(i + 1, k)
+
+    # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
     spans.extend(_signature(doc, labels, masked_tokens, folded_words))
     return spans
 
