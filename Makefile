@@ -71,7 +71,8 @@ browser-deps:
 # Load benchmarks: they start gunicorn on loopback and print their figures against the targets.
 # The close-time stress test (1,200 phones over 2 minutes, a worker killed) takes ~5 minutes for both engines;
 # STRESS_BENCH_ARGS="--engine sqlite --minutes 0.5 --sessions 8" for a quick run at the same rate (a minute).
-# Then the comment analysis: tone quality on the held-out labelled comments, and speed on 10,000 comments.
+# Then the comment analysis: tone quality on the held-out labelled comments, personal data masking on the probe
+# comments (recall by kind, false positives), and speed on 10,000 comments.
 # Every benchmark runs even when one misses its targets; the exit status says whether all were met.
 bench: $(VENV)/.installed-dev translations
 	@status=0; \
@@ -79,6 +80,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/scores_pages.py $(SCORES_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/close_time_stress.py $(STRESS_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/tone_quality.py || status=1; \
+	$(BIN)/python benchmarks/masking_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
 	exit $$status

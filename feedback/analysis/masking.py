@@ -346,14 +346,23 @@ def _chunks(doc: Doc) -> list[tuple[int, int]]:
     return chunks
 
 
-def _in_not_names(folded_words: Sequence[str], start: int, end: int) -> bool:
-    """Whether words[start:end] lie inside one of the organisation's phrases found in the comment."""
+def _not_name_tokens(folded_words: Sequence[str]) -> frozenset[int]:
+    """The tokens inside one of the organisation's phrases (« France Travail », « QPV »): never a person."""
+    covered: set[int] = set()
+    by_first = _not_names_by_first_word()
+    for i, word in enumerate(folded_words):
+        for phrase in by_first.get(word, ()):
+            if tuple(folded_words[i : i + len(phrase)]) == phrase:
+                covered.update(range(i, i + len(phrase)))
+    return frozenset(covered)
+
+
+@cache
+def _not_names_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
     for phrase in _not_names():
-        size = len(phrase)
-        for at in range(max(0, end - size), min(start, len(folded_words) - size) + 1):
-            if tuple(folded_words[at : at + size]) == phrase:
-                return True
-    return False
+        index.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(phrases) for word, phrases in index.items()}
 
 
 def _thing_before(doc: Doc, i: int) -> bool:
@@ -413,10 +422,11 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     labels = _entity_labels(doc)
     folded_words = [fold(t.text) for t in doc]
+    not_names = _not_name_tokens(folded_words)
     masked_tokens: set[int] = set()
 
     def add(start: int, end: int) -> None:
-        if end <= start or _in_not_names(folded_words, start, end):
+        if end <= start or any(k in not_names for k in range(start, end)):
             return
         spans.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), "name"))
         masked_tokens.update(range(start, end))
@@ -492,7 +502,7 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
                 add(i + 1, k)
 
     # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
-    spans.extend(_signature(doc, labels, masked_tokens, folded_words))
+    spans.extend(_signature(doc, labels, masked_tokens | not_names, folded_words))
     return spans
 
 
@@ -533,7 +543,7 @@ def _signature(
     if stop < end and doc[stop].text not in {",", "-", "–", "—", "(", "/", "|"}:
         return []
     words = [folded_words[k] for k in range(start, stop)]
-    if words[0] in _INTERJECTIONS or words[0].rstrip(".") in _CIVILITIES or _in_not_names(folded_words, start, stop):
+    if words[0] in _INTERJECTIONS or words[0].rstrip(".") in _CIVILITIES:
         return []
     unknown = [k for k in range(start, stop) if not _is_known_word(doc[k].text)]
     person = any(labels[k] == "PER" for k in range(start, stop)) or any(
