@@ -122,7 +122,8 @@ _NOT_A_NAME = frozenset(
         "professeur", "professeurs", "enseignants", "enseignantes", "personnel", "staff", "benevoles", "bénévoles",
         "orateurs", "oratrices", "speakers", "accueil", "service", "services", "ville", "mairie", "association",
         "asso", "direction", "responsable", "responsables", "avance", "avoir", "etre", "être", "cela", "ca", "ça",
-        "ceci", "rien", "personne", "gens", "monde", "autres", "autre", "ensemble",
+        "ceci", "rien", "personne", "gens", "monde", "autres", "autre", "ensemble", "bientot", "demain", "plus",
+        "tres", "jamais", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     )
 )  # fmt: skip
 # Closing words of a comment that may precede a signature, and short interjections that are never one.
@@ -463,30 +464,32 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
 
     # 2. After thanks: « merci à Mehdi », « bravo à karim et à linh », « merci a claire ».
     n = len(doc)
-    for i, token in enumerate(doc):
-        word = fold(token.text)
+    for i, word in enumerate(folded_words):
         if word not in _THANKS:
             continue
         j = i + 1
-        while j < n and fold(doc[j].text) in _THANKS_SKIP:
+        while j < n and folded_words[j] in _THANKS_SKIP:
             j += 1
-        after_a = j < n and fold(doc[j].text) == "a"
+        after_a = j < n and folded_words[j] == "a"
         if after_a:
             j += 1
         lower_ok = word in _THANKS_LOWER and after_a
+        after_comma = False
         while j < n:
             k = j
-            while k < n and k - j < 4 and _trigger_name_word(doc[k], lower_ok, first=k == j):
+            while k < n and k - j < 4 and _trigger_name_word(doc[k], lower_ok, first=k == j, after_comma=after_comma):
                 k += 1
             if k == j:
                 break
             add(j, k)
             # Coordinated names: « X et Y », « X, Y et à Z ».
             if k < n and doc[k].text in {",", "et", "&"}:
+                after_comma = doc[k].text == ","
                 k += 1
                 if k < n and doc[k].text == "et":
+                    after_comma = False
                     k += 1
-                if k < n and fold(doc[k].text) == "a":
+                if k < n and folded_words[k] == "a":
                     k += 1
                 j = k
                 continue
@@ -494,11 +497,11 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
 
     # 3. A lower-case name after a civility (« mme haddad »), not « monsieur le maire ».
     for i in range(n - 1):
-        if fold(doc[i].text.rstrip(".")) in _CIVILITIES and doc[i + 1].is_lower and doc[i + 1].is_alpha:
+        if folded_words[i].rstrip(".") in _CIVILITIES and doc[i + 1].is_lower and doc[i + 1].is_alpha:
             k = i + 1
             while k < n and k - i <= 2 and doc[k].is_lower and doc[k].is_alpha and not _is_known_word(doc[k].text):
                 k += 1
-            if fold(doc[i + 1].text) not in _NOT_A_NAME:
+            if folded_words[i + 1] not in _NOT_A_NAME:
                 add(i + 1, k)
 
     # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
@@ -506,17 +509,18 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _trigger_name_word(token: Token, lower_ok: bool, *, first: bool) -> bool:
+def _trigger_name_word(token: Token, lower_ok: bool, *, first: bool, after_comma: bool = False) -> bool:
     if token.text[-1:] in "'’" or sum(c.isalpha() for c in token.text) < 2:
         return False  # an elided article (« l' », « d' »)
     if not _is_name_word(token) or fold(token.text) in _NOT_A_NAME or token.text.isupper() and len(token.text) > 1:
         return False
     if _is_capitalised(token):
         return fold(token.text.rstrip(".")) not in _CIVILITIES
-    if not lower_ok:
+    if not lower_ok or token.pos_ in ("ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "NUM", "PUNCT"):
         return False
     if first:
-        return True
+        # « merci à Karim, super formation »: after a comma only a word that is no French word is another name.
+        return not (after_comma and _is_known_word(token.text))
     # A lower-case surname after a lower-case first name (« nathalie garnier »), not « claire pour ».
     return token.pos_ in ("PROPN", "NOUN", "ADJ", "X") and not _is_known_word(token.text)
 
