@@ -446,6 +446,9 @@ def _name_spans(doc: Doc) -> list[tuple[int, int, str]]:
                 start += 1
             else:
                 break
+        # « Intervention de Carlos Rodrigues »: once the common word is dropped, so is the « de » that joined it.
+        while start < end and doc[start].lower_ in _NAME_PARTICLES:
+            start += 1
         if start >= end or quoted[start] or _thing_before(doc, start):
             continue
         if all(sum(c.isalpha() for c in doc[k].text) < 2 for k in range(start, end)):

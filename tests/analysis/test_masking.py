@@ -121,6 +121,7 @@ def test_a_5000_character_comment_is_analysed_in_reasonable_time(text):
         ("Ousmane et Awa ont bien géré la salle.", f"{NAME} et {NAME} ont bien géré la salle."),
         ("L'intervention de Carlos Rodrigues était passionnante.", f"L'intervention de {NAME} était passionnante."),
         ("Merci à mon maître d'apprentissage Serge Lemoine.", f"Merci à mon maître d'apprentissage {NAME}."),
+        ("Très clair. Présentation de Moussa Diop passionnante.", f"Très clair. Présentation de {NAME} passionnante."),
         # Signatures closing a comment.
         ("Un vrai bonheur, comme d'habitude. Marc Petit", f"Un vrai bonheur, comme d'habitude. {NAME}"),
         ("Très bonne école. Cordialement, Inès Carvalho", f"Très bonne école. Cordialement, {NAME}"),
