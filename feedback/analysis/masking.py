@@ -92,8 +92,9 @@ _POSTCODE_TOWN = (
 )
 _ADDRESS_PART = rf"(?:{_STREET}|{_POSTBOX}|{_POSTCODE_TOWN})"
 # Parts of one address separated by commas or spaces are one span; a residence or building counts only next to one.
+# Atomic groups (?>...) and bounded repeats: « Résidence Résidence ... » must not backtrack exponentially.
 _ADDRESS_RE = re.compile(
-    rf"(?<![\w-])(?:(?:{_RESIDENCE})(?:,?\s+(?:{_RESIDENCE}))*,?\s+)?{_ADDRESS_PART}(?:(?:,|\s[-–]|,?\s)\s*{_ADDRESS_PART}){{0,3}}"
+    rf"(?<![\w-])(?:(?>{_RESIDENCE})(?:,?\s+(?>{_RESIDENCE})){{0,2}},?\s+)?{_ADDRESS_PART}(?:(?:,|\s[-–]|,?\s)\s*{_ADDRESS_PART}){{0,3}}"
 )
 _TRAILING = ".,;:!?)»\"'’ "
 

@@ -237,6 +237,8 @@ HOSTILE = [
     "Merci " + "Anne, " * 830,
     "Anne et " * 625,
     "Résidence " * 500,
+    "Résidence A " * 416,
+    "bât. C, " * 625,
     "BP 1, " * 833,
     "mme " * 1250,
     "« " * 2500,
