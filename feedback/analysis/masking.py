@@ -75,7 +75,7 @@ _CIVILITIES = frozenset(fold(c.rstrip(".\\")) for c in _CIVILITY_WORDS.replace("
 _STREET_TYPES = (
     r"rue|avenue|av\.|bd|boulevard|allée|allee|impasse|chemin|quai|square|faubourg|ruelle|sentier|lotissement"
 )
-_WEAK_STREET_TYPES = r"place|route|cours|passage|voie|mail|parvis|esplanade|promenade|villa|cité|résidence|hameau|lieu-dit|rond-point|montée|traverse|cour"  # noqa: E501
+_WEAK_STREET_TYPES = r"place|route|passage|voie|mail|parvis|esplanade|promenade|villa|cité|résidence|hameau|lieu-dit|rond-point|montée|traverse|cour"  # noqa: E501
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 # At most three link words (« de la », « de l' »), each ended by a space or an apostrophe: linear on « de de de... ».
 _LINK_WORDS = r"(?:(?:de|du|des|la|le|les|à|aux?|sur|en)\s+|[dl]['’]\s?)"
