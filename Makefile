@@ -74,7 +74,8 @@ browser-deps:
 # The crowd and the flood (benchmarks/crowd.py, ~6 minutes): 500 phones from one address within 2 minutes, a script
 # flooding the form from one address, and the submit throughput against the ceiling app, at the default settings;
 # CROWD_BENCH_ARGS="--minutes 0.5 --think 5 20 --flood-seconds 20 --throughput-runs 1" for a 2-minute run.
-# Then the comment analysis: tone quality on the held-out labelled comments, and speed on 10,000 comments.
+# Then the comment analysis: tone on the real labelled comments (DEV and MEASURE parts), personal data masking on the
+# probe comments (recall by kind, false positives), themes on the real comments, and speed on 10,000 comments.
 # Every benchmark runs even when one misses its targets; the exit status says whether all were met.
 bench: $(VENV)/.installed-dev translations
 	@status=0; \
@@ -83,6 +84,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/close_time_stress.py $(STRESS_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/crowd.py $(CROWD_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/tone_quality.py || status=1; \
+	$(BIN)/python benchmarks/masking_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
 	exit $$status

@@ -7,7 +7,6 @@ one parse. Masking runs on the original text and hands its spans to the others, 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -64,36 +63,13 @@ def analyse_document(
     question_words: frozenset[str] = frozenset(),
 ) -> CommentAnalysis:
     masked = mask_document(doc, names)
-    # Transitional: until masking reports its spans in the original text, tone reads the masked text; aspects read
-    # the parse, with the masked spans found by aligning the masked text on the original (no second parse).
-    read = masked.text if masked.has_personal_data and not masked.spans else doc
-    spans = masked.spans or (_aligned_spans(doc.text, masked.text) if masked.has_personal_data else ())
-    tone = combine_with_rating(analyse_tone(read, masked=masked.spans), overall_level)
+    # Masking reports its spans in the original text: tone and aspects read the one parse and skip them.
+    tone = combine_with_rating(analyse_tone(doc, masked=masked.spans), overall_level)
     aspects = tuple(
         replace(aspect, tone=tone.label_at(aspect.start) if aspect.start >= 0 else tone.label)
-        for aspect in extract_aspects(read if spans is None else doc, masked=spans or (), question_words=question_words)
+        for aspect in extract_aspects(doc, masked=masked.spans, question_words=question_words)
     )
     return CommentAnalysis(doc.text, tone, aspects, masked)
-
-
-_PLACEHOLDER_RE = re.compile(r"\[[^\]\n]{1,20}\]")
-
-
-def _aligned_spans(original: str, masked: str) -> tuple[tuple[int, int, str], ...] | None:
-    """Where the masked text's placeholders (« [nom] ») stand in the original, in one linear scan; None when the
-    two texts differ elsewhere (the caller then reads the masked text)."""
-    pieces = _PLACEHOLDER_RE.split(masked)
-    if not original.startswith(pieces[0]):
-        return None
-    spans, position = [], len(pieces[0])
-    for index, piece in enumerate(pieces[1:], start=1):
-        last = index == len(pieces) - 1
-        end = len(original) - len(piece) if last else original.find(piece, position + 1)
-        if end < position or (last and not original.endswith(piece)):
-            return None
-        spans.append((position, end, "masked"))
-        position = end + len(piece)
-    return tuple(spans)
 
 
 def analyse_comment(
