@@ -85,6 +85,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/crowd.py $(CROWD_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/tone_quality.py || status=1; \
 	$(BIN)/python benchmarks/masking_quality.py || status=1; \
+	$(BIN)/python benchmarks/themes_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
 	exit $$status
