@@ -29,7 +29,9 @@ LOG_FORMAT = (
 )
 
 
-def _env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
+def gunicorn_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a real gunicorn in a test: its own instance folder, and none of the caller's server
+    settings unless given (the machine's RATELIMIT_STORAGE_URI, WEB_CONCURRENCY... would change what is tested)."""
     env = {
         **os.environ,
         "RETOURS_ENV": "development",
@@ -38,7 +40,13 @@ def _env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
         "RETOURS_INSTANCE_DIR": str(tmp_path / "instance"),
         **extra,
     }
-    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_ACCESS_LOG", "GUNICORN_CMD_ARGS"):
+    for name in (
+        "RATELIMIT_STORAGE_URI",
+        "WEB_CONCURRENCY",
+        "GUNICORN_BIND",
+        "GUNICORN_ACCESS_LOG",
+        "GUNICORN_CMD_ARGS",
+    ):
         if name not in extra:
             env.pop(name, None)
     return env
@@ -57,10 +65,10 @@ def _setting(printed: str, name: str) -> str:
 
 
 def test_the_configuration_loads_the_app(tmp_path, database_url):
-    checked = _gunicorn("--check-config", env=_env(tmp_path, database_url))
+    checked = _gunicorn("--check-config", env=gunicorn_env(tmp_path, database_url))
     assert checked.returncode == 0, checked.stderr
 
-    printed = _gunicorn("--print-config", env=_env(tmp_path, database_url, WEB_CONCURRENCY="5")).stdout
+    printed = _gunicorn("--print-config", env=gunicorn_env(tmp_path, database_url, WEB_CONCURRENCY="5")).stdout
     assert _setting(printed, "workers") == "5"
     assert _setting(printed, "wsgi_app") == "feedback:create_app()"
     assert _setting(printed, "logger_class") == "feedback.accesslog.PrivateAccessLogger"
@@ -79,7 +87,7 @@ def test_defaults_two_workers_and_a_heartbeat_in_memory(monkeypatch):
 
 def test_check_config_fails_when_the_app_cannot_start(tmp_path, database_url):
     """--check-config really builds the app: production without a secret key is refused before serving."""
-    env = _env(tmp_path, database_url, RETOURS_ENV="production")
+    env = gunicorn_env(tmp_path, database_url, RETOURS_ENV="production")
     env.pop("SECRET_KEY")
     checked = _gunicorn("--check-config", env=env)
     assert checked.returncode != 0
@@ -121,7 +129,7 @@ def _serve(tmp_path: Path, database_url: str, access_log: Path, error_log) -> tu
             LOG_FORMAT,
         ],
         # The phones of these tests post each form at once: no minimum answering time (tests/survey/test_crowd.py).
-        env=_env(tmp_path, database_url, SURVEY_MIN_ANSWER_SECONDS="0"),
+        env=gunicorn_env(tmp_path, database_url, SURVEY_MIN_ANSWER_SECONDS="0"),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=error_log,

@@ -28,6 +28,7 @@ from limits.strategies import FixedWindowRateLimiter
 from feedback.models import Role
 from feedback.ratelimit_storage import SQLiteStorage
 from tests.conftest import PASSWORD, free_port
+from tests.test_gunicorn import gunicorn_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -86,21 +87,6 @@ def test_a_database_in_memory_is_refused_it_would_count_per_process():
 # -- a real gunicorn with two workers ----------------------------------------------------------------------------
 
 
-def _env(tmp_path: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "RETOURS_ENV": "development",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "throttle-test-secret-key-" + "x" * 20,
-        "RETOURS_INSTANCE_DIR": str(tmp_path / "instance"),
-        **extra,
-    }
-    for name in ("RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY", "GUNICORN_BIND", "GUNICORN_CMD_ARGS"):
-        if name not in extra:
-            env.pop(name, None)
-    return env
-
-
 def _children(pid: int) -> list[int]:
     children = []
     for entry in Path("/proc").iterdir():
@@ -153,7 +139,7 @@ def _two_workers(tmp_path: Path, database_url: str, **settings: str):
     server = subprocess.Popen(
         [BIN / "gunicorn", "-c", str(CONFIG), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
         + ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"],
-        env=_env(tmp_path, database_url, **settings),
+        env=gunicorn_env(tmp_path, database_url, **settings),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -252,7 +238,7 @@ def test_six_failures_split_between_two_workers_lock_the_account_for_both(tmp_pa
 
 
 def test_production_refuses_per_worker_counters_with_two_workers(tmp_path, database_url):
-    env = _env(tmp_path, database_url, RETOURS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
+    env = gunicorn_env(tmp_path, database_url, RETOURS_ENV="production", RATELIMIT_STORAGE_URI="memory://")
     started = subprocess.run(
         [BIN / "gunicorn", "-c", str(CONFIG), "--workers", "2", "--bind", f"127.0.0.1:{free_port()}"],
         env=env,
@@ -267,7 +253,9 @@ def test_production_refuses_per_worker_counters_with_two_workers(tmp_path, datab
 
 def test_production_refuses_per_worker_counters_when_web_concurrency_asks_for_several(tmp_path, database_url):
     """Gunicorn started without gunicorn.conf.py reads WEB_CONCURRENCY: the app factory refuses then."""
-    env = _env(tmp_path, database_url, RETOURS_ENV="production", RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY="3")
+    env = gunicorn_env(
+        tmp_path, database_url, RETOURS_ENV="production", RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY="3"
+    )
     started = subprocess.run(
         [sys.executable, "-c", "from feedback import create_app; create_app()"],
         env=env,
