@@ -42,6 +42,7 @@ HOT_EVALUATION = {
     "title": "Évaluation à chaud",
     "title_en": "End-of-session evaluation",
     "intro": "Merci de prendre deux minutes pour nous dire ce que vous avez pensé de cette session.",
+    "intro_en": "Thank you for taking two minutes to tell us what you thought of this session.",
     "is_anonymous": True,
     "consent_text": CONSENT_TEXT,
     "questions": [
@@ -113,6 +114,7 @@ PEER_NETWORK = {
     "title": "Réseau de pairs",
     "title_en": "Peer network meeting",
     "intro": "Trois questions sur la rencontre d'aujourd'hui.",
+    "intro_en": "Three questions about today's meeting.",
     "is_anonymous": True,
     "consent_text": CONSENT_TEXT,
     "questions": [
@@ -151,6 +153,7 @@ CONFERENCE_WEBINAR = {
     "title": "Conférence / webinaire",
     "title_en": "Conference / webinar",
     "intro": "Trois questions, trente secondes.",
+    "intro_en": "Three questions, thirty seconds.",
     "is_anonymous": True,
     "consent_text": CONSENT_TEXT,
     "questions": [
@@ -183,6 +186,7 @@ FOLLOW_UP = {
     "title": "Évaluation à froid",
     "title_en": "Follow-up evaluation",
     "intro": "Quelques mois après la formation : qu'en avez-vous fait dans votre pratique ?",
+    "intro_en": "A few months after the training: what have you made of it in your work?",
     "is_anonymous": True,
     "consent_text": CONSENT_TEXT,
     "questions": [
@@ -233,6 +237,7 @@ TRAINER_VIEW = {
     "title": "Le regard de l'intervenant·e",
     "title_en": "The trainer's view",
     "intro": "Qualiopi demande l'avis de toutes les parties : votre regard sur la session.",
+    "intro_en": "Qualiopi asks every party for its view: yours on the session.",
     "is_anonymous": False,
     "consent_text": "",
     "questions": [

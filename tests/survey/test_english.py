@@ -128,6 +128,8 @@ def test_the_form_in_english(client, make_session):
     assert tree.find("button", type="submit").text == "Send my answers"
     for french in ("Envoyer mes réponses", "obligatoire", "Très satisfait", "Pas du tout satisfait", "astérisque"):
         assert french not in text, french
+    # The library's questionnaires carry their introduction in English too.
+    assert "Thank you for taking two minutes" in text and "Merci de prendre deux minutes" not in text
     # Texts the questionnaire has only in French are marked as French for screen readers.
     consent = tree.find("input", name="consent").parent
     assert consent.find("span").get("lang") == "fr"
