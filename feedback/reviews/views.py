@@ -78,25 +78,27 @@ def mine():
     return render_template("reviews/mine.html", speaker=speaker, rows=rows)
 
 
-@bp.get("/sessions/<int:session_id>/regard")
-@staff_only
-def edit(session_id: int):
-    _speaker, session = _own_session_or_404(session_id)
-    review = review_of(session, _speaker)
+def _review_or_404(session_id: int):
+    """(speaker, session, their review or None, the questionnaire to fill): the trainer's own session only."""
+    speaker, session = _own_session_or_404(session_id)
+    review = review_of(session, speaker)
     questionnaire = review.questionnaire if review is not None else ensure_family_questionnaire(TRAINER_FAMILY)
     if questionnaire is None:
         abort(404)
+    return speaker, session, review, questionnaire
+
+
+@bp.get("/sessions/<int:session_id>/regard")
+@staff_only
+def edit(session_id: int):
+    _speaker, session, review, questionnaire = _review_or_404(session_id)
     return _render(session, questionnaire, review)
 
 
 @bp.post("/sessions/<int:session_id>/regard")
 @staff_only
 def save(session_id: int):
-    speaker, session = _own_session_or_404(session_id)
-    review = review_of(session, speaker)
-    questionnaire = review.questionnaire if review is not None else ensure_family_questionnaire(TRAINER_FAMILY)
-    if questionnaire is None:
-        abort(404)
+    speaker, session, review, questionnaire = _review_or_404(session_id)
     parsed = parse_survey(
         questions_of(questionnaire), request.form, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
     )
