@@ -18,9 +18,9 @@ from feedback.dashboard.queries import ANSWERED, FIRST_ANSWERS, RESPONSES, SATIS
 from feedback.db import db
 from feedback.disclosure import discloses
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
-from feedback.manage.library import PROFILES
 from feedback.models import Response, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
+from feedback.models.domain import PROFILES
 
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 PROFILE_LABELS = {value: label for value, label, _en in PROFILES}

@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from feedback.analysis.statistics import SatisfactionRate, response_rate, satisfaction_rate
 from feedback.db import db, utcnow
-from feedback.manage.library import SATISFACTION_LEVELS, SATISFIED_LEVELS
 from feedback.models import (
     Answer,
     Question,
@@ -19,10 +18,10 @@ from feedback.models import (
     Questionnaire,
     QuestionOption,
     Response,
-    Training,
     TrainingSession,
 )
 from feedback.models.catalogue import session_speakers
+from feedback.models.domain import SATISFACTION_LEVELS, SATISFIED_LEVELS
 
 SATISFIED = func.coalesce(func.sum(case((Response.overall_level >= min(SATISFIED_LEVELS), 1), else_=0)), 0)
 ANSWERED = func.count(Response.overall_level)
@@ -73,10 +72,6 @@ class Scores:
     @property
     def response_rate(self) -> float | None:
         return response_rate(self.responses_with_present, self.present)
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 #: The session's own answers: follow-up answers ("évaluation à froid") are compared apart (followup_comparison).
@@ -151,24 +146,6 @@ def total_scores(condition: ColumnElement[bool]) -> Scores:
         .where(condition)
     ).one()
     return _to_scores(row)
-
-
-def response_count(session_id: int) -> int:
-    """Responses received so far by one session (the live counter polls it: one indexed COUNT)."""
-    return db.session.scalar(select(RESPONSES).where(Response.session_id == session_id, FIRST_ANSWERS)) or 0
-
-
-def scores_by_training(condition: ColumnElement[bool]) -> list[tuple[Training, Scores]]:
-    per_session = _per_session_counts(condition)
-    rows = db.session.execute(
-        select(Training, *_scores_columns(per_session))
-        .join(TrainingSession, TrainingSession.training_id == Training.id)
-        .outerjoin(per_session, per_session.c.session_id == TrainingSession.id)
-        .where(condition)
-        .group_by(Training.id)
-        .order_by(Training.title)
-    ).all()
-    return [(row.Training, _to_scores(row)) for row in rows]
 
 
 def scores_by_session(condition: ColumnElement[bool]) -> list[tuple[TrainingSession, Scores]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations
 from feedback.dashboard.queries import scale_distributions
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Answer, Response, TrainingSession
 from tests.conftest import form_token
 from tests.htmltree import parse
