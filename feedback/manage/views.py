@@ -11,13 +11,13 @@ from feedback.auth.access import get_session_or_404, get_training_or_404, manage
 from feedback.auth.operations import get_user_by_email
 from feedback.builder import queries as builder_queries
 from feedback.builder.operations import SessionHasResponses, move_session_to
-from feedback.dashboard import queries
 from feedback.db import db
 from feedback.manage import operations, slide
 from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
 from feedback.manage.qr import qr_png, qr_svg
 from feedback.manage.slide import shown_link
 from feedback.models import Axis, Department, Modality, Questionnaire, Role, Speaker, Training, TrainingSession
+from feedback.scores import response_count
 from feedback.timeutil import local_to_utc, utc_to_local_naive
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -336,7 +336,7 @@ def slide_svg(session_id: int):
 def response_counts(session_id: int):
     """The live counter's figures (polled by static/app.js): responses so far and whether the form is open."""
     session = get_session_or_404(session_id, for_management=True)
-    response = jsonify(responses=queries.response_count(session.id), is_open=session.is_open)
+    response = jsonify(responses=response_count(session.id), is_open=session.is_open)
     response.headers["Cache-Control"] = "no-store"
     return response
 

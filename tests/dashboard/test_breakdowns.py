@@ -9,9 +9,9 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from feedback.dashboard.breakdowns import breakdown, sort_rows
-from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.models import Axis, Modality
+from feedback.scope import Scope
+from feedback.scores import Dimension, breakdown, sort_rows
 from tests.dashboard.conftest import add_responses
 
 
@@ -30,7 +30,7 @@ def table(rows):
     }
 
 
-YEAR_2025 = ScoreFilters.for_year(2025)
+YEAR_2025 = Scope.for_year(2025)
 
 
 def test_by_training(centre):
@@ -93,7 +93,7 @@ def test_by_profile_has_no_response_rate(centre):
 
 
 def test_by_year_over_a_custom_period(centre):
-    filters = ScoreFilters(date(2024, 1, 1), date(2025, 12, 31))
+    filters = Scope(date(2024, 1, 1), date(2025, 12, 31))
     assert table(breakdown(filters, Dimension.YEAR)) == {
         "2024": (1, 5, 5, 5, 5, 5),
         "2025": (4, 14, 9, 13, 30, 11),
@@ -101,21 +101,21 @@ def test_by_year_over_a_custom_period(centre):
 
 
 def test_filters_combine(centre):
-    only_b_in_essonne = ScoreFilters.from_args(
+    only_b_in_essonne = Scope.from_args(
         MultiDict({"annee": "2025", "intervenant": str(centre["b"].id), "dept": "91"}), default_year=2020
     )
     assert table(breakdown(only_b_in_essonne, Dimension.TRAINING)) == {"Webinaire QPV": (1, 6, 3, 5, 8, 6)}
-    one_profile = ScoreFilters.from_args(MultiDict({"annee": "2025", "profil": "elu"}), default_year=2020)
+    one_profile = Scope.from_args(MultiDict({"annee": "2025", "profil": "elu"}), default_year=2020)
     assert table(breakdown(one_profile, Dimension.TRAINING)) == {
         "Droit des étrangers": (3, 2, 1, 2, None, 2),
         "Webinaire QPV": (1, 0, 0, 0, None, 0),
     }
-    webinars = ScoreFilters.from_args(MultiDict({"annee": "2025", "modalite": "webinaire"}), default_year=2020)
+    webinars = Scope.from_args(MultiDict({"annee": "2025", "modalite": "webinaire"}), default_year=2020)
     assert [r.label for r in breakdown(webinars, Dimension.SESSION)] == ["Webinaire QPV"]
 
 
 def test_unknown_filter_values_are_ignored_and_reported():
-    filters = ScoreFilters.from_args(
+    filters = Scope.from_args(
         MultiDict({"annee": "20x5", "axe": "inconnu", "dept": "75", "formation": "-3", "du": "2025-02-30"}),
         default_year=2025,
     )
@@ -125,14 +125,20 @@ def test_unknown_filter_values_are_ignored_and_reported():
 
 
 def test_filters_round_trip_through_the_url_and_previous_period():
-    filters = ScoreFilters.from_args(
-        MultiDict({"du": "2025-04-01", "au": "2025-06-30", "axe": "politique-ville", "dept": "94"}), default_year=2020
+    filters = Scope.from_args(
+        MultiDict({"du": "2025-04-02", "au": "2025-06-30", "axe": "politique-ville", "dept": "94"}), default_year=2020
     )
-    assert ScoreFilters.from_args(MultiDict(filters.to_args()), default_year=2020) == filters
+    assert Scope.from_args(MultiDict(filters.to_args()), default_year=2020) == filters
     previous = filters.previous_period()
-    assert (previous.start, previous.end) == (date(2024, 12, 31), date(2025, 3, 31))
+    assert (previous.start, previous.end) == (date(2025, 1, 2), date(2025, 4, 1))
     assert previous.axis == Axis.CITY_POLICY
-    assert ScoreFilters.for_year(2025).previous_period() == ScoreFilters.for_year(2024)
+    # A quarter, given as dates or as `trimestre`, is compared with the quarter before.
+    quarter = Scope.from_args({"du": "2025-04-01", "au": "2025-06-30"}, default_year=2020)
+    assert quarter == Scope.from_args({"trimestre": "2025-T2"}) == Scope.from_args({"annee": "2025", "trimestre": "T2"})
+    assert quarter.to_args() == {"trimestre": "2025-T2"} and quarter.label == "T2 2025"
+    assert quarter.previous_period() == Scope.for_quarter(2025, 1)
+    assert Scope.for_quarter(2025, 1).previous_period() == Scope.for_quarter(2024, 4)
+    assert Scope.for_year(2025).previous_period() == Scope.for_year(2024)
 
 
 def test_sorting_puts_thin_rates_last_in_both_directions(centre):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from feedback.dashboard.queries import scale_distributions
+from feedback.scores import scale_distributions
 from feedback.db import db
 from feedback.manage import operations
 from feedback.models import Answer, Response, TrainingSession
