@@ -183,8 +183,9 @@ def test_random_scopes_give_the_same_figures_in_the_page_the_files_and_the_json(
     client, auth, make_user, runner, centre, period, filters
 ):
     args = {**period, **filters}
-    if not client.get("/report/").status_code == 200:  # not logged in yet (the client lives across examples)
+    if not getattr(client, "logged_in_as_admin", False):  # the client and the database live across examples
         auth.login(make_user(Role.ADMIN))
+        client.logged_in_as_admin = True
     sessions = db.session.scalars(select(TrainingSession)).all()
     levels = {session.id: [] for session in sessions}
     for session_id, level in db.session.execute(select(Response.session_id, Response.overall_level)):
