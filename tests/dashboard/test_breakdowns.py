@@ -5,6 +5,7 @@ The same fixture runs on SQLite and on PostgreSQL (TEST_DATABASE_URL): identical
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
@@ -150,3 +151,56 @@ def test_sorting_puts_thin_rates_last_in_both_directions(centre):
     assert ascending[0].label == "mars 2025"
     assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", False, 5)] == ["mars 2025", "juil. 2025", "nov. 2025"]
     assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", True, 5)][0] == "nov. 2025"
+
+
+def test_by_session_and_modality(centre):
+    s1, s2, s3, _s4, s5 = centre["sessions"]
+    sessions = breakdown(YEAR_2025, Dimension.SESSION)
+    assert {row.key: table([row])[row.label] for row in sessions} == {
+        str(s1.id): (1, 5, 3, 5, 10, 5),
+        str(s2.id): (1, 3, 3, 3, None, 0),
+        str(s3.id): (1, 6, 3, 5, 8, 6),
+        str(s5.id): (1, 0, 0, 0, 12, 0),
+    }
+    assert {row.key: row.day for row in sessions}[str(s2.id)] == date(2025, 7, 1)
+    assert table(breakdown(YEAR_2025, Dimension.MODALITY)) == {
+        "Formation": (3, 8, 6, 8, 22, 5),
+        "Webinaire": (1, 6, 3, 5, 8, 6),
+    }
+
+
+def test_a_quarter_and_no_department_as_scopes(centre):
+    """`trimestre` and `dept=aucun` pick the same sessions in every breakdown (hand counts)."""
+    first_quarter = Scope.from_args({"trimestre": "2025-T1"})
+    assert table(breakdown(first_quarter, Dimension.TRAINING)) == {
+        "Droit des étrangers": (1, 5, 3, 5, 10, 5),
+        "Webinaire QPV": (1, 6, 3, 5, 8, 6),
+    }
+    assert table(breakdown(first_quarter, Dimension.QUARTER)) == {"T1 2025": (2, 11, 6, 10, 18, 11)}
+    fourth = Scope.from_args({"annee": "2025", "trimestre": "T4"})
+    assert table(breakdown(fourth, Dimension.MONTH)) == {"nov. 2025": (1, 0, 0, 0, 12, 0)}
+    no_department = Scope.from_args({"annee": "2025", "dept": "aucun"})
+    assert table(breakdown(no_department, Dimension.QUARTER)) == {"T4 2025": (1, 0, 0, 0, 12, 0)}
+    assert table(breakdown(no_department, Dimension.DEPARTMENT)) == {"Non renseigné": (1, 0, 0, 0, 12, 0)}
+    over_two_years = Scope.from_args({"du": "2024-01-01", "au": "2025-12-31"})
+    assert table(breakdown(over_two_years, Dimension.QUARTER)) == {
+        "T2 2024": (1, 5, 5, 5, 5, 5),
+        "T1 2025": (2, 11, 6, 10, 18, 11),
+        "T3 2025": (1, 3, 3, 3, None, 0),
+        "T4 2025": (1, 0, 0, 0, 12, 0),
+    }
+
+
+def test_the_scope_reads_every_period_and_says_what_it_ignored_or_swapped():
+    swapped = Scope.from_args({"du": "2025-06-30", "au": "2025-01-01", "axe": "nope"}, default_year=2020)
+    assert (swapped.start, swapped.end) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert swapped.messages() == [
+        "Filtres non reconnus, ignorés : axe.",
+        "Dates inversées : la période affichée va du 01/01/2025 au 30/06/2025.",
+    ]
+    assert swapped.to_args() == {"du": "2025-01-01", "au": "2025-06-30"}
+    assert Scope.from_args(swapped.to_args(), default_year=1999) == replace(swapped, axis=None)
+    every = Scope.from_args({"annee": "toutes"}, default_year=2025)
+    assert (every.start, every.end, every.label, every.previous_period()) == (None, None, "toutes années", None)
+    assert Scope.from_args({"trimestre": "T9"}, default_year=2025).ignored == ("trimestre",)
+    assert Scope.from_args({"du": "2024-03-01"}, default_year=2025).end == date(2025, 12, 31)
