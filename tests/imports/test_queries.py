@@ -69,9 +69,7 @@ def test_filters(make_training, make_session):
     assert (only_91.sessions, only_91.participations, only_91.distinct_participants) == (2, 21, 2)
     none = activity_totals(Scope.for_year(2025, department=NO_DEPARTMENT))
     assert (none.sessions, none.participations) == (1, 7)
-    networks = activity_totals(
-        Scope.for_year(2025, modality=Modality.PEER_NETWORK, axis=Axis.PRECARITY_HEALTH)
-    )
+    networks = activity_totals(Scope.for_year(2025, modality=Modality.PEER_NETWORK, axis=Axis.PRECARITY_HEALTH))
     assert (networks.sessions, networks.participations, networks.attendances) == (2, 8, 1)
     assert activity_totals(Scope.for_year(2025, axis=Axis.NATIONAL)).sessions == 0
     spring = activity_totals(Scope(date(2025, 3, 1), date(2025, 6, 30)))

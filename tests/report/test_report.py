@@ -288,9 +288,10 @@ def test_the_json_command_takes_a_period_and_filters_and_refuses_bad_ones(runner
     reversed_dates = runner.invoke(args=["report", "--period", "2025-06-30:2025-01-01", "--json"])
     assert reversed_dates.exit_code == 0
     assert "Dates inversées : la période affichée va du 01/01/2025 au 30/06/2025." in reversed_dates.stderr
-    assert json.loads(reversed_dates.stdout)["period"] == report_json(runner, "--period", "2025-01-01:2025-06-30")[
-        "period"
-    ]
+    assert (
+        json.loads(reversed_dates.stdout)["period"]
+        == report_json(runner, "--period", "2025-01-01:2025-06-30")["period"]
+    )
     assert report_json(runner, "--period", "2025-T1")["period"]["label"] == "T1 2025"
     summary = runner.invoke(args=["report", "--period", "2025"])
     assert summary.exit_code == 0 and "participations : 57 (+27)" in summary.output
