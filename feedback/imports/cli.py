@@ -83,11 +83,12 @@ def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> Non
     if len(changes) > LISTED_ROWS:
         click.echo("  " + ngettext("… et %(num)d autre.", "… et %(num)d autres.", len(changes) - LISTED_ROWS))
     summary = plan.summary
+    trainings_same = ngettext("%(num)d inchangée", "%(num)d inchangées", summary["trainings_unchanged"])
+    sessions_same = ngettext("%(num)d inchangée", "%(num)d inchangées", summary["sessions_unchanged"])
     counts = (
         f"formations : {summary['trainings_created']} à créer, {summary['trainings_updated']} à modifier, "
-        f"{ngettext('%(num)d inchangée', '%(num)d inchangées', summary['trainings_unchanged'])} ; "
-        f"sessions : {summary['sessions_created']} à créer, {summary['sessions_updated']} à modifier, "
-        f"{ngettext('%(num)d inchangée', '%(num)d inchangées', summary['sessions_unchanged'])} ; "
+        f"{trainings_same} ; sessions : {summary['sessions_created']} à créer, {summary['sessions_updated']} à "
+        f"modifier, {sessions_same} ; "
         + ngettext(
             "%(num)d participation dans le fichier", "%(num)d participations dans le fichier", summary["participations"]
         )
@@ -142,16 +143,19 @@ def import_attendance_command(file: Path, session_id: int | None, dry_run: bool)
         after = (
             f", présents {present if present is not None else '–'} → {item.present_after}" if item.present_after else ""
         )
+        people = ngettext("%(num)d personne", "%(num)d personnes", len(item.hashes))
+        added = ngettext("%(num)d ajoutée", "%(num)d ajoutées", item.added)
+        removed = ngettext("%(num)d retirée", "%(num)d retirées", item.removed)
         click.echo(
-            f"  session {item.session.id} du {item.session.start_date.isoformat()} : "
-            f"{ngettext('%(num)d personne', '%(num)d personnes', len(item.hashes))}, "
-            f"{ngettext('%(num)d ajoutée', '%(num)d ajoutées', item.added)}, "
-            f"{ngettext('%(num)d retirée', '%(num)d retirées', item.removed)}{after}"
+            f"  session {item.session.id} du {item.session.start_date.isoformat()} : {people}, {added}, "
+            f"{removed}{after}"
         )
     summary = plan.summary
     click.echo(
-        f"{ngettext('%(num)d personne', '%(num)d personnes', summary['people'])} dans "
-        f"{ngettext('%(num)d session', '%(num)d sessions', summary['sessions'])} ; "
+        ngettext("%(num)d personne", "%(num)d personnes", summary["people"])
+        + " dans "
+        + ngettext("%(num)d session", "%(num)d sessions", summary["sessions"])
+        + " ; "
         + ngettext(
             "%(num)d ligne en double comptée une fois.",
             "%(num)d lignes en double comptées une fois.",
