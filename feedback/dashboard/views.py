@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -125,6 +125,7 @@ def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
 def _drill(filters: Scope, dimension: Dimension):
     """Where a row of the overview leads: one level down (axis -> trainings -> sessions -> the session)."""
     args = filters.to_args()
+    catalogue = filters.catalogue_filters
 
     def overview(**changes) -> str:
         return url_for("dashboard.overview", **{**args, **changes})
@@ -149,9 +150,25 @@ def _drill(filters: Scope, dimension: Dimension):
                 return overview(intervenant=row.key, vue=Dimension.SESSION)
             case Dimension.SESSION:
                 return url_for("dashboard.session", session_id=int(row.key))
+            case Dimension.MONTH | Dimension.QUARTER | Dimension.YEAR:
+                return url_for(
+                    "dashboard.overview", **_period_of(row.key, dimension), **catalogue, vue=Dimension.TRAINING
+                )
         return None
 
     return link
+
+
+def _period_of(key: str, dimension: Dimension) -> dict[str, str]:
+    """The scope parameters of a time row: its month, its quarter or its year."""
+    value = int(key)
+    if dimension == Dimension.QUARTER:
+        return {"trimestre": f"{value // 10}-T{value % 10}"}
+    if dimension == Dimension.MONTH:
+        year, month = divmod(value, 100)
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+        return {"du": date(year, month, 1).isoformat(), "au": last}
+    return {"annee": str(value)}
 
 
 def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
