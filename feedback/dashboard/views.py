@@ -159,6 +159,13 @@ def _drill(filters: Scope, dimension: Dimension):
     return link
 
 
+def _previous(scope: Scope) -> Scope:
+    """The period just before a page's (always bounded: `_scope`)."""
+    previous = scope.previous_period()
+    assert previous is not None, "a score page's scope is bounded"
+    return previous
+
+
 def _period_of(key: str, dimension: Dimension) -> dict[str, str]:
     """The scope parameters of a time row: its month, its quarter or its year."""
     value = int(key)
@@ -209,7 +216,8 @@ def overview():
     filters = _scope(default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     total = scores_for(filters)
-    previous = scores_for(filters.previous_period())
+    before = _previous(filters)
+    previous = scores_for(before)
     trend_unit, trend = _trend(filters)
     points = _trend_points(trend)
     return render_template(
@@ -227,7 +235,7 @@ def overview():
         drill=_drill(filters, dimension),
         chips=_chips(filters, dimension),
         total=total,
-        comparison=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        comparison=_compare(total.satisfaction, previous.satisfaction, "vs " + before.label),
         net=net_score_for(filters),
         trend=trend,
         trend_unit=DIMENSION_LABELS[trend_unit].lower(),
@@ -309,7 +317,8 @@ def my_sessions():
     filters = replace(_scope(default_year(speaker.id)), speaker_id=speaker.id)
     total = scores_for(filters)
     centre = satisfaction_for(filters.without_catalogue_filters())
-    previous = scores_for(filters.previous_period())
+    before = _previous(filters)
+    previous = scores_for(before)
     first_year, last_year = _speaker_years(speaker.id)
     whole_career = replace(filters, start=date(first_year, 1, 1), end=date(last_year, 12, 31))
     trend_unit, trend = _trend(whole_career)
@@ -323,7 +332,7 @@ def my_sessions():
         years=list(range(last_year, first_year - 1, -1)),
         total=total,
         against_centre=_compare(total.satisfaction, centre, "vs l'ensemble du centre"),
-        against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + before.label),
         centre=centre,
         trend=trend,
         trend_unit=DIMENSION_LABELS[trend_unit].lower(),
