@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, select
 
 from feedback.labels import department_condition, parse_department
 from feedback.models import Axis, Department, Modality, Response, Training, TrainingSession
@@ -127,7 +127,7 @@ class Scope:
 
         def text(name: str) -> str:
             value = args.get(name)
-            return value.strip() if isinstance(value, str) else ""
+            return "" if value is None else str(value).strip()
 
         start: date | None = None
         end: date | None = None
@@ -350,15 +350,18 @@ class Scope:
             conditions.append(Response.profile == self.profile)
         return and_(True, *conditions)
 
+    def session_ids(self) -> Select:
+        """The ids of the sessions the scope picks (every filter but the profile), for a query on sessions alone."""
+        return (
+            select(TrainingSession.id)
+            .join(Training, Training.id == TrainingSession.training_id)
+            .where(self.session_condition())
+        )
+
     def response_conditions(self) -> list[ColumnElement[bool]]:
         """Every condition of the scope on `responses` alone: the period and profile, and the sessions the other
         filters pick (a sub-select, only when one does)."""
         conditions = [self.response_condition()]
         if self.narrows_sessions:
-            sessions = (
-                select(TrainingSession.id)
-                .join(Training, Training.id == TrainingSession.training_id)
-                .where(self.session_condition())
-            )
-            conditions.append(Response.session_id.in_(sessions))
+            conditions.append(Response.session_id.in_(self.session_ids()))
         return conditions

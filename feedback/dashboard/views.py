@@ -323,7 +323,8 @@ def my_sessions():
     whole_career = replace(filters, start=date(first_year, 1, 1), end=date(last_year, 12, 31))
     trend_unit, trend = _trend(whole_career)
     points = _trend_points(trend)
-    condition = session_filter(sessions=own_sessions(current_user), start=filters.start, end=filters.end)
+    # Their own sessions within the scope (period and any catalogue filter of the URL), as for their totals above.
+    condition = session_filter(sessions=own_sessions(current_user)) & TrainingSession.id.in_(filters.session_ids())
     return render_template(
         "dashboard/my_sessions.html",
         speaker=speaker,
@@ -341,7 +342,7 @@ def my_sessions():
         else None,
         rows=scores_by_session(condition),
         distributions=scale_distributions(condition),
-        comments=own_session_comments(current_user, filters.start, filters.end),
+        comments=own_session_comments(current_user, filters),
     )
 
 

@@ -103,6 +103,9 @@ def test_a_reversed_range_gives_the_same_answer_on_every_page_and_file(
     swapped, notice = _main(client, "/scores/mine", REVERSED)
     assert swapped == ordered and notice == NOTICE
     assert "Mes résultats du 01/01/2025 au 30/04/2025" in swapped and "6 réponses" in swapped
+    # The catalogue filters narrow their totals and their sessions' table alike.
+    webinars, _ = _main(client, "/scores/mine", {"annee": "2025", "modalite": "webinaire"})
+    assert "1 session 3 réponses" in webinars and "Webinaire QPV" in webinars and "Droit des étrangers" not in webinars
 
     reversed_run = runner.invoke(args=["report", "--period", "2025-04-30:2025-01-01", "--json"])
     ordered_run = runner.invoke(args=["report", "--period", "2025-01-01:2025-04-30", "--json"])
