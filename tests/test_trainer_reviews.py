@@ -8,9 +8,9 @@ from html import unescape
 
 from sqlalchemy import func, select
 
+from feedback import scores as queries
 from feedback.catalogue.library import TRAINER_FAMILY
 from feedback.catalogue.operations import close_session, ensure_default_questionnaire, ensure_family_questionnaire
-from feedback.dashboard import queries
 from feedback.db import db, utcnow
 from feedback.models import Response, Role, TrainerReview, TrainingSession
 

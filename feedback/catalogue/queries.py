@@ -1,4 +1,4 @@
-"""Reads of the catalogue shared by the areas: which questionnaires a session may be given, how many answered."""
+"""Reads of the catalogue shared by the areas: which questionnaire versions a session may be given."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from feedback.catalogue.library import TRAINER_FAMILY
 from feedback.db import db
-from feedback.models import Questionnaire, QuestionnaireStatus, Response
+from feedback.models import Questionnaire, QuestionnaireStatus
 
 
 def published_families() -> list[Questionnaire]:
@@ -37,14 +37,4 @@ def published_versions() -> list[Questionnaire]:
             .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED, Questionnaire.family != TRAINER_FAMILY)
             .order_by(Questionnaire.title, Questionnaire.version.desc())
         )
-    )
-
-
-def response_count(session_id: int) -> int:
-    """First answers received so far by one session (the live counter polls it: one indexed COUNT)."""
-    return (
-        db.session.scalar(
-            select(func.count(Response.id)).where(Response.session_id == session_id, Response.is_followup.is_(False))
-        )
-        or 0
     )

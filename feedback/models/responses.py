@@ -42,7 +42,7 @@ class Response(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
-    #: The session's start date, copied (and kept in step by manage.operations.update_session) so that a period's
+    #: The session's start date, copied (and kept in step by catalogue.operations.update_session) so that a period's
     #: scores read one range of an index instead of joining every response to its session.
     session_date: Mapped[date] = mapped_column(Date)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from feedback import scores as queries
 from feedback.catalogue import operations
 from feedback.catalogue.library import HOT_EVALUATION
-from feedback.dashboard import queries
 from feedback.db import db
 
 
