@@ -21,15 +21,24 @@ class Refusal(Exception):
     #: The form field the refusal concerns (None: the form as a whole).
     default_field: str | None = None
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
-        self.message = message or self.default_message
+    def __init__(
+        self, message: str | None = None, *, field: str | None = None, problems: list[Any] | None = None
+    ) -> None:
+        self.problems: list[Any] = list(problems or [])
+        self.message = message or "; ".join(str(p) for p in self.problems) or self.default_message
         self.field = field or self.default_field
         super().__init__(self.message)
 
 
-def show_refusal(refusal: Refusal, form: Any) -> None:
-    """Undo what the refused operation did, then show its message: under its field, or as an error message."""
+def take_back(refusal: Refusal) -> list[Any]:
+    """Undo what the refused operation did (the one rollback); its problems, for a page that lists them all."""
     db.session.rollback()
+    return refusal.problems or [refusal.message]
+
+
+def show_refusal(refusal: Refusal, form: Any = None) -> None:
+    """Undo what the refused operation did, then show its message: under its field, or as an error message."""
+    take_back(refusal)
     field = getattr(form, refusal.field, None) if refusal.field else None
     if field is not None:
         field.errors = [*field.errors, refusal.message]

@@ -20,6 +20,7 @@ from sqlalchemy import exists, select, update
 from feedback import audit
 from feedback.auth.operations import check_password_strength, end_all_login_sessions, get_user_by_email
 from feedback.db import affected_rows, db, utcnow
+from feedback.errors import Refusal
 from feedback.labels import ROLE_LABELS
 from feedback.mail import new_message
 from feedback.models import AccountToken, Role, TokenPurpose, User
@@ -31,12 +32,16 @@ LINK_PATHS = {TokenPurpose.INVITATION: "/account/invitation/", TokenPurpose.RESE
 RESET_RESEND_AFTER = timedelta(minutes=2)
 
 
-class AccountRefused(ValueError):
-    """An account change the rules do not allow; the message is for the admin (French)."""
+class AccountRefused(Refusal, ValueError):
+    """An account change the rules do not allow; the message is for the admin (French), under the address field."""
+
+    default_field = "email"
 
 
-class LinkUnusable(Exception):
+class LinkUnusable(Refusal):
     """The link is unknown, already used, expired, or its account was deactivated."""
+
+    default_message = "Ce lien n'est plus utilisable."
 
 
 @dataclass

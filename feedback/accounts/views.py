@@ -11,8 +11,8 @@ from feedback.audit import ACTION_LABELS
 from feedback.auth import throttle
 from feedback.auth.access import roles_required
 from feedback.auth.forms import ConfirmForm
-from feedback.auth.operations import PasswordRejected
 from feedback.db import db
+from feedback.errors import Refusal, show_refusal, take_back
 from feedback.extensions import limiter
 from feedback.labels import ROLE_LABELS
 from feedback.mail import send_batch
@@ -69,9 +69,8 @@ def invite():
     if form.validate_on_submit():
         try:
             mail = operations.invite(form.email.data, Role(form.role.data), form.name.data or "", current_user)
-        except operations.AccountRefused as refused:
-            db.session.rollback()
-            form.email.errors.append(str(refused))
+        except Refusal as refusal:
+            show_refusal(refusal, form)
         else:
             db.session.commit()  # the link is stored before the e-mail leaves
             problem = _send(mail)
@@ -90,9 +89,8 @@ def resend_invitation(user_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             mail = operations.resend_invitation(user, current_user)
-        except operations.AccountRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             db.session.commit()
             problem = _send(mail)
@@ -111,9 +109,8 @@ def change_role(user_id: int):
     if form.validate_on_submit():
         try:
             operations.change_role(user, Role(form.role.data), current_user)
-        except operations.AccountRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             db.session.commit()
             flash(f"{user.email} : {ROLE_LABELS[user.role]}.", "success")
@@ -130,9 +127,8 @@ def deactivate(user_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             operations.deactivate(user, current_user)
-        except operations.AccountRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             db.session.commit()
             flash(f"{user.email} est désactivé : ses sessions ouvertes sont fermées.", "success")
@@ -186,12 +182,11 @@ def _choose_password(token: str, purpose: TokenPurpose, template: str):
     if form.validate_on_submit():
         try:
             user = operations.choose_password(token, purpose, form.password.data)
-        except PasswordRejected as rejected:
-            db.session.rollback()
-            form.password.errors.append(str(rejected))
-        except operations.LinkUnusable:
-            db.session.rollback()
+        except operations.LinkUnusable as unusable:
+            take_back(unusable)
             return render_template("accounts/link_unusable.html", purpose=purpose.value), 410
+        except Refusal as refusal:
+            show_refusal(refusal, form)
         else:
             db.session.commit()
             throttle.clear_account(user.email)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from feedback.db import affected_rows, db, utcnow
+from feedback.errors import Refusal
 from feedback.models import LoginSession, Role, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -24,8 +25,10 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-class PasswordRejected(ValueError):
-    pass
+class PasswordRejected(Refusal, ValueError):
+    """A password the rules refuse; the message (French) goes under the password field."""
+
+    default_field = "password"
 
 
 def check_password_strength(password: str, *, email: str = "") -> None:

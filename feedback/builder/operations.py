@@ -1,6 +1,8 @@
 """Questionnaires as versioned templates: drafts, versions, publication, duplication, import and export.
 
-Like every operations module: they change objects and flush, never commit.
+Like every operations module: they change objects and flush, never commit. A refused edit raises a `Refusal`
+(`EditRefused`, `NotPublishable`); each edit that succeeds adds its own audit event (`_record`), which the
+view's commit writes with the change.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from feedback import audit
 from feedback.builder.validation import definition_problems
-from feedback.catalogue.operations import create_questionnaire, publish_questionnaire
+from feedback.catalogue.operations import create_questionnaire, ensure_family_questionnaire, publish_questionnaire
 from feedback.db import db
+from feedback.errors import Refusal
 from feedback.models import (
     Modality,
     ModalityDefault,
@@ -41,12 +45,25 @@ DEFINITION_FIELDS = (
 QUESTION_FIELDS = ("code", "kind", "label", "label_en", "help_text", "help_text_en", "is_required", "is_overall")
 
 
-class NotPublishable(Exception):
+class NotPublishable(Refusal):
     """The draft has problems; `problems` lists them in French."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__(problems=problems)
+
+
+def _record(action: str, questionnaire_id: int | None, **details: Any) -> None:
+    """The audit event of an edit, named `questionnaire.<action>`: written by the caller's commit, with the edit."""
+    audit.record(f"questionnaire.{action}", "questionnaire", questionnaire_id, details)
+
+
+def _record_created(action: str, questionnaire: Questionnaire, source: Questionnaire | None = None) -> Questionnaire:
+    """The audit event of a new questionnaire (or version): its family, version and title, and where it came from."""
+    db.session.flush()  # its id
+    origin = {"from_questionnaire_id": source.id} if source is not None else {}
+    details = {**origin, "family": questionnaire.family, "version": questionnaire.version, "title": questionnaire.title}
+    _record(action, questionnaire.id, **details)
+    return questionnaire
 
 
 def definition_of(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -95,7 +112,7 @@ def import_questionnaire(data: Any) -> Questionnaire:
     definition = {field: data[field] for field in DEFINITION_FIELDS if field in data}
     definition["questions"] = data["questions"]
     definition["family"] = _new_family(data["title"])
-    return create_questionnaire(definition, publish=False)
+    return _record_created("import_json", create_questionnaire(definition, publish=False))
 
 
 def start_new_version(questionnaire: Questionnaire) -> Questionnaire:
@@ -105,15 +122,15 @@ def start_new_version(questionnaire: Questionnaire) -> Questionnaire:
             Questionnaire.family == questionnaire.family, Questionnaire.status == QuestionnaireStatus.DRAFT
         )
     )
-    if existing is not None:
-        return existing  # one draft per family at a time
-    return create_questionnaire(definition_of(questionnaire), publish=False)
+    # One draft per family at a time: the one already started is opened.
+    draft = existing if existing is not None else create_questionnaire(definition_of(questionnaire), publish=False)
+    return _record_created("new_version", draft, questionnaire)
 
 
 def duplicate_questionnaire(questionnaire: Questionnaire, title: str) -> Questionnaire:
     """A new questionnaire (its own family) starting from this one."""
     definition = {**definition_of(questionnaire), "title": title, "family": _new_family(title)}
-    return create_questionnaire(definition, publish=False)
+    return _record_created("duplicate", create_questionnaire(definition, publish=False), questionnaire)
 
 
 def publish_draft(questionnaire: Questionnaire, seen_version: int | None = None) -> None:
@@ -127,6 +144,7 @@ def publish_draft(questionnaire: Questionnaire, seen_version: int | None = None)
     questionnaire.edit_version += 1
     questionnaire.consent_version = _consent_version(questionnaire)
     publish_questionnaire(questionnaire)
+    _record("publish", questionnaire.id)
 
 
 def _consent_version(questionnaire: Questionnaire) -> int:
@@ -155,9 +173,10 @@ def archive_questionnaire(questionnaire: Questionnaire) -> None:
 def delete_draft(questionnaire: Questionnaire, seen_version: int | None = None) -> None:
     """Only a draft that no session uses can be deleted, and only as the manager last saw it."""
     if questionnaire.status != QuestionnaireStatus.DRAFT or _used_by_sessions(questionnaire):
-        raise ValueError("only an unused draft can be deleted")
+        raise DraftInUse()
     if seen_version is not None and seen_version != questionnaire.edit_version:
         raise DraftChanged()
+    _record("delete", questionnaire.id)
     db.session.delete(questionnaire)
     db.session.flush()
 
@@ -186,8 +205,14 @@ SAME_TIME = (
 )
 
 
-class EditRefused(Exception):
+class EditRefused(Refusal):
     """An edit of a draft that cannot be made; the message is for the manager, in French."""
+
+
+class DraftInUse(EditRefused, ValueError):
+    """Only a draft that no session uses can be deleted (a published version is archived)."""
+
+    default_message = "Seul un brouillon qu'aucune session n'utilise peut être supprimé."
 
 
 class DraftChanged(EditRefused):
@@ -218,6 +243,7 @@ def update_draft(questionnaire: Questionnaire, seen_version: int | None, **field
             raise TypeError(f"cannot set {name}")
         setattr(questionnaire, name, value)
     db.session.flush()
+    _record("update", questionnaire.id)
 
 
 def option_lines(text: str, kind: QuestionKind) -> list[dict[str, str]]:
@@ -284,6 +310,7 @@ def add_question(questionnaire: Questionnaire, seen_version: int | None, data: d
     _apply_question(questionnaire, question, data)
     questionnaire.questions.append(question)
     db.session.flush()
+    _record("add_question", questionnaire.id, question_id=question.id)
     return question
 
 
@@ -296,12 +323,14 @@ def update_question(question: Question, seen_version: int | None, data: dict[str
         raise NotPublishable(problems)
     _apply_question(questionnaire, question, data)
     db.session.flush()
+    _record("edit_question", questionnaire.id, question_id=question.id)
 
 
 def remove_question(question: Question, seen_version: int | None) -> None:
     """Take a question out of a draft (a draft has no answers: nothing is lost)."""
     questionnaire = question.questionnaire
     _start_edit(questionnaire, seen_version)
+    _record("remove_question", questionnaire.id, question_id=question.id)
     questionnaire.questions.remove(question)
     for position, other in enumerate(questionnaire.questions, start=1):
         other.position = position
@@ -321,6 +350,7 @@ def move_question(question: Question, seen_version: int | None, offset: int) -> 
             other.position = position
     db.session.flush()
     db.session.expire(questionnaire, ["questions"])  # reload in the new order
+    _record("move_question", questionnaire.id, question_id=question.id)
 
 
 def reorder_questions(questionnaire: Questionnaire, seen_version: int | None, question_ids: list[int]) -> None:
@@ -333,6 +363,7 @@ def reorder_questions(questionnaire: Questionnaire, seen_version: int | None, qu
         by_id[question_id].position = position
     db.session.flush()
     db.session.expire(questionnaire, ["questions"])  # reload in the new order
+    _record("reorder_questions", questionnaire.id)
 
 
 def set_modality_default(modality: Modality, family: str | None) -> None:
@@ -346,6 +377,22 @@ def set_modality_default(modality: Modality, family: str | None) -> None:
     else:
         current.family = family
     db.session.flush()
+
+
+def set_modality_defaults(chosen: dict[Modality, str | None]) -> None:
+    """Choose every modality's questionnaire family; a library family is created on its first choice."""
+    for modality, family in chosen.items():
+        if family is not None:
+            ensure_family_questionnaire(family)
+        set_modality_default(modality, family)
+    _record("modality_defaults", None, **{f"modality_{m.value}": family or "" for m, family in chosen.items()})
+
+
+def archive(questionnaire: Questionnaire) -> int:
+    """Archive a questionnaire: every version of its family (see `archive_family`)."""
+    archived = archive_family(questionnaire.family)
+    _record("archive", questionnaire.id)
+    return archived
 
 
 def archive_family(family: str) -> int:
@@ -362,4 +409,5 @@ def archive_family(family: str) -> int:
 
 def create_from_library(definition: dict[str, Any]) -> Questionnaire:
     """A new draft questionnaire (its own family) from one of the starting points shipped with the application."""
-    return create_questionnaire({**definition, "family": _new_family(definition["family"])}, publish=False)
+    questionnaire = create_questionnaire({**definition, "family": _new_family(definition["family"])}, publish=False)
+    return _record_created("new_from_library", questionnaire)

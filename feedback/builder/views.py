@@ -32,8 +32,8 @@ from feedback.builder.forms import (
 )
 from feedback.catalogue import queries as catalogue_queries
 from feedback.catalogue.library import LIBRARY, TRAINER_FAMILY
-from feedback.catalogue.operations import ensure_family_questionnaire
 from feedback.db import db
+from feedback.errors import Refusal, show_refusal, take_back
 from feedback.form_page import render_form_page
 from feedback.form_tokens import issue_token
 from feedback.labels import MODALITY_LABELS
@@ -60,49 +60,29 @@ def get_question_or_404(questionnaire: Questionnaire, question_id: int) -> Quest
 T = TypeVar("T")
 
 
-def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> tuple[T | None, str | None]:
-    """Run one edit and commit once: (its result, None), or (None, the French refusal) with nothing written.
+def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> T:
+    """Run one edit (which records its own audit event) and commit it; a refusal is raised, nothing written yet.
 
+    The view shows a refusal with `show_refusal` (or `take_back` for a list of problems), which rolls back once.
     A racing save of another manager shows as StaleDataError (the row's edit_version moved between our read and our
-    write) or IntegrityError (both created the same family or version). A creation may be run `again_on_conflict`
-    once, on a fresh transaction: it then sees what the other manager committed (a free name, the draft they made).
+    write) or IntegrityError (both created the same family or version): both are refused in French. A creation may
+    be run `again_on_conflict` once, on a fresh transaction: it then sees what the other manager committed (a free
+    name, the draft they made).
     """
-    for _attempt in range(2 if again_on_conflict else 1):
+    attempts = 2 if again_on_conflict else 1
+    for attempt in range(1, attempts + 1):
         try:
             result = edit()
-            _audit(result)
             db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            return None, operations.QUESTIONNAIRE_CHANGED
-        except IntegrityError:
-            db.session.rollback()
-            continue
-        except operations.EditRefused as refused:
-            db.session.rollback()
-            return None, str(refused)
-        return result, None
-    return None, operations.SAME_TIME
-
-
-def _audit(result: object) -> None:
-    """Every saved edit leaves one audit event, in its own transaction, named after the view that made it."""
-    args = dict(request.view_args or {})
-    questionnaire_id = args.pop("questionnaire_id", None)
-    details: dict = {key: value for key, value in args.items()}
-    if isinstance(result, Questionnaire):
-        db.session.flush()  # a new questionnaire's id
-        if questionnaire_id is not None:
-            details["from_questionnaire_id"] = questionnaire_id
-        questionnaire_id = result.id
-        details.update(family=result.family, version=result.version, title=result.title)
-    elif isinstance(result, Question):
-        db.session.flush()
-        details["question_id"] = result.id
-    endpoint = request.endpoint or ""
-    if endpoint == "builder.modality_defaults":
-        details = {key: value for key, value in request.form.items() if key.startswith("modality_")}
-    audit.record(f"questionnaire.{endpoint.rpartition('.')[2]}", "questionnaire", questionnaire_id, details)
+        except StaleDataError as error:
+            raise operations.EditRefused(operations.QUESTIONNAIRE_CHANGED) from error
+        except IntegrityError as error:
+            if attempt == attempts:
+                raise operations.EditRefused(operations.SAME_TIME) from error
+            db.session.rollback()  # not a refusal: the fresh transaction of the second run
+        else:
+            return result
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @bp.errorhandler(ObjectDeletedError)
@@ -139,9 +119,10 @@ def new_from_library():
         flash("Choisissez un point de départ.", "error")
         return redirect(url_for("builder.questionnaires"))
     definition = next(d for d in LIBRARY if d["family"] == form.starting_point.data)
-    questionnaire, refused = _save(lambda: operations.create_from_library(definition), again_on_conflict=True)
-    if refused:
-        flash(refused, "error")
+    try:
+        questionnaire = _save(lambda: operations.create_from_library(definition), again_on_conflict=True)
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("builder.questionnaires"))
     flash("Brouillon créé : adaptez-le, prévisualisez-le, puis publiez-le.", "success")
     return redirect(_editor_url(questionnaire))
@@ -166,18 +147,12 @@ def import_json():
                 problems = [f"Ce fichier n'est pas un JSON valide (ligne {error.lineno}, colonne {error.colno})."]
             else:
                 try:
-                    questionnaire, refused = _save(
-                        lambda: operations.import_questionnaire(data), again_on_conflict=True
-                    )
-                except operations.NotPublishable as invalid:
-                    db.session.rollback()
-                    problems = invalid.problems
+                    questionnaire = _save(lambda: operations.import_questionnaire(data), again_on_conflict=True)
+                except Refusal as refusal:
+                    problems = take_back(refusal)
                 else:
-                    if refused:
-                        problems = [refused]
-                    else:
-                        flash("Questionnaire importé comme brouillon : relisez-le puis publiez-le.", "success")
-                        return redirect(_editor_url(questionnaire))
+                    flash("Questionnaire importé comme brouillon : relisez-le puis publiez-le.", "success")
+                    return redirect(_editor_url(questionnaire))
     return render_template("builder/import.html", form=form, problems=problems)
 
 
@@ -222,9 +197,10 @@ def update(questionnaire_id: int):
         return _render_editor(questionnaire, form=form)
     fields = {name: form[name].data for name in operations.DEFINITION_FIELDS}
     fields.update({name: value or "" for name, value in fields.items() if not isinstance(value, bool)})
-    _, refused = _save(lambda: operations.update_draft(questionnaire, form.edit_version.data, **fields))
-    if refused:
-        flash(refused, "error")
+    try:
+        _save(lambda: operations.update_draft(questionnaire, form.edit_version.data, **fields))
+    except Refusal as refusal:
+        show_refusal(refusal)
         return _render_editor(questionnaire, form=form)  # what they typed stays on screen
     flash("Questionnaire enregistré.", "success")
     return redirect(_editor_url(questionnaire))
@@ -251,13 +227,12 @@ def add_question(questionnaire_id: int):
     if not form.validate_on_submit():
         return _render_editor(questionnaire, new_question=form)
     try:
-        _, refused = _save(lambda: operations.add_question(questionnaire, form.edit_version.data, _question_data(form)))
+        _save(lambda: operations.add_question(questionnaire, form.edit_version.data, _question_data(form)))
     except operations.NotPublishable as invalid:
-        db.session.rollback()
-        form.form_errors.extend(invalid.problems)
+        form.form_errors.extend(take_back(invalid))
         return _render_editor(questionnaire, new_question=form)
-    if refused:
-        flash(refused, "error")
+    except Refusal as refusal:
+        show_refusal(refusal)
         return _render_editor(questionnaire, new_question=form)
     flash("Question ajoutée.", "success")
     return redirect(_editor_url(questionnaire, "questions"))
@@ -280,17 +255,12 @@ def edit_question(questionnaire_id: int, question_id: int):
         form.kind.data, form.options.data = question.kind.value, _options_text(question)
     if form.validate_on_submit():
         try:
-            _, refused = _save(
-                lambda: operations.update_question(question, form.edit_version.data, _question_data(form))
-            )
-        except operations.NotPublishable as invalid:
-            db.session.rollback()
-            form.form_errors.extend(invalid.problems)
+            _save(lambda: operations.update_question(question, form.edit_version.data, _question_data(form)))
+        except Refusal as refusal:
+            form.form_errors.extend(take_back(refusal))  # what they typed stays on screen
         else:
-            if not refused:
-                flash("Question enregistrée.", "success")
-                return redirect(_editor_url(questionnaire, f"question-{question.id}"))
-            form.form_errors.append(refused)  # what they typed stays on screen
+            flash("Question enregistrée.", "success")
+            return redirect(_editor_url(questionnaire, f"question-{question.id}"))
     return render_template(
         "builder/question.html",
         questionnaire=questionnaire,
@@ -308,8 +278,12 @@ def remove_question(questionnaire_id: int, question_id: int):
     question = get_question_or_404(questionnaire, question_id)
     form = VersionForm()
     if form.validate_on_submit():
-        _, refused = _save(lambda: operations.remove_question(question, form.edit_version.data))
-        flash(refused or "Question retirée.", "error" if refused else "success")
+        try:
+            _save(lambda: operations.remove_question(question, form.edit_version.data))
+        except Refusal as refusal:
+            show_refusal(refusal)
+        else:
+            flash("Question retirée.", "success")
     return redirect(_editor_url(questionnaire, "questions"))
 
 
@@ -322,9 +296,10 @@ def move_question(questionnaire_id: int, question_id: int):
     form = MoveForm()
     if form.validate_on_submit() and form.direction.data in ("up", "down"):
         offset = -1 if form.direction.data == "up" else 1
-        _, refused = _save(lambda: operations.move_question(question, form.edit_version.data, offset))
-        if refused:
-            flash(refused, "error")
+        try:
+            _save(lambda: operations.move_question(question, form.edit_version.data, offset))
+        except Refusal as refusal:
+            show_refusal(refusal)
     return redirect(_editor_url(questionnaire, f"question-{question.id}"))
 
 
@@ -339,11 +314,13 @@ def reorder_questions(questionnaire_id: int):
         flash("L'ordre des questions n'a pas pu être lu : rechargez la page puis recommencez.", "error")
     else:
         order = [int(question_id) for question_id in form.order.data.split(",")]
-        _, refused = _save(lambda: operations.reorder_questions(questionnaire, form.edit_version.data, order))
-        if refused:
-            flash(refused, "error")
-        elif form.moved.data:
-            anchor = f"question-{form.moved.data}"
+        try:
+            _save(lambda: operations.reorder_questions(questionnaire, form.edit_version.data, order))
+        except Refusal as refusal:
+            show_refusal(refusal)
+        else:
+            if form.moved.data:
+                anchor = f"question-{form.moved.data}"
     return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id, _anchor=anchor))
 
 
@@ -359,12 +336,11 @@ def publish(questionnaire_id: int):
         flash("Cette version est déjà publiée.", "error")
         return redirect(_editor_url(questionnaire))
     try:
-        _, refused = _save(lambda: operations.publish_draft(questionnaire, form.edit_version.data))
+        _save(lambda: operations.publish_draft(questionnaire, form.edit_version.data))
     except operations.NotPublishable as invalid:
-        db.session.rollback()
-        return _render_editor(questionnaire, problems=invalid.problems)
-    if refused:
-        flash(refused, "error")
+        return _render_editor(questionnaire, problems=take_back(invalid))
+    except Refusal as refusal:
+        show_refusal(refusal)
     else:
         flash(
             f"Version {questionnaire.version} publiée : elle ne changera plus. Les sessions gardent la version avec "
@@ -385,9 +361,10 @@ def new_version(questionnaire_id: int):
         flash("Seule une version publiée sert de point de départ à une nouvelle version.", "error")
         return redirect(_editor_url(questionnaire))
     # Two managers starting one at the same moment: the second run opens the draft the first one created.
-    draft, refused = _save(lambda: operations.start_new_version(questionnaire), again_on_conflict=True)
-    if draft is None:
-        flash(refused or operations.SAME_TIME, "error")
+    try:
+        draft = _save(lambda: operations.start_new_version(questionnaire), again_on_conflict=True)
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash(f"Brouillon de la version {draft.version}. Les sessions existantes gardent leur version.", "success")
     return redirect(_editor_url(draft))
@@ -402,9 +379,10 @@ def duplicate(questionnaire_id: int):
     if not form.validate_on_submit():
         return redirect(_editor_url(questionnaire))
     title = form.title.data or f"{questionnaire.title} (copie)"[:200]
-    copy, refused = _save(lambda: operations.duplicate_questionnaire(questionnaire, title), again_on_conflict=True)
-    if copy is None:
-        flash(refused or operations.SAME_TIME, "error")
+    try:
+        copy = _save(lambda: operations.duplicate_questionnaire(questionnaire, title), again_on_conflict=True)
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash("Copie créée comme brouillon.", "success")
     return redirect(_editor_url(copy))
@@ -417,9 +395,10 @@ def archive(questionnaire_id: int):
     questionnaire = get_questionnaire_or_404(questionnaire_id)
     if VersionForm().validate_on_submit():
         title = questionnaire.title
-        _, refused = _save(lambda: operations.archive_family(questionnaire.family))
-        if refused:
-            flash(refused, "error")
+        try:
+            _save(lambda: operations.archive(questionnaire))
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             flash(f"« {title} » est archivé ; ses réponses sont conservées.", "success")
     return redirect(url_for("builder.questionnaires"))
@@ -434,12 +413,9 @@ def delete(questionnaire_id: int):
     if not form.validate_on_submit():
         return redirect(_editor_url(questionnaire))
     try:
-        _, refused = _save(lambda: operations.delete_draft(questionnaire, form.edit_version.data))
-    except ValueError:
-        db.session.rollback()
-        refused = "Seul un brouillon qu'aucune session n'utilise peut être supprimé."
-    if refused:
-        flash(refused, "error")
+        _save(lambda: operations.delete_draft(questionnaire, form.edit_version.data))
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash("Brouillon supprimé.", "success")
     return redirect(url_for("builder.questionnaires"))
@@ -521,16 +497,13 @@ def modality_defaults():
             field.data = current.get(modality, "")
     if form.validate_on_submit():
         chosen = {modality: form[f"modality_{modality.value}"].data or None for modality in Modality}
-
-        def save_defaults() -> None:
-            for modality, family in chosen.items():
-                if family is not None:
-                    ensure_family_questionnaire(family)  # a library questionnaire is created on first choice
-                operations.set_modality_default(modality, family)
-
         # Two managers saving at once may both create a library questionnaire or a modality's row: run it again.
-        _, refused = _save(save_defaults, again_on_conflict=True)
-        flash(refused or "Questionnaires par modalité enregistrés.", "error" if refused else "success")
+        try:
+            _save(lambda: operations.set_modality_defaults(chosen), again_on_conflict=True)
+        except Refusal as refusal:
+            show_refusal(refusal)
+        else:
+            flash("Questionnaires par modalité enregistrés.", "success")
         return redirect(url_for("builder.modality_defaults"))
     fields = [(MODALITY_LABELS[m], form[f"modality_{m.value}"]) for m in Modality]
     return render_template("builder/defaults.html", form=form, fields=fields)

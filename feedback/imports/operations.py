@@ -25,6 +25,7 @@ from feedback.catalogue.operations import (
     update_session,
 )
 from feedback.db import db
+from feedback.errors import Refusal
 from feedback.imports.attendance import AttendanceFile, attendance_key
 from feedback.imports.catalogue import CatalogueFile, SessionSpec, TrainingSpec
 from feedback.imports.parsing import fold
@@ -35,12 +36,11 @@ Progress = Callable[[int], None]
 _CHUNK = 500
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     """The file is consistent but does not fit the database (unknown session...): nothing is written."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
+        super().__init__(problems=problems)
 
 
 def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:

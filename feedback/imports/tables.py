@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from feedback.errors import Refusal
 from feedback.imports.parsing import fold
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -53,12 +54,11 @@ class Problem:
         return f"{', '.join(where)} : {self.message}" if where else self.message
 
 
-class FileRejected(Exception):
+class FileRejected(Refusal):
     """The file is refused whole; `problems` lists every reason found."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
+        super().__init__(problems=problems)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.auth.access import managers_only
 from feedback.db import db
+from feedback.errors import Refusal, take_back
 from feedback.imports import pending
 from feedback.imports.attendance import parse_attendance
 from feedback.imports.catalogue import FORMAT_LABELS, REPORT_COLUMNS, SESSION_COLUMNS, parse_catalogue
@@ -158,6 +159,52 @@ def upload_attendance():
     )
 
 
+def _write(payload: dict) -> str:
+    """Write a previewed import (the one operation: the catalogue's or the attendance's); the message that says it."""
+    if payload["kind"] == "catalogue":
+        data = base64.b64decode(payload["data"])
+        summary = import_catalogue(parse_catalogue(_read(data, payload["filename"]), year=payload["year"])).summary
+        created, updated = summary["trainings_created"], summary["trainings_updated"]
+        new, changed, same = (summary[f"sessions_{key}"] for key in ("created", "updated", "unchanged"))
+        return (
+            "Catalogue importé : "
+            + ngettext("%(count)s formation créée", "%(count)s formations créées", created, count=number(created))
+            + ", "
+            + ngettext("%(count)s modifiée", "%(count)s modifiées", updated, count=number(updated))
+            + " ; "
+            + ngettext("%(count)s session créée", "%(count)s sessions créées", new, count=number(new))
+            + ", "
+            + ngettext("%(count)s modifiée", "%(count)s modifiées", changed, count=number(changed))
+            + ", "
+            + ngettext("%(count)s inchangée", "%(count)s inchangées", same, count=number(same))
+            + "."
+        )
+    lists = {int(session_id): set(hashes) for session_id, hashes in payload["lists"].items()}
+    plan = plan_attendance(lists, duplicates=payload["duplicates"], blank_rows=payload["blank_rows"])
+    summary = import_attendance(plan).summary
+    sessions, people, added, removed = (summary[key] for key in ("sessions", "people", "added", "removed"))
+    return (
+        "Émargement importé : "
+        + ngettext("%(count)s session", "%(count)s sessions", sessions, count=number(sessions))
+        + ", "
+        + ngettext("%(count)s personne", "%(count)s personnes", people, count=number(people))
+        + " ; "
+        + ngettext("%(count)s ajoutée", "%(count)s ajoutées", added, count=number(added))
+        + ", "
+        + ngettext("%(count)s retirée", "%(count)s retirées", removed, count=number(removed))
+        + "."
+    )
+
+
+def _commit() -> None:
+    """Commit an import: another import that wrote the same rows at the same moment refuses this one whole."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        problem = Problem(None, None, "Un autre import a modifié les mêmes données au même moment : recommencez.")
+        raise ImportRefused([problem]) from error
+
+
 @bp.post("/confirm")
 @managers_only
 def confirm():
@@ -168,51 +215,10 @@ def confirm():
         flash("Cet aperçu a expiré ou a déjà été confirmé : déposez le fichier de nouveau.", "error")
         return redirect(url_for("imports.index"))
     try:
-        if payload["kind"] == "catalogue":
-            data = base64.b64decode(payload["data"])
-            plan = import_catalogue(parse_catalogue(_read(data, payload["filename"]), year=payload["year"]))
-            summary = plan.summary
-            created, updated = summary["trainings_created"], summary["trainings_updated"]
-            new, changed, same = (summary[f"sessions_{key}"] for key in ("created", "updated", "unchanged"))
-            message = (
-                "Catalogue importé : "
-                + ngettext("%(count)s formation créée", "%(count)s formations créées", created, count=number(created))
-                + ", "
-                + ngettext("%(count)s modifiée", "%(count)s modifiées", updated, count=number(updated))
-                + " ; "
-                + ngettext("%(count)s session créée", "%(count)s sessions créées", new, count=number(new))
-                + ", "
-                + ngettext("%(count)s modifiée", "%(count)s modifiées", changed, count=number(changed))
-                + ", "
-                + ngettext("%(count)s inchangée", "%(count)s inchangées", same, count=number(same))
-                + "."
-            )
-        else:
-            lists = {int(session_id): set(hashes) for session_id, hashes in payload["lists"].items()}
-            plan = import_attendance(
-                plan_attendance(lists, duplicates=payload["duplicates"], blank_rows=payload["blank_rows"])
-            )
-            summary = plan.summary
-            sessions, people, added, removed = (summary[key] for key in ("sessions", "people", "added", "removed"))
-            message = (
-                "Émargement importé : "
-                + ngettext("%(count)s session", "%(count)s sessions", sessions, count=number(sessions))
-                + ", "
-                + ngettext("%(count)s personne", "%(count)s personnes", people, count=number(people))
-                + " ; "
-                + ngettext("%(count)s ajoutée", "%(count)s ajoutées", added, count=number(added))
-                + ", "
-                + ngettext("%(count)s retirée", "%(count)s retirées", removed, count=number(removed))
-                + "."
-            )
-        db.session.commit()
-    except (FileRejected, ImportRefused) as rejected:
-        db.session.rollback()
-        return _page(problems=rejected.problems, refused=payload["kind"])
-    except IntegrityError:
-        db.session.rollback()
-        problem = Problem(None, None, "Un autre import a modifié les mêmes données au même moment : recommencez.")
-        return _page(problems=[problem], refused=payload["kind"])
+        message = _write(payload)
+        _commit()
+    except Refusal as refusal:
+        return _page(problems=take_back(refusal), refused=payload["kind"])
     pending.discard(form.token.data)
     flash(message, "success")
     return redirect(url_for("imports.index"))

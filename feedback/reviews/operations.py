@@ -6,12 +6,15 @@ from datetime import datetime
 
 from feedback.answers import ParsedSurvey
 from feedback.db import db, utcnow
+from feedback.errors import Refusal
 from feedback.models import Questionnaire, Speaker, TrainerReview, TrainingSession
 from feedback.reviews.queries import is_open_for_review, review_of
 
 
-class ReviewClosed(Exception):
+class ReviewClosed(Refusal):
     """The session's form is closed (or not open yet): the questionnaire can no longer be changed."""
+
+    default_message = "Le questionnaire de cette session est fermé : vos réponses n'ont pas été enregistrées."
 
 
 def answers_of(parsed: ParsedSurvey) -> dict[str, dict]:

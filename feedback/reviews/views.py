@@ -15,6 +15,7 @@ from feedback.auth.access import staff_only
 from feedback.catalogue.library import TRAINER_FAMILY
 from feedback.catalogue.operations import ensure_family_questionnaire
 from feedback.db import db, utcnow
+from feedback.errors import show_refusal
 from feedback.questionnaire_structure import questions_of
 from feedback.reviews.operations import ReviewClosed, save_trainer_review
 from feedback.reviews.queries import (
@@ -107,9 +108,8 @@ def save(session_id: int):
         return _render(session, questionnaire, review, submitted=submitted, errors=parsed.errors, status=422)
     try:
         save_trainer_review(session, speaker, questionnaire, parsed)
-    except ReviewClosed:
-        db.session.rollback()
-        flash("Le questionnaire de cette session est fermé : vos réponses n'ont pas été enregistrées.", "error")
+    except ReviewClosed as closed:
+        show_refusal(closed)
         return _render(session, questionnaire, review, submitted=submitted, status=409)
     db.session.commit()
     flash("Votre regard sur la session est enregistré.", "success")
