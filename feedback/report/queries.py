@@ -1,7 +1,7 @@
 """The yearly report of a period, assembled from the areas that compute its figures; the page, the downloads and
 `flask report --json` all read the one `Report` that `build_report` returns.
 
-- activity (feedback/imports/queries.py): participations, distinct participants, visits, half-days, sessions,
+- activity (feedback/activity.py): participations, distinct participants, visits, half-days, sessions,
   in total and per département, axis and modality, for the period and the previous one;
 - scores (feedback/scores.py): satisfaction with its Wilson interval and n, response rate, in
   total and per axis, département, modality and professional profile;
@@ -26,11 +26,11 @@ from flask import current_app
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from feedback.activity import ActivityFigures, activity_breakdown, activity_totals
 from feedback.analysis.clouds import cached_cloud
 from feedback.analysis.statistics import Difference, SatisfactionRate, rate_difference
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses
-from feedback.imports.queries import ActivityFigures, activity_breakdown, activity_totals
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_filter_label, department_label
 from feedback.models import Axis, Department, Modality, Speaker, Training, TrainingSession
 from feedback.quotes import queries as quote_queries
