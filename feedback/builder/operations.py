@@ -2,7 +2,8 @@
 
 Like every operations module: they change objects and flush, never commit. A refused edit raises a `Refusal`
 (`EditRefused`, `NotPublishable`); each edit that succeeds adds its own audit event (`_record`), which the
-view's commit writes with the change.
+view's commit writes with the change. Above ~400 lines: one operation per thing a manager can do to a
+questionnaire, with the edit-version check they all share; splitting them would spread that one rule.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Managers: questionnaires as versioned templates (list, draft editor, publication, preview, JSON, defaults)."""
+"""Managers: questionnaires as versioned templates (list, draft editor, publication, preview, JSON, defaults).
+
+Above ~400 lines on purpose: the builder's eighteen pages are one blueprint whose views share `_save` (one commit,
+the racing managers' refusals) and the editor's rendering; each view stays load → check → one operation → commit.
+"""
 
 from __future__ import annotations
 

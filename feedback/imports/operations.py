@@ -4,6 +4,9 @@ An import is all or nothing: the file is read and checked whole first (`feedback
 `feedback.imports.attendance`); the plan compares it with the database (what will be created, changed, left as
 it is); only then are rows written, in the caller's transaction, which commits once or rolls everything back.
 Keys make it idempotent: importing the same file twice changes nothing the second time.
+
+Above ~400 lines: the two imports share the plan-then-write shape and the session matching; the file formats
+themselves are read elsewhere (`catalogue*.py`, `attendance.py`).
 """
 
 from __future__ import annotations
