@@ -74,7 +74,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(accounts_bp)
 
     from feedback.cli import register_commands
+    from feedback.queue import init_queue
     from feedback.web import register_web_layer
+
+    init_queue(app)
 
     register_commands(app)
     register_web_layer(app)

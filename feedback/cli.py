@@ -23,6 +23,9 @@ def register_commands(app: Flask) -> None:
     from feedback.distribution.cli import send_followups_command, send_reminders_command
 
     app.cli.add_command(send_reminders_command)
+    from feedback.queue import queue_worker_command
+
+    app.cli.add_command(queue_worker_command)
     app.cli.add_command(send_followups_command)
 
     from feedback.quotes.cli import analyse_command

@@ -1,8 +1,8 @@
 """State changes of the distribution by e-mail; they flush, the caller commits.
 
-Sending happens between two commits (see views.py and cli.py): the links are stored before any e-mail leaves,
-and no write transaction stays open while the SMTP server is talked to (on SQLite it would block every
-participant's submit for as long).
+Mail is claimed here and sent through the job queue (tasks.py) by `sending.send_claimed`: the links are stored
+before any e-mail leaves, and no write transaction stays open while the SMTP server is talked to (on SQLite it
+would block every participant's submit for as long).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from feedback.db import db, utcnow
 from feedback.distribution import mails
-from feedback.distribution.queries import followup_trainings_due, invited_emails
-from feedback.mail import BatchResult
+from feedback.distribution.queries import followup_trainings_due, invited_emails, pending_invitations
+from feedback.distribution.sending import MailKind, OutgoingMail, claim, claimable
 from feedback.manage.operations import latest_published
 from feedback.models import FollowUpContact, Invitation, Questionnaire, Response, Training, TrainingSession
 from feedback.survey.forms import ParsedSurvey
@@ -48,11 +48,33 @@ def is_link_token(value: str | None) -> bool:
     return bool(value) and _TOKEN.fullmatch(value) is not None
 
 
-@dataclass(frozen=True)
-class OutgoingMail:
-    invitation_id: int
-    email: str
-    message: EmailMessage
+#: The four kinds of mail of the distribution (see sending.py): which row, link and acceptance column each uses.
+INVITATION = MailKind(Invitation, "token_hash", "sent_dt")  # refused: the row goes (no working link reached it)
+# A refused reminder counts as done: it is not tried again.
+REMINDER = MailKind(
+    Invitation,
+    "reminder_token_hash",
+    "reminded_dt",
+    on_released={"reminder_token_hash": None},
+    is_refusal_done=True,
+)
+FOLLOWUP = MailKind(
+    FollowUpContact,
+    "token_hash",
+    "sent_dt",
+    on_released={"token_hash": None, "questionnaire_id": None},
+    # No working link ever reached it: nothing to remind, nothing to keep.
+    on_refused={"email": None, "token_hash": None, "questionnaire_id": None},
+)
+FOLLOWUP_REMINDER = MailKind(
+    FollowUpContact,
+    "reminder_token_hash",
+    "reminded_dt",
+    on_released={"reminder_token_hash": None},
+    # The address is erased once its reminder is sent or refused: it is no longer needed.
+    on_sent={"email": None},
+    on_refused={"email": None, "reminder_token_hash": None},
+)
 
 
 # -- invitations -------------------------------------------------------------------------------------------------
@@ -75,37 +97,11 @@ def add_invitations(session: TrainingSession, emails: list[str], now: datetime |
     return invitations
 
 
-def prepare_invitations(session: TrainingSession, invitations: list[Invitation]) -> list[OutgoingMail]:
-    """Draw a fresh link for each invitation not sent yet and write its e-mail; the caller commits, then sends."""
-    outgoing = []
-    for invitation in invitations:
-        if invitation.sent_dt is not None:
-            continue
-        token = new_link_token()
-        invitation.token_hash = hash_token(token)
-        outgoing.append(
-            OutgoingMail(invitation.id, invitation.email, mails.invitation_message(session, invitation.email, token))
-        )
-    db.session.flush()
-    return outgoing
-
-
-def record_invitations_sent(outgoing: list[OutgoingMail], result: BatchResult, now: datetime | None = None) -> None:
-    """Mark as sent what the SMTP server accepted; forget the addresses it refused (they had no working link)."""
+def claim_pending_invitations(session: TrainingSession, now: datetime | None = None) -> list[OutgoingMail]:
+    """Claim, each with a fresh link, the session's invitations not sent yet; the caller commits, then sends."""
     now = now or utcnow()
-    sent = [outgoing[i].invitation_id for i in result.sent]
-    refused = [outgoing[i].invitation_id for i in result.refused]
-    if sent:
-        db.session.execute(
-            update(Invitation).where(Invitation.id.in_(sent)).values(sent_dt=now),
-            execution_options={"synchronize_session": False},
-        )
-    for invitation_id in refused:
-        invitation = db.session.get(Invitation, invitation_id)
-        if invitation is not None:
-            db.session.delete(invitation)
-    db.session.flush()
-    db.session.expire_all()
+    pending = db.session.scalars(pending_invitations(session)).all()
+    return claim(INVITATION, pending, now, lambda row, token: mails.invitation_message(session, row.email, token))
 
 
 # -- the personal link -------------------------------------------------------------------------------------------
@@ -164,10 +160,8 @@ def use_invitation(session: TrainingSession, token: str | None, now: datetime | 
 
 
 def claim_due_reminders(now: datetime | None = None) -> list[OutgoingMail]:
-    """Mark as reminded, with a fresh link each, those invited N days ago who have not answered, while the form is open.
-
-    The caller commits before sending, so that two runs at once cannot remind anyone twice.
-    """
+    """Claim, with a fresh link each, the reminders of those invited N days ago who have not answered, while the
+    form is open; the caller commits, then sends (two runs at once cannot remind anyone twice)."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["REMINDER_AFTER_DAYS"])
     due = db.session.scalars(
@@ -175,7 +169,7 @@ def claim_due_reminders(now: datetime | None = None) -> list[OutgoingMail]:
         .join(Invitation.session)
         .where(
             Invitation.is_used.is_(False),
-            Invitation.reminded_dt.is_(None),
+            *claimable(REMINDER, now),
             Invitation.sent_dt.is_not(None),
             Invitation.sent_dt <= cutoff,
             Invitation.email.is_not(None),
@@ -189,35 +183,14 @@ def claim_due_reminders(now: datetime | None = None) -> list[OutgoingMail]:
         )
         .order_by(Invitation.session_id, Invitation.id)
     ).all()
-    outgoing = []
-    for invitation in due:
-        if is_expired(invitation, now):
-            continue
-        token = new_link_token()
-        claimed = db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.reminded_dt.is_(None), Invitation.is_used.is_(False))
-            .values(reminded_dt=now, reminder_token_hash=hash_token(token)),
-            execution_options={"synchronize_session": False},
-        )
-        if claimed.rowcount == 1:
-            message = mails.reminder_message(invitation.session, invitation.email, token)
-            outgoing.append(OutgoingMail(invitation.id, invitation.email, message))
-    db.session.flush()
-    return outgoing
-
-
-def release_unsent_reminders(outgoing: list[OutgoingMail], result: BatchResult) -> int:
-    """Reminders the server never took (it was down) are due again at the next run; refused addresses are not."""
-    handled = set(result.sent) | set(result.refused)
-    unsent = [mail.invitation_id for index, mail in enumerate(outgoing) if index not in handled]
-    if unsent:
-        db.session.execute(
-            update(Invitation).where(Invitation.id.in_(unsent)).values(reminded_dt=None, reminder_token_hash=None),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.flush()
-    return len(unsent)
+    due = [invitation for invitation in due if not is_expired(invitation, now)]
+    return claim(
+        REMINDER,
+        due,
+        now,
+        lambda invitation, token: mails.reminder_message(invitation.session, invitation.email, token),
+        where=(Invitation.is_used.is_(False),),
+    )
 
 
 # -- the follow-up questionnaire ---------------------------------------------------------------------------------
@@ -272,13 +245,6 @@ def store_followup_contact(
             .values(followup_key=pairing_key(contact.followup_key)),
             execution_options={"synchronize_session": False},
         )
-
-
-@dataclass(frozen=True)
-class OutgoingFollowUp:
-    contact_id: int
-    email: str
-    message: EmailMessage
 
 
 @dataclass
@@ -387,11 +353,8 @@ def _paired_contact_keys(keys: list[str]) -> set[str]:
     return {by_pairing[value] for value in found}
 
 
-def claim_due_followups(plan: FollowUpPlan, now: datetime | None = None) -> list[OutgoingFollowUp]:
-    """Draw a link for each contact of the due trainings not mailed yet, mark it sent; the caller commits, then sends.
-
-    Claimed (a conditional update) and committed before sending: two runs at once cannot mail anyone twice.
-    """
+def claim_due_followups(plan: FollowUpPlan, now: datetime | None = None) -> list[OutgoingMail]:
+    """Claim, with a link each, the contacts of the due trainings not mailed yet; the caller commits, then sends."""
     if not plan.questionnaires:
         return []
     now = now or utcnow()
@@ -401,58 +364,27 @@ def claim_due_followups(plan: FollowUpPlan, now: datetime | None = None) -> list
         .where(
             TrainingSession.training_id.in_(list(plan.questionnaires)),
             FollowUpContact.email.is_not(None),
-            FollowUpContact.sent_dt.is_(None),
+            *claimable(FOLLOWUP, now),
         )
         .options(selectinload(FollowUpContact.session).selectinload(TrainingSession.training))
         .order_by(FollowUpContact.session_id, FollowUpContact.id)
     ).all()
-    outgoing = []
-    for contact in due:
+
+    def write(contact: FollowUpContact, token: str) -> EmailMessage:
         questionnaire = plan.questionnaires[contact.session.training_id]
-        token = new_link_token()
-        claimed = db.session.execute(
-            update(FollowUpContact)
-            .where(FollowUpContact.id == contact.id, FollowUpContact.sent_dt.is_(None))
-            .values(sent_dt=now, token_hash=hash_token(token), questionnaire_id=questionnaire.id),
-            execution_options={"synchronize_session": False},
-        )
-        if claimed.rowcount == 1:
-            message = mails.followup_message(contact.session, questionnaire, contact.email, token, now)
-            outgoing.append(OutgoingFollowUp(contact.id, contact.email, message))
-    db.session.flush()
-    return outgoing
+        return mails.followup_message(contact.session, questionnaire, contact.email, token, now)
+
+    return claim(
+        FOLLOWUP,
+        due,
+        now,
+        write,
+        values=lambda contact: {"questionnaire_id": plan.questionnaires[contact.session.training_id].id},
+    )
 
 
-def record_followups_sent(outgoing: list[OutgoingFollowUp], result: BatchResult) -> int:
-    """What the server did not take is due again at the next run; a refused address is erased. Returns the unsent."""
-    unsent = _unhandled(outgoing, result)
-    if unsent:
-        db.session.execute(
-            update(FollowUpContact)
-            .where(FollowUpContact.id.in_(unsent))
-            .values(sent_dt=None, token_hash=None, questionnaire_id=None),
-            execution_options={"synchronize_session": False},
-        )
-    refused = [outgoing[i].contact_id for i in result.refused]
-    if refused:
-        # No working link ever reached it: nothing to remind, nothing to keep.
-        db.session.execute(
-            update(FollowUpContact)
-            .where(FollowUpContact.id.in_(refused))
-            .values(email=None, sent_dt=None, token_hash=None, questionnaire_id=None),
-            execution_options={"synchronize_session": False},
-        )
-    db.session.flush()
-    return len(unsent)
-
-
-def _unhandled(outgoing: list[OutgoingFollowUp], result: BatchResult) -> list[int]:
-    handled = set(result.sent) | set(result.refused)
-    return [mail.contact_id for index, mail in enumerate(outgoing) if index not in handled]
-
-
-def claim_due_followup_reminders(now: datetime | None = None) -> list[OutgoingFollowUp]:
-    """Mark as reminded, with a fresh link each, those mailed N days ago who have not answered; the caller commits."""
+def claim_due_followup_reminders(now: datetime | None = None) -> list[OutgoingMail]:
+    """Claim, with a fresh link each, the reminders of those mailed N days ago who have not answered."""
     now = now or utcnow()
     cutoff = now - timedelta(days=current_app.config["FOLLOWUP_REMINDER_AFTER_DAYS"])
     due = db.session.scalars(
@@ -460,7 +392,7 @@ def claim_due_followup_reminders(now: datetime | None = None) -> list[OutgoingFo
         .where(
             FollowUpContact.email.is_not(None),
             FollowUpContact.is_used.is_(False),
-            FollowUpContact.reminded_dt.is_(None),
+            *claimable(FOLLOWUP_REMINDER, now),
             FollowUpContact.sent_dt.is_not(None),
             FollowUpContact.sent_dt <= cutoff,
         )
@@ -470,52 +402,13 @@ def claim_due_followup_reminders(now: datetime | None = None) -> list[OutgoingFo
         )
         .order_by(FollowUpContact.session_id, FollowUpContact.id)
     ).all()
-    outgoing = []
-    for contact in due:
-        token = new_link_token()
-        claimed = db.session.execute(
-            update(FollowUpContact)
-            .where(
-                FollowUpContact.id == contact.id,
-                FollowUpContact.reminded_dt.is_(None),
-                FollowUpContact.is_used.is_(False),
-            )
-            .values(reminded_dt=now, reminder_token_hash=hash_token(token)),
-            execution_options={"synchronize_session": False},
-        )
-        if claimed.rowcount == 1:
-            message = mails.followup_reminder_message(contact.session, contact.questionnaire, contact.email, token, now)
-            outgoing.append(OutgoingFollowUp(contact.id, contact.email, message))
-    db.session.flush()
-    return outgoing
-
-
-def record_followup_reminders_sent(outgoing: list[OutgoingFollowUp], result: BatchResult) -> int:
-    """Erase the address once its reminder is sent (or refused); the unsent are due again. Returns the unsent."""
-    unsent = _unhandled(outgoing, result)
-    if unsent:
-        db.session.execute(
-            update(FollowUpContact)
-            .where(FollowUpContact.id.in_(unsent))
-            .values(reminded_dt=None, reminder_token_hash=None),
-            execution_options={"synchronize_session": False},
-        )
-    refused = [outgoing[i].contact_id for i in result.refused]
-    if refused:
-        db.session.execute(
-            update(FollowUpContact)
-            .where(FollowUpContact.id.in_(refused))
-            .values(reminded_dt=None, reminder_token_hash=None),
-            execution_options={"synchronize_session": False},
-        )
-    done = [outgoing[i].contact_id for i in (*result.sent, *result.refused)]
-    for start in range(0, len(done), 500):
-        db.session.execute(
-            update(FollowUpContact).where(FollowUpContact.id.in_(done[start : start + 500])).values(email=None),
-            execution_options={"synchronize_session": False},
-        )
-    db.session.flush()
-    return len(unsent)
+    return claim(
+        FOLLOWUP_REMINDER,
+        due,
+        now,
+        lambda c, token: mails.followup_reminder_message(c.session, c.questionnaire, c.email, token, now),
+        where=(FollowUpContact.is_used.is_(False),),
+    )
 
 
 def erase_followup_emails(now: datetime | None = None) -> int:

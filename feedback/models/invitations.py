@@ -45,6 +45,9 @@ class Invitation(db.Model):
     #: When it was used; left empty for an anonymous questionnaire, where the exact time could be matched with
     #: the response's own time and so tell whose response it is.
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker of the job queue claimed the invitation's (or its reminder's) e-mail to send it; cleared once
+    #: the SMTP server answered. A claim older than QUEUE_CLAIM_SECONDS is a dead worker's (distribution/sending.py).
+    claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Its address was handed to the follow-up questionnaire (a FollowUpContact, not related to this row).
     is_followup_collected: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -108,6 +111,8 @@ class FollowUpContact(db.Model):
     #: When the SMTP server accepted the follow-up e-mail, and its reminder.
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker claimed the follow-up's (or its reminder's) e-mail; cleared once the SMTP server answered.
+    claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The follow-up was answered through the link (single use).
     is_used: Mapped[bool] = mapped_column(default=False, server_default=false())
 
