@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.db import db, utcnow
 from feedback.models import Answer, QuestionKind, Questionnaire, Response, TrainingSession
-from feedback.signals import comments_submitted
+from feedback.signals import comments_submitted, response_submitted
 from feedback.survey.forms import ParsedSurvey
 
 
@@ -109,4 +109,13 @@ def submit_response(
         db.session.connection().execute(insert(Answer.__table__), rows)
         if any(row["text"] for row in rows):
             comments_submitted.send(response_id=response_id)
+    response_submitted.send(
+        response_id=response_id,
+        session_id=session.id,
+        questionnaire_id=questionnaire.id,
+        submitted_dt=now,
+        overall_level=response["overall_level"],
+        recommendation=response["recommendation"],
+        is_followup=response["is_followup"],
+    )
     return response_id
