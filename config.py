@@ -197,6 +197,8 @@ class DevelopmentConfig(Config):
     """Local use: `make run`."""
 
     DEBUG = False
+    #: A receiver on this machine can be tried over plain http:// (production refuses anything but https://).
+    WEBHOOK_ALLOW_HTTP = _env_bool("WEBHOOK_ALLOW_HTTP", True)
 
     @classmethod
     def validate(cls) -> None:
@@ -229,8 +231,8 @@ class TestingConfig(Config):
     MAIL_TIMEOUT = 5
     #: Tasks run inside the request that enqueues them (the same task code); the tests of the queue itself start a
     #: real consumer (tests/test_queue.py, tests/webhooks/).
-    QUEUE_IMMEDIATE = True
-    QUEUE_URL = "memory://"
+    QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", True)
+    QUEUE_URL = os.environ.get("QUEUE_URL", "memory://")
     WEBHOOK_ALLOW_HTTP = True
     WEBHOOK_TIMEOUT = 5
 

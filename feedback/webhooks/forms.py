@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from wtforms import BooleanField, SelectMultipleField, StringField
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -35,7 +35,7 @@ class EndpointForm(StaffForm):
     description = StringField("Description", validators=[Optional(), Length(max=200)])
     events = SelectMultipleField(
         "Événements",
-        choices=[(name, EVENT_LABELS[name]) for name in WEBHOOK_EVENTS],
+        choices=[SelectChoice(name, EVENT_LABELS[name]) for name in WEBHOOK_EVENTS],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[DataRequired("Choisissez au moins un événement.")],
