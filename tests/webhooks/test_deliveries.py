@@ -16,14 +16,7 @@ from feedback.models import Role, WebhookDelivery, WebhookEndpoint
 from feedback.webhooks import operations
 from feedback.webhooks.tasks import deliver_one
 from tests.htmltree import parse
-from tests.queue_helpers import (  # noqa: F401 (fixtures)
-    Receiver,
-    consumer,
-    queue_file,
-    receiver,
-    start_worker_process,
-    wait_until,
-)
+from tests.queue_helpers import start_worker_process, wait_until
 
 ANSWERS = {"q-overall": "4", "q-recommend": "9", "q-liked": "Les études de cas <script>alert(1)</script>"}
 
