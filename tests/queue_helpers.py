@@ -49,6 +49,8 @@ class Receiver:
         self.effects: list[str] = []  # ids acted upon, once each
         self.fail_next = 0
         self.hold: threading.Event | None = None
+        #: Answer every request with a redirect there.
+        self.redirect_to: str | None = None
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -89,7 +91,11 @@ class Receiver:
                 if hold is not None:
                     hold.wait(PATIENCE)
                 try:
-                    self.send_response(status)
+                    if receiver.redirect_to:
+                        self.send_response(302)
+                        self.send_header("Location", receiver.redirect_to)
+                    else:
+                        self.send_response(status)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except OSError:

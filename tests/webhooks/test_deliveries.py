@@ -16,7 +16,7 @@ from feedback.models import Role, WebhookDelivery, WebhookEndpoint
 from feedback.webhooks import operations
 from feedback.webhooks.tasks import deliver_one
 from tests.htmltree import parse
-from tests.queue_helpers import start_worker_process, wait_until
+from tests.queue_helpers import Receiver, start_worker_process, wait_until
 
 ANSWERS = {"q-overall": "4", "q-recommend": "9", "q-liked": "Les études de cas <script>alert(1)</script>"}
 
@@ -223,3 +223,49 @@ def test_deliver_one_does_nothing_for_a_delivery_already_delivered(admin, make_s
     [delivery] = deliveries()
     deliver_one(delivery.id)  # a duplicate task: the claim finds nothing to do
     assert len(receiver.receipts) == 1
+
+
+def test_a_redirect_is_not_followed(admin, make_session, receiver):
+    with Receiver() as elsewhere:
+        endpoint = register(admin, receiver.url, ["session.closed"])
+        receiver.secret = endpoint.secret
+        receiver.redirect_to = elsewhere.url
+        manage_operations.close_session(make_session())
+        db.session.commit()
+        [delivery] = deliveries()
+        assert delivery.status == "pending" and delivery.response_code == 302
+        assert delivery.error == "redirection non suivie"
+        assert elsewhere.receipts == []
+
+
+@pytest.mark.parametrize("role", [None, Role.MANAGER, Role.COMMUNICATION, Role.TRAINER])
+def test_only_admins_reach_the_webhooks_pages(client, auth, make_user, role):
+    endpoint = operations.create_endpoint("https://hooks.example.org/x", ["session.closed"])
+    db.session.commit()
+    if role is not None:
+        auth.login(make_user(role))
+    for method, path in [
+        ("get", "/admin/webhooks"),
+        ("post", "/admin/webhooks"),
+        ("get", f"/admin/webhooks/{endpoint.id}"),
+        ("post", f"/admin/webhooks/{endpoint.id}/active"),
+        ("post", f"/admin/webhooks/{endpoint.id}/deliveries/1/resend"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code in (302, 403, 404), (method, path, response.status_code)
+        assert endpoint.secret not in response.get_data(as_text=True)
+    db.session.refresh(endpoint)
+    assert endpoint.is_active
+
+
+def test_an_unsafe_url_is_refused_with_a_french_message(app, admin):
+    app.config["WEBHOOK_ALLOW_HTTP"] = False
+    try:
+        page = admin.post("/admin/webhooks", data={"url": "http://hooks.example.org/x", "events": ["session.closed"]})
+    finally:
+        app.config["WEBHOOK_ALLOW_HTTP"] = True
+    assert page.status_code == 200
+    assert "L'adresse doit commencer par https://." in parse(page.get_data(as_text=True)).text
+    page = admin.post("/admin/webhooks", data={"url": "https://hooks.example.org/x"})
+    assert "Choisissez au moins un événement." in parse(page.get_data(as_text=True)).text
+    assert db.session.scalar(select(WebhookEndpoint)) is None
