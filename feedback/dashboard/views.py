@@ -33,8 +33,8 @@ from feedback.dashboard.breakdowns import (
 from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
-from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
+from feedback.followup import queries as followup_queries
 from feedback.labels import (
     AXIS_LABELS,
     MODALITY_LABELS,
@@ -318,7 +318,7 @@ def training(training_id: int):
     training = get_training_or_404(training_id)
     whole_training = queries.session_filter(training_id=training.id)
     visible = queries.session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
-    followup_counts = distribution_queries.followup_counts(training.id)
+    followup_counts = followup_queries.followup_counts(training.id)
     # The follow-up, like the training's own rate, is compared over the whole training.
     has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(

@@ -46,7 +46,7 @@ class Invitation(db.Model):
     #: the response's own time and so tell whose response it is.
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When a worker of the job queue claimed the invitation's (or its reminder's) e-mail to send it; cleared once
-    #: the SMTP server answered. A claim older than QUEUE_CLAIM_SECONDS is a dead worker's (distribution/sending.py).
+    #: the SMTP server answered. A claim older than QUEUE_CLAIM_SECONDS is a dead worker's (feedback/outbox.py).
     claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Its address was handed to the follow-up questionnaire (a FollowUpContact, not related to this row).
     is_followup_collected: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -70,7 +70,7 @@ class FollowUpContact(db.Model):
 
     How the two answers are paired, never through the e-mail: `followup_key` is random (128 bits). When a
     participant leaves an address right after answering, the response just sent gets
-    `distribution.operations.pairing_key(followup_key)`, an HMAC of this key with the application's secret, in
+    `followup.operations.pairing_key(followup_key)`, an HMAC of this key with the application's secret, in
     place of the random value every first answer gets, and the follow-up answer later gets the same value. The
     database alone (a backup, say) therefore never relates an answer to an e-mail, and once the e-mail is erased
     the two answers stay paired without anyone being identifiable. Addresses that come from invitations are

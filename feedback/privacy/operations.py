@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from feedback import audit
 from feedback.db import db
-from feedback.distribution.operations import erase_followup_emails
+from feedback.followup.operations import erase_followup_emails
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Invitation, Quote, Response, TrainingSession
 from feedback.timeutil import local_zone
 

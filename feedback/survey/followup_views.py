@@ -15,13 +15,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback.db import db
-from feedback.distribution.operations import (
+from feedback.extensions import csrf, limiter
+from feedback.followup.operations import (
     FollowUpAlreadyAnswered,
     find_followup_contact,
     is_followup_link_expired,
     submit_followup,
 )
-from feedback.extensions import csrf, limiter
 from feedback.models import FollowUpContact
 from feedback.survey.forms import field_name, parse_survey
 from feedback.survey.operations import AlreadySubmitted

@@ -17,21 +17,17 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from feedback.db import db, utcnow
 from feedback.distribution.addresses import normalise_email
-from feedback.distribution.followup import (
+from feedback.distribution.operations import InvitationAlreadyUsed, find_invitation, use_invitation
+from feedback.extensions import csrf, limiter
+from feedback.followup.operations import store_followup_contact
+from feedback.followup.tokens import (
     check_followup_token,
     issue_followup_token,
     read_submission,
     sign_submission,
     submission_cookie_name,
 )
-from feedback.distribution.operations import (
-    InvitationAlreadyUsed,
-    find_invitation,
-    is_link_token,
-    store_followup_contact,
-    use_invitation,
-)
-from feedback.extensions import csrf, limiter
+from feedback.links import is_link_token
 from feedback.models import QuestionnaireStatus
 from feedback.survey.forms import ParsedSurvey, field_name, parse_survey
 from feedback.survey.limits import HONEYPOT_FIELD, filled_honeypot, is_too_fast, take_blank_form

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from feedback.db import db
-from feedback.distribution import operations
+from feedback.followup import operations
 from feedback.manage import operations as manage_operations
 from feedback.models import FollowUpContact, Invitation, Response, Role
 from feedback.survey.forms import parse_survey

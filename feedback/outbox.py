@@ -1,4 +1,4 @@
-"""The one way mail of the distribution leaves: claim in the database, commit, send, record each message, commit.
+"""The one way invitations and follow-ups leave: claim in the database, commit, send, record each message, commit.
 
 Four kinds of mail go this way (the invitation, its reminder, the follow-up, its reminder); each is a `MailKind`:
 which row, which link column, which column records the SMTP server's acceptance, and what a refusal changes.
@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import or_, update
 
 from feedback.db import db, utcnow
+from feedback.links import hash_token, new_link_token
 from feedback.mail import BatchResult, send_batch
 
 #: Messages sent over one SMTP connection (servers often cap a connection at 100).
@@ -80,8 +81,6 @@ def claim(
 ) -> list[OutgoingMail]:
     """Claim each row with a fresh link (conditionally: a row claimed meanwhile is skipped); flushes, the caller
     commits before sending. `write(row, token)` makes the message; `values(row)` adds columns to the claim."""
-    from feedback.distribution.operations import hash_token, new_link_token
-
     model = kind.model
     outgoing = []
     for row in rows:
