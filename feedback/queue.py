@@ -127,5 +127,7 @@ def queue_worker_command(workers: int | None) -> None:
     if huey.immediate:
         raise click.ClickException("QUEUE_IMMEDIATE est activé : les tâches s'exécutent sans consommateur.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Huey logs every task it runs (a periodic one each minute): its warnings and errors are what matters here.
+    logging.getLogger("huey").setLevel(logging.WARNING)
     click.echo(f"File d'attente : {app.config['QUEUE_URL']} ({workers or app.config['QUEUE_WORKERS']} fils).")
     run_consumer(app, workers=workers)

@@ -35,8 +35,9 @@ def deliver(delivery_id: int) -> None:
 @task()
 def deliver_due() -> None:
     """Deliver every due delivery (enqueued after the commit of an event, and every minute)."""
-    for delivery_id in operations.due_deliveries(utcnow()):
-        deliver_one(delivery_id)
+    while due := operations.due_deliveries(utcnow()):
+        for delivery_id in due:
+            deliver_one(delivery_id)
 
 
 @periodic(crontab(minute="*"))
