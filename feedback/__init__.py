@@ -82,6 +82,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.web import register_web_layer
 
     init_queue(app)
+    import feedback.tasks  # noqa: F401  (every area's tasks, known to the consumer and to this process)
 
     register_commands(app)
     register_web_layer(app)

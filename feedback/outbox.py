@@ -23,9 +23,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, update
 
-from feedback.db import db, utcnow
-from feedback.links import hash_token, new_link_token
+from feedback.db import affected_rows, db, utcnow
 from feedback.mail import BatchResult, send_batch
+from feedback.personal_links import hash_token, new_link_token
 
 #: Messages sent over one SMTP connection (servers often cap a connection at 100).
 MAIL_BATCH = 50
@@ -91,7 +91,7 @@ def claim(
             .values(claimed_dt=now, **{kind.token_column: hash_token(token)}, **(values(row) if values else {})),
             execution_options={"synchronize_session": False},
         )
-        if claimed.rowcount == 1:
+        if affected_rows(claimed) == 1:
             outgoing.append(OutgoingMail(row.id, row.email, write(row, token)))
     db.session.flush()
     return outgoing
@@ -138,7 +138,9 @@ def send_claimed(kind: MailKind, outgoing: Sequence[OutgoingMail], now: datetime
         batch = list(outgoing[start : start + MAIL_BATCH])
 
         def after_each(index: int, outcome: str, batch=batch, start=start) -> None:
-            record(kind, [batch[index]], BatchResult(**{outcome: [0]}), now)
+            one = BatchResult()
+            getattr(one, outcome).append(0)
+            record(kind, [batch[index]], one, now)
             db.session.commit()
             getattr(result, outcome).append(start + index)
 

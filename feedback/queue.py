@@ -50,8 +50,6 @@ def configure(url: str, *, immediate: bool) -> None:
 def init_queue(app: Flask) -> None:
     configure(app.config["QUEUE_URL"], immediate=bool(app.config["QUEUE_IMMEDIATE"]))
     _state["app"] = app
-    # The tasks of every area, registered with the consumer (and with this process, which enqueues them).
-    import feedback.tasks  # noqa: F401
 
 
 def bind_app(app: Flask) -> None:

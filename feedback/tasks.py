@@ -6,7 +6,7 @@ command `flask purge` staying for cron.
 
 from __future__ import annotations
 
-from feedback.db import db
+from feedback.db import db, utcnow
 from feedback.distribution import tasks as distribution_tasks  # noqa: F401
 from feedback.followup import tasks as followup_tasks  # noqa: F401
 from feedback.privacy.operations import purge, record_purge
@@ -17,7 +17,7 @@ from feedback.webhooks import tasks as webhook_tasks  # noqa: F401
 @periodic(at_local_time("SCHEDULE_PURGE"))
 def purge_old_text() -> None:
     """`flask purge`, daily: free text and addresses past their retention period."""
-    summary = purge()
+    summary = purge(utcnow())
     if summary.anything:
         record_purge(summary)
     db.session.commit()

@@ -1,6 +1,6 @@
 """State changes of the distribution by e-mail; they flush, the caller commits.
 
-Mail is claimed here and sent through the job queue (tasks.py) by `sending.send_claimed`: the links are stored
+Mail is claimed here and sent through the job queue (tasks.py) by `outbox.send_claimed`: the links are stored
 before any e-mail leaves, and no write transaction stays open while the SMTP server is talked to (on SQLite it
 would block every participant's submit for as long).
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from feedback.db import db, utcnow
 from feedback.distribution import mails
 from feedback.distribution.queries import invited_emails, pending_invitations
-from feedback.links import hash_token, is_link_token, new_link_token
 from feedback.models import Invitation, TrainingSession
 from feedback.outbox import MailKind, OutgoingMail, claim, claimable
+from feedback.personal_links import hash_token, is_expired, new_link_token
 
 #: The invitation and its reminder (feedback/outbox.py): which row, link and acceptance column each uses.
 INVITATION = MailKind(Invitation, "token_hash", "sent_dt")  # refused: the row goes (no working link reached it)
@@ -56,58 +56,6 @@ def claim_pending_invitations(session: TrainingSession, now: datetime | None = N
     now = now or utcnow()
     pending = db.session.scalars(pending_invitations(session)).all()
     return claim(INVITATION, pending, now, lambda row, token: mails.invitation_message(session, row.email, token))
-
-
-# -- the personal link -------------------------------------------------------------------------------------------
-
-
-class InvitationAlreadyUsed(Exception):
-    """A response was already stored with this personal link."""
-
-
-def find_invitation(session: TrainingSession, token: str | None) -> Invitation | None:
-    """The invitation of this session whose invitation or reminder link carries this token; None for any other."""
-    if not is_link_token(token):
-        return None
-    digest = hash_token(token)
-    return db.session.scalar(
-        select(Invitation).where(
-            Invitation.session_id == session.id,
-            or_(Invitation.token_hash == digest, Invitation.reminder_token_hash == digest),
-        )
-    )
-
-
-def is_expired(invitation: Invitation, now: datetime | None = None) -> bool:
-    max_age = timedelta(days=current_app.config["INVITATION_TOKEN_MAX_AGE_DAYS"])
-    return invitation.sent_dt is None or invitation.sent_dt + max_age < (now or utcnow())
-
-
-def use_invitation(session: TrainingSession, token: str | None, now: datetime | None = None) -> Invitation | None:
-    """Spend a personal link in the transaction of the response it brings; unknown or expired links are ignored.
-
-    The response keeps nothing of the invitation. For an anonymous questionnaire the invitation only records that
-    it was used, not when, so the two cannot be matched by their times.
-    """
-    now = now or utcnow()
-    invitation = find_invitation(session, token)
-    if invitation is None:
-        return None
-    if invitation.is_used:
-        raise InvitationAlreadyUsed
-    if is_expired(invitation, now):
-        return None
-    values: dict = {"is_used": True}
-    if not session.questionnaire.is_anonymous:
-        values["used_dt"] = now
-    # Conditional: of two responses racing with the same link, only the first to commit spends it.
-    spent = db.session.execute(
-        update(Invitation).where(Invitation.id == invitation.id, Invitation.is_used.is_(False)).values(**values),
-        execution_options={"synchronize_session": False},
-    )
-    if spent.rowcount != 1:
-        raise InvitationAlreadyUsed
-    return invitation
 
 
 # -- reminders ---------------------------------------------------------------------------------------------------

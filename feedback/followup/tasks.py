@@ -10,6 +10,7 @@ from feedback.followup import operations
 from feedback.mail import BatchResult
 from feedback.models import Training
 from feedback.outbox import send_claimed
+from feedback.personal_links import erase_followup_emails
 from feedback.queue import at_local_time, periodic
 
 
@@ -48,7 +49,7 @@ def send_due_followups(now: datetime | None = None) -> FollowUpRun:
         db.session.commit()
         run.reminders = len(reminders)
         run.reminded = send_claimed(operations.FOLLOWUP_REMINDER, reminders, now)
-    run.erased = operations.erase_followup_emails(now)
+    run.erased = erase_followup_emails(now)
     db.session.commit()
     return run
 

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 
 #: The events an endpoint can subscribe to.
 WEBHOOK_EVENTS = ("response.submitted", "session.opened", "session.closed", "quote.approved", "import.completed")
 
 
-class WebhookEndpoint(db.Model):
+class WebhookEndpoint(Model):
     """A receiver of events: its URL, the secret its deliveries are signed with, the events it wants."""
 
     __tablename__ = "webhook_endpoints"
@@ -45,7 +45,7 @@ class WebhookEndpoint(db.Model):
         return f"<WebhookEndpoint {self.id}>"
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One event for one endpoint: its id (the `webhook-id`, the same for every attempt), its body, its fate."""
 
     __tablename__ = "webhook_deliveries"

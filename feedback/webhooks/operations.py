@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import insert, or_, select, update
 
-from feedback.db import db, utcnow
+from feedback.db import affected_rows, db, utcnow
 from feedback.mail import new_message, send_batch
 from feedback.models import Role, User, WebhookDelivery, WebhookEndpoint
 from feedback.webhooks import network, signing
@@ -104,7 +104,7 @@ def claim_delivery(delivery_id: int, now: datetime | None = None) -> WebhookDeli
         .values(claimed_dt=now),
         execution_options={"synchronize_session": False},
     )
-    if claimed.rowcount != 1:
+    if affected_rows(claimed) != 1:
         return None
     db.session.flush()
     return db.session.get(WebhookDelivery, delivery_id, populate_existing=True)

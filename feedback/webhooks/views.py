@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from feedback.auth.access import roles_required
+from feedback.auth.forms import ConfirmForm
 from feedback.db import db
-from feedback.manage.forms import ConfirmForm
 from feedback.models import Role, WebhookDelivery, WebhookEndpoint
 from feedback.webhooks import operations, queries
 from feedback.webhooks.forms import EVENT_LABELS, EndpointForm
