@@ -84,8 +84,8 @@ def run(engine: str, addresses: int, runs: int, events: int, smtp_delay: float) 
     from config import TestingConfig
     from feedback import create_app, queue
     from feedback.auth.operations import create_user
+    from feedback.catalogue import operations as manage
     from feedback.db import db
-    from feedback.manage import operations as manage
     from feedback.models import Axis, Invitation, Modality, Role, WebhookDelivery
     from feedback.webhooks import operations as webhooks
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from feedback.catalogue import operations as manage_operations
 from feedback.db import db, utcnow
-from feedback.manage import operations as manage_operations
 from feedback.models import Role, WebhookDelivery, WebhookEndpoint
 from feedback.webhooks import operations
 from feedback.webhooks.tasks import deliver_one
