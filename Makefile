@@ -91,6 +91,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/themes_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
+	$(BIN)/python benchmarks/queue_work.py $(QUEUE_BENCH_ARGS) || status=1; \
 	exit $$status
 
 lint: $(VENV)/.installed-dev

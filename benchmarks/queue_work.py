@@ -151,6 +151,7 @@ def run(engine: str, addresses: int, runs: int, events: int, smtp_delay: float) 
                     f"http://127.0.0.1:{server.server_address[1]}/h", ["session.closed"], allows_private_network=True
                 )
                 db.session.commit()
+                endpoint_id = endpoint.id
                 started = time.perf_counter()
                 for number in range(events):
                     webhooks.queue_event("session.closed", {"session_id": number})
@@ -160,7 +161,7 @@ def run(engine: str, addresses: int, runs: int, events: int, smtp_delay: float) 
             with app.app_context():
                 delivered = db.session.scalar(
                     select(func.count()).where(
-                        WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == "delivered"
+                        WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == "delivered"
                     )
                 )
             rate = events / seconds
