@@ -25,7 +25,7 @@ the API can all use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -117,17 +117,28 @@ class Scope:
         return cls(None, None, **filters)
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], default_year: int | None = None) -> Scope:
+    def from_args(cls, args: Mapping[str, str], default_year: int | Callable[[], int] | None = None) -> Scope:
         """The scope of URL parameters (a dict, or request.args: only the first value of each is read).
 
-        `default_year` is the period without any period parameter (None: every year). Nothing raises: what cannot
-        be read is listed in `ignored`.
+        `default_year` is the period without any period parameter (None: every year); a function is called only
+        when the parameters do not give the period (it costs a GROUP BY over the responses). Nothing raises: what
+        cannot be read is listed in `ignored`.
         """
         ignored: list[str] = []
 
         def text(name: str) -> str:
             value = args.get(name)
             return "" if value is None else str(value).strip()
+
+        if callable(default_year):
+            quarter_match = _QUARTER.match(text("trimestre"))
+            given = (
+                text("annee") == ALL_YEARS
+                or _year(text("annee")) is not None
+                or bool(quarter_match and quarter_match.group(1))
+                or (_date(text("du")) is not None and _date(text("au")) is not None)
+            )
+            default_year = None if given else default_year()
 
         start: date | None = None
         end: date | None = None
