@@ -6,9 +6,9 @@ Reads the real labelled comments as benchmarks/tone_quality.py does (tests/analy
 /work/devset/*.csv), keeps the DEV part only (the MEASURE part is never read here), adds the project's own
 tests/analysis/data/tone_dev.csv (comments on trainings written for the project, in the register of the
 service's participants), and fits a multinomial logistic regression on `tone_model.features` (the clause
-rules' output and the comment's lemmas). The regularisation and the criticism threshold are chosen by 5-fold
-cross-validation on the real DEV comments. Deterministic: same data, same file. `--check` only prints the
-cross-validated figures.
+rules' output and the comment's lemmas). The regularisation, the extra weight of criticisms and the criticism
+threshold are chosen by 5-fold cross-validation, repeated three times, on the real DEV comments. Deterministic:
+same data, same file. `--check` only prints the cross-validated figures.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ CRITICISM_WEIGHTS = (1.0, 1.5, 2.0)
 #: A word seen in fewer training comments than this is no feature (it would only learn one comment by heart).
 MIN_COUNT = 2
 FOLDS = 5
+#: The 5-fold split is repeated with this many shuffles and the predictions pooled: one split's choice of C moved
+#: with the shuffle (settings within a point of each other on DEV), three make the choice steadier.
+REPEATS = 3
 
 
 def training_rows() -> tuple[list[str], list[str], list[bool]]:
@@ -106,11 +109,17 @@ def cross_validate(rows, labels, real) -> dict[tuple[float, float, float], tuple
     by a model trained without its fold."""
     from sklearn.model_selection import StratifiedKFold
 
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=0)
     real_indexes = [i for i, is_real in enumerate(real) if is_real]
     synthetic = [i for i, is_real in enumerate(real) if not is_real]
-    predictions: dict[tuple[float, float, float], dict[int, str]] = {}
-    for train, test in folds.split(real_indexes, [labels[i] for i in real_indexes]):
+    predictions: dict[tuple[float, float, float], dict[tuple[int, int], str]] = {}
+    splits = [
+        (repeat, train, test)
+        for repeat in range(REPEATS)
+        for train, test in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=repeat).split(
+            real_indexes, [labels[i] for i in real_indexes]
+        )
+    ]
+    for repeat, train, test in splits:
         train_rows = [real_indexes[i] for i in train] + synthetic
         for weight in CRITICISM_WEIGHTS:
             for c in C_VALUES:
@@ -119,9 +128,11 @@ def cross_validate(rows, labels, real) -> dict[tuple[float, float, float], tuple
                     tuned = ToneModel(model.labels, model.intercept, model.weights, threshold)
                     for i in test:
                         index = real_indexes[i]
-                        predictions.setdefault((weight, c, threshold), {})[index] = tuned.decide(rows[index])[0]
-    golds = [labels[i] for i in real_indexes]
-    return {key: score(golds, [by_index[i] for i in real_indexes]) for key, by_index in sorted(predictions.items())}
+                        label = tuned.decide(rows[index])[0]
+                        predictions.setdefault((weight, c, threshold), {})[(repeat, index)] = label
+    keys = [(repeat, i) for repeat in range(REPEATS) for i in real_indexes]
+    golds = [labels[i] for _repeat, i in keys]
+    return {key: score(golds, [by_index[k] for k in keys]) for key, by_index in sorted(predictions.items())}
 
 
 def choose(results: dict[tuple[float, float, float], tuple[float, float]]) -> tuple[float, float, float]:

@@ -232,7 +232,7 @@ _NOT_A_NOUN = frozenset(
 INTENSIFIERS = frozenset(
     {"tres", "vraiment", "hyper", "extremement", "particulierement", "tellement", "vachement", "beaucoup", "fort",
      "fortement", "vivement", "grandement"}
-)
+)  # fmt: skip
 #: "trop" before these is colloquial praise ("trop bien"), not excess.
 COLLOQUIAL_PRAISE = frozenset(
     {"bien", "top", "cool", "genial", "geniale", "super", "sympa", "chouette", "fort", "beau", "belle", "bon",
