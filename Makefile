@@ -14,6 +14,7 @@ endif
 export BASE_URL
 FLASK := $(BIN)/flask --app feedback
 # French is the source language (the msgids); each other language has a committed .po compiled here into a .mo.
+# The French .po holds only the plural entries, generated, so that ngettext follows French's rule (« 0 session »).
 TRANSLATIONS := feedback/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
@@ -48,6 +49,7 @@ translations-update: $(VENV)/.installed
 		--project=Retours --no-wrap -o $(TRANSLATIONS)/messages.pot feedback templates
 	$(BIN)/pybabel --quiet update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
 	rm -f $(TRANSLATIONS)/messages.pot
+	$(BIN)/python $(TRANSLATIONS)/french_plurals.py
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
