@@ -37,7 +37,7 @@ def french_plurals(source: Catalog) -> Catalog:
         fuzzy=False,
     )
     for message in source:
-        if message.id and message.pluralizable:
+        if message.id and message.pluralizable and isinstance(message.id, tuple):
             singular, plural = message.id
             # CLDR gives French a third form for whole millions (« 1 000 000 de ... »): written as the plural here.
             forms = (singular, *[plural] * (french.num_plurals - 1))
