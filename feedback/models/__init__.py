@@ -1,5 +1,6 @@
 """Typed models, one module per family; importing this package registers them all."""
 
+from feedback.models.api_tokens import ApiToken
 from feedback.models.accounts import AccountToken, AuditEvent, TokenPurpose
 from feedback.models.attendance import Attendance
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
@@ -21,6 +22,7 @@ from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, Commen
 __all__ = [
     "QUOTE_TRANSITIONS",
     "AccountToken",
+    "ApiToken",
     "Answer",
     "Attendance",
     "AuditEvent",

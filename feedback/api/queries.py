@@ -1,0 +1,237 @@
+"""The API's reads: each one starts from the access functions of the pages, pages by id, and counts in SQL."""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from feedback.auth.access import sessions_visible_to
+from feedback.db import db
+from feedback.disclosure import discloses, threshold, withheld_comment_sessions
+from feedback.models import (
+    Answer,
+    CommentAnalysis,
+    Question,
+    Questionnaire,
+    QuestionOption,
+    Response,
+    Role,
+    Speaker,
+    Training,
+    TrainingSession,
+)
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The id after which the page starts (0: the first page); BadCursor for anything this API did not hand out."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = text.partition(":")
+        last_id = int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise BadCursor(cursor) from None
+    if kind != "id" or not 0 <= last_id < 2**63:
+        raise BadCursor(cursor)
+    return last_id
+
+
+def page_of(query: Select, id_column, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    """Rows after the cursor in id order, and the next cursor (None on the last page). Rows added meanwhile get
+    higher ids, so a client paging to the end sees each row once, with no gap."""
+    after = decode_cursor(cursor)
+    rows = list(db.session.scalars(query.where(id_column > after).order_by(id_column).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1].id) if more else None)
+
+
+def visible_session_ids(user) -> Select:
+    return sessions_visible_to(user).with_only_columns(TrainingSession.id)
+
+
+# -- trainings and sessions ---------------------------------------------------------------------------------------
+
+
+def trainings_query(user) -> Select:
+    visible = visible_session_ids(user)
+    if user.can_read_all_scores:
+        return select(Training)
+    return select(Training).where(Training.id.in_(visible.with_only_columns(TrainingSession.training_id)))
+
+
+def session_counts(training_ids: Sequence[int], user) -> dict[int, int]:
+    """Visible sessions per training, in one GROUP BY."""
+    if not training_ids:
+        return {}
+    rows = db.session.execute(
+        select(TrainingSession.training_id, func.count(TrainingSession.id))
+        .where(TrainingSession.training_id.in_(training_ids), TrainingSession.id.in_(visible_session_ids(user)))
+        .group_by(TrainingSession.training_id)
+    )
+    return {training_id: n for training_id, n in rows}
+
+
+def sessions_query(user, training_id: int | None = None) -> Select:
+    query = sessions_visible_to(user).options(
+        selectinload(TrainingSession.speakers), selectinload(TrainingSession.training)
+    )
+    if training_id is not None:
+        query = query.where(TrainingSession.training_id == training_id)
+    return query
+
+
+def response_counts(session_ids: Sequence[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.session_id, func.count(Response.id))
+        .where(Response.session_id.in_(session_ids), Response.is_followup.is_(False))
+        .group_by(Response.session_id)
+    )
+    return {session_id: n for session_id, n in rows}
+
+
+def speakers_by_id(ids: Sequence[int]) -> list[Speaker]:
+    return list(db.session.scalars(select(Speaker).where(Speaker.id.in_(ids)))) if ids else []
+
+
+def speaker_id_of(user) -> int:
+    """The user's speaker profile (0, which matches no speaker, when they have none)."""
+    return db.session.scalar(select(Speaker.id).where(Speaker.user_id == user.id)) or 0
+
+
+# -- responses ----------------------------------------------------------------------------------------------------
+
+
+def may_read_responses(user) -> bool:
+    return user.role in (Role.ADMIN, Role.MANAGER, Role.TRAINER)
+
+
+def may_read_comments(user) -> bool:
+    """Managers, admins and trainers (their own sessions') read comments; communication reads quotes."""
+    return user.role in (Role.ADMIN, Role.MANAGER, Role.TRAINER)
+
+
+def responses_query(user, *, session_id: int | None, since: datetime | None) -> Select:
+    """The responses a token may read: managers and admins all; a trainer those of their own sessions whose
+    response count passes the disclosure rule (one response of a small group tells who answered what)."""
+    query = select(Response).where(Response.session_id.in_(visible_session_ids(user)))
+    if user.role == Role.TRAINER:
+        counts = (
+            select(Response.session_id)
+            .where(Response.is_followup.is_(False))
+            .group_by(Response.session_id)
+            .having(func.count(Response.id) >= threshold(user))
+        )
+        query = query.where(Response.session_id.in_(counts))
+    if session_id is not None:
+        query = query.where(Response.session_id == session_id)
+    if since is not None:
+        query = query.where(Response.submitted_dt >= since)
+    return query
+
+
+def answers_of(response_ids: Sequence[int], *, with_text: bool) -> dict[int, list[dict]]:
+    """The answers of these responses by question code, in one query: numbers, option values, grid levels, and
+    the masked text of comments when `with_text` (never the text as written)."""
+    if not response_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Answer.response_id,
+            Question.code,
+            Question.kind,
+            Question.position,
+            QuestionOption.value,
+            Answer.number,
+            Answer.text.is_not(None).label("has_text"),
+            CommentAnalysis.masked_text,
+        )
+        .join(Question, Question.id == Answer.question_id)
+        .outerjoin(QuestionOption, QuestionOption.id == Answer.option_id)
+        .outerjoin(CommentAnalysis, CommentAnalysis.answer_id == Answer.id)
+        .where(Answer.response_id.in_(response_ids))
+        .order_by(Answer.response_id, Question.position, Answer.id)
+    )
+    grouped: dict[int, dict[str, dict]] = defaultdict(dict)
+    for response_id, code, kind, _position, option, number, has_text, masked in rows:
+        answers = grouped[response_id]
+        kind = str(kind)
+        if has_text:
+            if not with_text or masked is None:
+                continue  # not analysed yet (masking comes with the analysis): never the text as written
+            answers[code] = {"question": code, "kind": kind, "value": masked}
+        elif kind == "grid" and option is not None:
+            answers.setdefault(code, {"question": code, "kind": kind, "value": {}})["value"][option] = number
+        elif kind == "multiple_choice" and option is not None:
+            answers.setdefault(code, {"question": code, "kind": kind, "value": []})["value"].append(option)
+        elif option is not None:
+            answers[code] = {"question": code, "kind": kind, "value": option}
+        elif number is not None:
+            answers[code] = {"question": code, "kind": kind, "value": number}
+    return {response_id: list(answers.values()) for response_id, answers in grouped.items()}
+
+
+def questionnaire_names(ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Questionnaire.id, Questionnaire.family, Questionnaire.version).where(Questionnaire.id.in_(ids))
+    )
+    return {qid: f"{family}@{version}" for qid, family, version in rows}
+
+
+# -- comments -----------------------------------------------------------------------------------------------------
+
+
+def comments_query(user, *, session_id: int | None) -> Select:
+    """Comments as the pages show them: a trainer's own sessions (withheld below the threshold when the
+    questionnaire promises anonymity), every session for managers and admins."""
+    query = (
+        select(CommentAnalysis, Response.session_id, Response.session_date, Question.code)
+        .join(Response, Response.id == CommentAnalysis.response_id)
+        .join(Answer, Answer.id == CommentAnalysis.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Response.session_id.in_(visible_session_ids(user)))
+        .where(Response.session_id.not_in(withheld_comment_sessions(threshold(user))))
+    )
+    if session_id is not None:
+        query = query.where(Response.session_id == session_id)
+    return query
+
+
+def comment_page(user, *, session_id: int | None, cursor: str | None, limit: int):
+    after = decode_cursor(cursor)
+    rows = db.session.execute(
+        comments_query(user, session_id=session_id)
+        .where(CommentAnalysis.answer_id > after)
+        .order_by(CommentAnalysis.answer_id)
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(rows[-1][0].answer_id) if more else None)
+
+
+def discloses_for(n: int | None, user) -> bool:
+    return discloses(n, threshold(user))
+
+
+def base_url() -> str:
+    return current_app.config["BASE_URL"]
