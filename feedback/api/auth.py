@@ -25,10 +25,12 @@ def _bearer() -> str | None:
 
 def request_token() -> ApiToken | None:
     """The request's usable token (looked up once per request), or None."""
-    if "_api_token" not in g:
+    # Kept on the request itself (not on g, which an app context shared by several requests would carry over).
+    environ = request.environ
+    if "retours.api_token" not in environ:
         secret = _bearer()
-        g._api_token = find_usable_token(secret) if secret else None
-    return g._api_token
+        environ["retours.api_token"] = find_usable_token(secret) if secret else None
+    return environ["retours.api_token"]
 
 
 def authenticate() -> None:
