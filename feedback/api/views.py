@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import wraps
 from datetime import date
 
 from flask import Response as FlaskResponse
@@ -74,9 +75,16 @@ def errors(*statuses: int):
     return decorate
 
 
-def _managers_only() -> None:
-    if not user().can_manage:
-        abort(404)
+def managers_only(view):
+    """Writes: managers and admins; anyone else gets the 404 of the pages, before the body is even read."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not user().can_manage:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _visible_session_or_404(session_id: int) -> TrainingSession:
@@ -189,12 +197,12 @@ def _session_fields(data: dict) -> dict:
 
 
 @bp.post("/sessions")
+@managers_only
 @bp.arguments(SessionCreateSchema)
 @bp.response(201, SessionSchema)
 @errors(404, 422)
 def create_session(data):
     """Create a session of a training (managers and admins)."""
-    _managers_only()
     training = db.session.get(Training, data["training_id"])
     if training is None:
         abort(422, messages={"training_id": ["Formation inconnue."]})
@@ -205,12 +213,12 @@ def create_session(data):
 
 
 @bp.patch("/sessions/<int:session_id>")
+@managers_only
 @bp.arguments(SessionUpdateSchema)
 @bp.response(200, SessionSchema)
 @errors(404, 422)
 def update_session(data, session_id: int):
     """Change a session's dates, département, place, speakers or people present (managers and admins)."""
-    _managers_only()
     session = _visible_session_or_404(session_id)
     fields = _session_fields(data)
     start, end = fields.get("start_date", session.start_date), fields.get("end_date", session.end_date)
@@ -223,11 +231,11 @@ def update_session(data, session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/open")
+@managers_only
 @bp.response(200, SessionSchema)
 @errors(404)
 def open_session(session_id: int):
     """Open the session's questionnaire now (managers and admins)."""
-    _managers_only()
     session = _visible_session_or_404(session_id)
     src.open_session(session)
     audit.record("api.session_open", "session", session.id, acting_token_details())
@@ -236,11 +244,11 @@ def open_session(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/close")
+@managers_only
 @bp.response(200, SessionSchema)
 @errors(404)
 def close_session(session_id: int):
     """Close the session's questionnaire now (managers and admins)."""
-    _managers_only()
     session = _visible_session_or_404(session_id)
     src.close_session(session)
     audit.record("api.session_close", "session", session.id, acting_token_details())
@@ -249,11 +257,11 @@ def close_session(session_id: int):
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
+@managers_only
 @bp.response(200, {"type": "string"}, content_type="image/svg+xml", description="The QR code of the public link.")
 @errors(404)
 def session_qr_code(session_id: int):
     """The QR code of the session's public link, as SVG (managers and admins)."""
-    _managers_only()
     session = _visible_session_or_404(session_id)
     svg = '<?xml version="1.0" encoding="utf-8"?>\n' + src.qr_svg(f"{queries.base_url()}/s/{session.public_code}")
     return FlaskResponse(svg, mimetype="image/svg+xml")
