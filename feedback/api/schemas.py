@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from feedback.labels import NO_DEPARTMENT
 from feedback.models import Axis, Department, Modality
@@ -36,7 +36,7 @@ class PageSchema(Schema):
 
 class CursorArgs(Schema):
     cursor = fields.String(
-        validate=validate.Length(max=40),
+        validate=validate.Regexp(r"^[0-9]{1,18}$"),
         metadata={"description": "The `next_cursor` of the previous page (opaque); none for the first page."},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_LIMIT))
@@ -45,25 +45,20 @@ class CursorArgs(Schema):
 class PeriodArgs(Schema):
     """A period (a calendar year, or two dates) and the catalogue filters, as the score pages read them."""
 
-    year = fields.Integer(validate=validate.Range(min=1990, max=2100), metadata={"description": "Default: the year the score pages open on."})
-    start = fields.Date(metadata={"description": "First day (with `end`, instead of `year`)."})
-    end = fields.Date(metadata={"description": "Last day, included."})
+    year = fields.Integer(
+        validate=validate.Range(min=1990, max=2100),
+        metadata={"description": "Default: the year the score pages open on."},
+    )
+    start = fields.Date(
+        metadata={"description": "First day, instead of `year` (default: 1 January of `year`); from 1990 to 2100."}
+    )
+    end = fields.Date(metadata={"description": "Last day, included (default: 31 December of `start`'s year)."})
     axis = fields.String(validate=validate.OneOf([a.value for a in Axis]))
     modality = fields.String(validate=validate.OneOf([m.value for m in Modality]))
     department = fields.String(
-        validate=validate.OneOf(DEPARTMENT_FILTERS), metadata={"description": f"`{NO_DEPARTMENT}`: sessions without one."}
+        validate=validate.OneOf(DEPARTMENT_FILTERS),
+        metadata={"description": f"`{NO_DEPARTMENT}`: sessions without one."},
     )
-
-    @validates_schema
-    def _dates(self, data, **kwargs):
-        start, end = data.get("start"), data.get("end")
-        if (start is None) != (end is None):
-            raise ValidationError("Donnez `start` et `end` ensemble.", "start")
-        if start and end:
-            if end < start:
-                raise ValidationError("`end` est avant `start`.", "end")
-            if not (1990 <= start.year and end.year <= 2100):
-                raise ValidationError("Dates hors limites (1990 à 2100).", "start")
 
 
 class ScoreArgs(PeriodArgs):
@@ -99,15 +94,9 @@ class SessionCreateSchema(Schema):
     department = fields.String(allow_none=True, validate=validate.OneOf([d.value for d in Department]))
     place = fields.String(validate=validate.Length(max=300))
     participants_present = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100_000))
-    speaker_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(max=50))
-
-    @validates_schema
-    def _dates(self, data, **kwargs):
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and not 1990 <= start.year <= 2100:
-            raise ValidationError("Date hors limites (1990 à 2100).", "start_date")
-        if start and end and end < start:
-            raise ValidationError("La date de fin précède la date de début.", "end_date")
+    speaker_ids = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)), validate=validate.Length(max=50)
+    )
 
 
 class SessionUpdateSchema(SessionCreateSchema):

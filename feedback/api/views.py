@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import wraps
 from datetime import date
+from functools import wraps
 
 from flask import Response as FlaskResponse
 from flask import current_app, url_for
@@ -117,7 +117,11 @@ def list_trainings(args):
     """Trainings: all of them for managers, admins and communication; those of their own sessions for a trainer."""
     rows, next_cursor = _page(queries.trainings_query(user()), Training.id, args)
     counts = queries.session_counts([t.id for t in rows], user())
-    return {"items": [_training(t, counts.get(t.id, 0)) for t in rows], "next_cursor": next_cursor, "limit": args["limit"]}
+    return {
+        "items": [_training(t, counts.get(t.id, 0)) for t in rows],
+        "next_cursor": next_cursor,
+        "limit": args["limit"],
+    }
 
 
 @bp.get("/trainings/<int:training_id>")
@@ -153,7 +157,9 @@ def _session(session: TrainingSession, responses: int) -> dict:
         "opens_at": session.opens_dt,
         "closes_at": session.closes_dt,
         "public_url": f"{queries.base_url()}/s/{session.public_code}" if manager else None,
-        "qr_code_url": f"{queries.base_url()}{url_for('api.session_qr_code', session_id=session.id)}" if manager else None,
+        "qr_code_url": f"{queries.base_url()}{url_for('api.session_qr_code', session_id=session.id)}"
+        if manager
+        else None,
     }
 
 
@@ -171,7 +177,11 @@ def list_sessions(args):
     query = queries.sessions_query(user(), args.get("training_id"))
     rows, next_cursor = _page(query, TrainingSession.id, args)
     counts = queries.response_counts([s.id for s in rows])
-    return {"items": [_session(s, counts.get(s.id, 0)) for s in rows], "next_cursor": next_cursor, "limit": args["limit"]}
+    return {
+        "items": [_session(s, counts.get(s.id, 0)) for s in rows],
+        "next_cursor": next_cursor,
+        "limit": args["limit"],
+    }
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -184,14 +194,18 @@ def get_session(session_id: int):
 
 
 def _session_fields(data: dict) -> dict:
-    fields = {key: data[key] for key in ("start_date", "end_date", "half_days", "place", "participants_present") if key in data}
+    fields = {
+        key: data[key]
+        for key in ("start_date", "end_date", "half_days", "place", "participants_present")
+        if key in data
+    }
     if "department" in data:
         fields["department"] = Department(data["department"]) if data["department"] else None
     if "speaker_ids" in data:
         ids = list(dict.fromkeys(data["speaker_ids"]))
         speakers = queries.speakers_by_id(ids)
         if len(speakers) != len(ids):
-            abort(422, detail="", messages={"speaker_ids": ["Intervenant·e inconnu·e."]})
+            abort(404, detail="Intervenant·e inconnu·e.")
         fields["speakers"] = speakers
     return fields
 
@@ -200,12 +214,14 @@ def _session_fields(data: dict) -> dict:
 @managers_only
 @bp.arguments(SessionCreateSchema)
 @bp.response(201, SessionSchema)
-@errors(404, 422)
+@errors(404, 409, 422)
 def create_session(data):
     """Create a session of a training (managers and admins)."""
     training = db.session.get(Training, data["training_id"])
     if training is None:
-        abort(422, messages={"training_id": ["Formation inconnue."]})
+        abort(404, detail="Formation inconnue.")
+    if data.get("end_date") is not None and data["end_date"] < data["start_date"]:
+        abort(409, detail="La date de fin précède la date de début.")
     session = src.create_session(training, **_session_fields(data))
     audit.record("api.session_create", "session", session.id, acting_token_details())
     db.session.commit()
@@ -216,14 +232,14 @@ def create_session(data):
 @managers_only
 @bp.arguments(SessionUpdateSchema)
 @bp.response(200, SessionSchema)
-@errors(404, 422)
+@errors(404, 409, 422)
 def update_session(data, session_id: int):
     """Change a session's dates, département, place, speakers or people present (managers and admins)."""
     session = _visible_session_or_404(session_id)
     fields = _session_fields(data)
     start, end = fields.get("start_date", session.start_date), fields.get("end_date", session.end_date)
     if end is not None and end < start:
-        abort(422, messages={"end_date": ["La date de fin précède la date de début."]})
+        abort(409, detail="La date de fin précède la date de début.")
     src.update_session(session, **fields)
     audit.record("api.session_update", "session", session.id, {**acting_token_details(), "fields": sorted(data)})
     db.session.commit()
@@ -271,10 +287,13 @@ def session_qr_code(session_id: int):
 
 
 def _period(args: dict) -> tuple[date, date]:
-    if args.get("start"):
-        return args["start"], args["end"]
+    """The year (by default the one the pages open on), or the dates given: kept within 1990-2100, in order."""
     year = args.get("year") or src.default_year()
-    return date(year, 1, 1), date(year, 12, 31)
+    start = args.get("start") or date(year, 1, 1)
+    end = args.get("end") or date(start.year, 12, 31)
+    low, high = date(src.MIN_YEAR, 1, 1), date(src.MAX_YEAR, 12, 31)
+    start, end = (min(max(day, low), high) for day in (start, end))
+    return (start, end) if start <= end else (end, start)
 
 
 def _rate(rate, limit: int) -> dict:
@@ -398,7 +417,9 @@ def list_comments(args):
     if not queries.may_read_comments(me):
         abort(404)
     try:
-        rows, next_cursor = queries.comment_page(me, session_id=args.get("session_id"), cursor=args.get("cursor"), limit=args["limit"])
+        rows, next_cursor = queries.comment_page(
+            me, session_id=args.get("session_id"), cursor=args.get("cursor"), limit=args["limit"]
+        )
     except queries.BadCursor:
         abort(422, messages={"cursor": ["Curseur inconnu : reprenez le `next_cursor` d'une page."]})
     themes = src.comment_themes([analysis.answer_id for analysis, *_ in rows])

@@ -18,7 +18,7 @@ from feedback import audit
 from feedback.db import db, utcnow
 from feedback.models import ApiToken, User
 
-TOKEN_PREFIX = "rt_"
+TOKEN_PREFIX = "rt_"  # noqa: S105  (the public start of every token, not a secret)
 #: Characters of the token shown in the list of tokens ("rt_" and 8 more).
 SHOWN_CHARACTERS = 11
 MAX_NAME_LENGTH = 100
@@ -42,7 +42,9 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
-def create_api_token(user: User, *, name: str, expires_days: int | None = None, now: datetime | None = None) -> NewToken:
+def create_api_token(
+    user: User, *, name: str, expires_days: int | None = None, now: datetime | None = None
+) -> NewToken:
     """A new token for `user`; the caller shows `secret` once (it cannot be read again)."""
     name = (name or "").strip()
     if not name:

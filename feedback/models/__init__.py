@@ -1,7 +1,7 @@
 """Typed models, one module per family; importing this package registers them all."""
 
-from feedback.models.api_tokens import ApiToken
 from feedback.models.accounts import AccountToken, AuditEvent, TokenPurpose
+from feedback.models.api_tokens import ApiToken
 from feedback.models.attendance import Attendance
 from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
 from feedback.models.invitations import FollowUpContact, Invitation

@@ -177,7 +177,7 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
     for _ in range(app_min_answers() - 1):
         assert answer_form(session_b, {"q-overall": "3"}).status_code == 303
     draft = start_new_version(session_b.questionnaire)
-  # the builder's pages, on a draft its buttons may change
+    # the builder's pages, on a draft its buttons may change
     db.session.commit()
     return World(
         {
@@ -500,7 +500,9 @@ def test_every_api_route_has_its_expected_answers(app):
 
 
 @pytest.mark.parametrize("role", list(EXPECTED), ids=[r.value for r in EXPECTED])
-def test_every_api_route_answers_each_role_as_its_pages(app, client, world, make_user, make_speaker, make_session, role):
+def test_every_api_route_answers_each_role_as_its_pages(
+    app, client, world, make_user, make_speaker, make_session, role
+):
     """A token reads what its account reads on the pages: trainer A never sees trainer B's sessions, scores or
     comments, communication writes nothing and reads no single response, managers and admins may write."""
     user = make_user(role)
