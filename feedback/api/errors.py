@@ -50,7 +50,7 @@ def problem(status: int, *, detail: str | None = None, errors: dict | None = Non
             "type": "about:blank",
             "title": _titles().get(status) or http.HTTPStatus(status).phrase,
             "status": status,
-            "detail": detail or _details().get(status, ""),
+            "detail": str(detail) if detail else _details().get(status, ""),
         }
     if errors:
         body["errors"] = errors

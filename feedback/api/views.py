@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 
 from flask import Response as FlaskResponse
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint, abort
 
 from feedback import audit
@@ -38,8 +41,8 @@ from feedback.api.schemas import (
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.extensions import limiter
-from feedback.labels import NO_DEPARTMENT, parse_department
-from feedback.models import Axis, Department, Modality, Role, Training, TrainingSession
+from feedback.labels import parse_department
+from feedback.models import Axis, Department, Modality, Training, TrainingSession
 
 bp = Blueprint(
     "api",
@@ -50,6 +53,7 @@ bp = Blueprint(
 bp.before_request(authenticate)
 limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(bp)
 
+CURSOR_REFUSED = "Curseur inconnu : reprenez le `next_cursor` d'une page."
 DIMENSION_NAMES = {
     "training": "formation",
     "session": "session",
@@ -205,7 +209,7 @@ def _session_fields(data: dict) -> dict:
         ids = list(dict.fromkeys(data["speaker_ids"]))
         speakers = queries.speakers_by_id(ids)
         if len(speakers) != len(ids):
-            abort(404, detail="Intervenant·e inconnu·e.")
+            abort(404, detail=_l("Intervenant·e inconnu·e."))
         fields["speakers"] = speakers
     return fields
 
@@ -219,9 +223,9 @@ def create_session(data):
     """Create a session of a training (managers and admins)."""
     training = db.session.get(Training, data["training_id"])
     if training is None:
-        abort(404, detail="Formation inconnue.")
+        abort(404, detail=_l("Formation inconnue."))
     if data.get("end_date") is not None and data["end_date"] < data["start_date"]:
-        abort(409, detail="La date de fin précède la date de début.")
+        abort(409, detail=_l("La date de fin précède la date de début."))
     session = src.create_session(training, **_session_fields(data))
     audit.record("api.session_create", "session", session.id, acting_token_details())
     db.session.commit()
@@ -239,7 +243,7 @@ def update_session(data, session_id: int):
     fields = _session_fields(data)
     start, end = fields.get("start_date", session.start_date), fields.get("end_date", session.end_date)
     if end is not None and end < start:
-        abort(409, detail="La date de fin précède la date de début.")
+        abort(409, detail=_l("La date de fin précède la date de début."))
     src.update_session(session, **fields)
     audit.record("api.session_update", "session", session.id, {**acting_token_details(), "fields": sorted(data)})
     db.session.commit()
@@ -385,24 +389,34 @@ def list_responses(args):
     if not queries.may_read_responses(me):
         abort(404)
     query = queries.responses_query(me, session_id=args.get("session_id"), since=args.get("updated_since"))
-    from feedback.models import Response as ResponseRow
-
-    rows, next_cursor = _page(query, ResponseRow.id, args)
+    try:
+        rows, next_cursor = queries.response_page(query, args.get("cursor"), args["limit"])
+    except queries.BadCursor:
+        abort(422, messages={"cursor": [CURSOR_REFUSED]})
     answers = queries.answers_of([r.id for r in rows], with_text=queries.may_read_comments(me) and me.can_manage)
     names = queries.questionnaire_names(list({r.questionnaire_id for r in rows}))
     items = [
         {
             "id": r.id,
             "session_id": r.session_id,
-            "session_date": r.session_date,
+            "session_date": r.session_date.isoformat(),
             "questionnaire": names.get(r.questionnaire_id, ""),
-            "submitted_at": r.submitted_dt,
-            "is_followup": r.is_followup,
+            "submitted_at": _utc(r.submitted_dt).isoformat(),
+            "is_followup": bool(r.is_followup),
             "answers": answers.get(r.id, []),
         }
         for r in rows
     ]
-    return {"items": items, "next_cursor": next_cursor, "limit": args["limit"]}
+    # Serialised once, here: these values are already JSON (marshmallow's dump of a thousand nested responses would
+    # take most of the request; ResponseListSchema still documents them). The ETag is the body's hash.
+    body = json.dumps({"items": items, "next_cursor": next_cursor, "limit": args["limit"]}, ensure_ascii=False)
+    bp.set_etag(hashlib.sha256(body.encode()).hexdigest())
+    return FlaskResponse(body, mimetype="application/json")
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back through a plain connection: they are UTC (models' UTCDateTime)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @bp.get("/comments")
@@ -421,7 +435,7 @@ def list_comments(args):
             me, session_id=args.get("session_id"), cursor=args.get("cursor"), limit=args["limit"]
         )
     except queries.BadCursor:
-        abort(422, messages={"cursor": ["Curseur inconnu : reprenez le `next_cursor` d'une page."]})
+        abort(422, messages={"cursor": [CURSOR_REFUSED]})
     themes = src.comment_themes([analysis.answer_id for analysis, *_ in rows])
     items = [
         {
@@ -449,13 +463,12 @@ def _readers_of_all_scores() -> None:
 
 def _comment_filters(args: dict) -> src.CommentFilters:
     start, end = _period(args)
-    department = args.get("department")
     return src.CommentFilters(
         start=start,
         end=end,
         axis=Axis(args["axis"]) if args.get("axis") else None,
         modality=Modality(args["modality"]) if args.get("modality") else None,
-        department=Department(department) if department and department != NO_DEPARTMENT else None,
+        department=parse_department(args.get("department")),
         min_answers=threshold(user()),
     )
 
@@ -522,7 +535,7 @@ def _page(query, id_column, args: dict):
     try:
         return queries.page_of(query, id_column, args.get("cursor"), args["limit"])
     except queries.BadCursor:
-        abort(422, messages={"cursor": ["Curseur inconnu : reprenez le `next_cursor` d'une page."]})
+        abort(422, messages={"cursor": [CURSOR_REFUSED]})
 
 
-__all__ = ["bp", "Role"]
+__all__ = ["bp"]

@@ -191,8 +191,13 @@ def test_read_endpoints_answer_304_to_their_etag(api_as, make_session):
     assert changed.status_code == 200 and len(changed.get_json()["items"]) == 2
 
 
-def test_errors_are_problem_details_in_french_or_english(api_as, client):
+def test_errors_are_problem_details_in_french_or_english(api_as, client, make_session):
     api = api_as(Role.MANAGER)
+    session = make_session()
+    reversed_dates = {"start_date": "2026-05-02", "end_date": "2026-05-01"}
+    refused = api.patch(f"/api/v1/sessions/{session.id}", reversed_dates, headers={"Accept-Language": "en"})
+    assert refused.status_code == 409 and refused.get_json()["detail"] == "The end date comes before the start date."
+    assert refused.headers["Content-Language"] == "en"
     french = api.get("/api/v1/sessions?limit=0")
     assert french.status_code == 422 and french.mimetype == "application/problem+json"
     assert french.get_json()["title"] == "Paramètres invalides" and "limit" in french.get_json()["errors"]
