@@ -100,7 +100,8 @@ def run(engine: str, args) -> bool:
     for label, value in figures.items():
         if label.endswith("rows/s"):
             passed = value >= ROWS_PER_SECOND_TARGET
-            print(f"  [{'ok' if passed else 'MISSED'}] {label:32s} {value:8.0f}     (target >= {ROWS_PER_SECOND_TARGET})")
+            verdict = "ok" if passed else "MISSED"
+            print(f"  [{verdict}] {label:32s} {value:8.0f}     (target >= {ROWS_PER_SECOND_TARGET})")
         else:
             passed = engine != "postgres" or value < SCORES_TARGET
             target = f"target < {SCORES_TARGET * 1000:.0f} ms" if engine == "postgres" else "target on PostgreSQL only"
