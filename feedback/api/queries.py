@@ -151,23 +151,27 @@ def answers_of(response_ids: Sequence[int], *, with_text: bool) -> dict[int, lis
         return {}
     # Through the connection (SQLAlchemy Core): plain tuples, without the ORM's row processing, which a page of a
     # thousand responses and their eight thousand answers would spend most of its time in.
-    rows = db.session.connection().execute(
-        select(
-            Answer.response_id,
-            Question.code,
-            Question.kind,
-            Question.position,
-            QuestionOption.value,
-            Answer.number,
-            Answer.text.is_not(None).label("has_text"),
-            CommentAnalysis.masked_text,
+    rows = (
+        db.session.connection()
+        .execute(
+            select(
+                Answer.response_id,
+                Question.code,
+                Question.kind,
+                Question.position,
+                QuestionOption.value,
+                Answer.number,
+                Answer.text.is_not(None).label("has_text"),
+                CommentAnalysis.masked_text,
+            )
+            .join(Question, Question.id == Answer.question_id)
+            .outerjoin(QuestionOption, QuestionOption.id == Answer.option_id)
+            .outerjoin(CommentAnalysis, CommentAnalysis.answer_id == Answer.id)
+            .where(Answer.response_id.in_(response_ids))
+            .order_by(Answer.response_id, Question.position, Answer.id)
         )
-        .join(Question, Question.id == Answer.question_id)
-        .outerjoin(QuestionOption, QuestionOption.id == Answer.option_id)
-        .outerjoin(CommentAnalysis, CommentAnalysis.answer_id == Answer.id)
-        .where(Answer.response_id.in_(response_ids))
-        .order_by(Answer.response_id, Question.position, Answer.id)
-    ).all()  # fetched at once: row by row, the driver's per-row calls would cost more than the query
+        .all()
+    )  # fetched at once: row by row, the driver's per-row calls would cost more than the query
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
     for response_id, code, kind, _position, option, number, has_text, masked in rows:
         answers = grouped[response_id]
