@@ -1,7 +1,7 @@
 """The JSON API on a decade of a national network's answers: the scores endpoint, and paging through responses.
 
-Loads 1,000,000 responses (benchmarks/scores_data.py, the same data set as benchmarks/scores_pages.py, whose
-database `--reuse` shares) into a scratch database, makes a manager's personal access token, then calls the API
+Loads 1,000,000 responses (benchmarks/scores_data.py, the data set of benchmarks/scores_pages.py) into a scratch
+database of its own (`--reuse` keeps it between runs), makes a manager's personal access token, then calls the API
 through the app (the test client: SQL, Python and JSON, without the network) and prints medians against targets.
 
     .venv/bin/python benchmarks/api_endpoints.py                          # PostgreSQL (the target's engine)
@@ -77,9 +77,10 @@ def measure(url: str, runs: int, rows: int, page_size: int) -> dict[str, float]:
 
 
 def run(engine: str, args) -> bool:
-    directory = Path(tempfile.gettempdir()) / "retours-bench-scores"
+    directory = Path(tempfile.gettempdir()) / "retours-bench-api"
     directory.mkdir(exist_ok=True)
-    name = f"retours_bench_scores_{args.responses}"
+    # A database of its own: benchmarks/scores_pages.py may be using its (same) data set meanwhile.
+    name = f"retours_bench_api_{args.responses}"
     database_file = directory / f"{name}.sqlite"
     reuse = args.reuse and (engine == "postgres" and _pg_exists(name) or engine == "sqlite" and database_file.exists())
     url = (
