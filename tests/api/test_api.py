@@ -232,3 +232,12 @@ def test_the_reference_page_is_built_from_the_document_and_passes_the_csp(client
         for method in operations:
             if method in ("get", "post", "patch"):
                 assert f"{method.upper()} {path}" in html
+
+
+def test_writes_need_the_token_not_a_csrf_token(api_as, make_session, csrf_enabled):
+    """With CSRF protection on, as in production: a token's POST works without any CSRF token (a cross-site page
+    cannot send the Authorization header), and sets no cookie."""
+    session = make_session(is_open=False)
+    opened = api_as(Role.MANAGER).post(f"/api/v1/sessions/{session.id}/open")
+    assert opened.status_code == 200 and opened.get_json()["is_open"] is True
+    assert "Set-Cookie" not in opened.headers
