@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from feedback.auth.api_tokens import hash_token
 from feedback.db import db, utcnow
-from feedback.models import ApiToken, AuditEvent, Axis, Department, Modality, Role, TrainingSession
+from feedback.models import Answer, ApiToken, AuditEvent, Axis, Department, Modality, Role, TrainingSession
 from tests.dashboard.conftest import add_responses
 
 
@@ -241,3 +241,25 @@ def test_writes_need_the_token_not_a_csrf_token(api_as, make_session, csrf_enabl
     opened = api_as(Role.MANAGER).post(f"/api/v1/sessions/{session.id}/open")
     assert opened.status_code == 200 and opened.get_json()["is_open"] is True
     assert "Set-Cookie" not in opened.headers
+
+
+def test_approved_quotes_come_with_their_attribution_and_never_a_name(
+    api_as, client, auth, make_user, make_training, make_session, answer_form
+):
+    training = make_training("Droit des étrangers", Axis.LANGUAGE_INTEGRATION, Modality.TRAINING)
+    session = make_session(training, department=Department.ESSONNE)
+    text = "Une journée très riche, des échanges concrets avec des collègues du département, merci beaucoup."
+    assert answer_form(session, {"q-overall": "4", "q-liked": text, "consent": "yes"}).status_code == 303
+    for _ in range(4):  # enough answers for the comments of this anonymous questionnaire's session to be shown
+        assert answer_form(session, {"q-overall": "3"}).status_code == 303
+    communication = make_user(Role.COMMUNICATION)
+    answer_id = db.session.scalar(select(Answer.id).where(Answer.text == text))
+    auth.login(communication)
+    for status in ("shortlisted", "approved"):
+        assert client.post(f"/quotes/{answer_id}/statut", data={"status": status}).status_code == 302
+    auth.logout()
+    quotes = api_as(communication).get(f"/api/v1/quotes?year={session.start_date.year}").get_json()["items"]
+    assert [q["text"] for q in quotes] == [text]
+    assert "Droit des étrangers" in quotes[0]["attribution"] and "Essonne" in quotes[0]["attribution"]
+    assert quotes[0]["axis"] == Axis.LANGUAGE_INTEGRATION.value
+    assert api_as(Role.TRAINER).get("/api/v1/quotes").status_code == 404
