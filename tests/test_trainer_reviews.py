@@ -8,7 +8,7 @@ from html import unescape
 
 from sqlalchemy import func, select
 
-from feedback.dashboard import queries
+from feedback import scores as queries
 from feedback.db import db, utcnow
 from feedback.manage.library import TRAINER_FAMILY
 from feedback.manage.operations import close_session, ensure_default_questionnaire, ensure_family_questionnaire

@@ -49,6 +49,7 @@ class PeriodArgs(Schema):
         validate=validate.Range(min=1990, max=2100),
         metadata={"description": "Default: the year the score pages open on."},
     )
+    quarter = fields.Integer(validate=validate.Range(min=1, max=4), metadata={"description": "A quarter of `year`."})
     start = fields.Date(
         metadata={"description": "First day, instead of `year` (default: 1 January of `year`); from 1990 to 2100."}
     )
@@ -216,8 +217,8 @@ class ResponseListSchema(PageSchema):
 
 
 class ThemeOfSchema(Schema):
-    theme = fields.String(required=True)
-    tone = fields.String(required=True)
+    theme = fields.String(required=True, metadata={"description": "The phrase as this comment writes it."})
+    key = fields.String(required=True, metadata={"description": "The theme's key, as in GET /themes."})
 
 
 class CommentSchema(Schema):
@@ -265,10 +266,9 @@ class QuoteListSchema(Schema):
 class ReportSchema(Schema):
     """The numbers of `flask report --json`, unchanged (see the README's « The report »)."""
 
-    class Meta:
-        unknown = "include"
-
     period = fields.Dict(required=True)
+    scope = fields.Dict(required=True, metadata={"description": "The scope as URL parameters of the report page."})
+    notices = fields.List(fields.String(), required=True)
     previous_period = fields.Dict(required=True)
     filters = fields.Dict(required=True)
     min_answers_for_rate = fields.Integer(required=True)

@@ -43,6 +43,8 @@ from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.extensions import limiter
 from feedback.labels import parse_department
 from feedback.models import Axis, Department, Modality, Training, TrainingSession
+from feedback.scope import MAX_YEAR, MIN_YEAR, Scope
+from feedback.scores import Dimension, breakdown, default_year, net_score_for, scores_for
 
 bp = Blueprint(
     "api",
@@ -290,14 +292,27 @@ def session_qr_code(session_id: int):
 # -- scores -------------------------------------------------------------------------------------------------------
 
 
-def _period(args: dict) -> tuple[date, date]:
-    """The year (by default the one the pages open on), or the dates given: kept within 1990-2100, in order."""
-    year = args.get("year") or src.default_year()
-    start = args.get("start") or date(year, 1, 1)
-    end = args.get("end") or date(start.year, 12, 31)
-    low, high = date(src.MIN_YEAR, 1, 1), date(src.MAX_YEAR, 12, 31)
-    start, end = (min(max(day, low), high) for day in (start, end))
-    return (start, end) if start <= end else (end, start)
+def _scope(args: dict, **catalogue) -> Scope:
+    """The period asked (a year, by default the one the pages open on; a quarter of it; or two dates, kept within
+    1990-2100 and in order) with the catalogue filters, as the one scope of the pages."""
+    year = args.get("year") or default_year()
+    if args.get("start") or args.get("end"):
+        start = args.get("start") or date(year, 1, 1)
+        end = args.get("end") or date(start.year, 12, 31)
+    elif args.get("quarter"):
+        start, end = Scope.for_quarter(year, args["quarter"]).start, Scope.for_quarter(year, args["quarter"]).end
+    else:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    low, high = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+    start, end = sorted(min(max(day, low), high) for day in (start, end))
+    return Scope(
+        start,
+        end,
+        axis=Axis(args["axis"]) if args.get("axis") else None,
+        modality=Modality(args["modality"]) if args.get("modality") else None,
+        department=parse_department(args.get("department")),
+        **catalogue,
+    )
 
 
 def _rate(rate, limit: int) -> dict:
@@ -334,16 +349,8 @@ def scores(args):
     me = user()
     if args.get("by") == "speaker" and not me.can_read_all_scores:
         abort(404)
-    start, end = _period(args)
-    filters = src.ScoreFilters(
-        start,
-        end,
-        axis=Axis(args["axis"]) if args.get("axis") else None,
-        modality=Modality(args["modality"]) if args.get("modality") else None,
-        department=parse_department(args.get("department")),
-        training_id=args.get("training_id"),
-        speaker_id=args.get("speaker_id"),
-        profile=args.get("profile"),
+    filters = _scope(
+        args, training_id=args.get("training_id"), speaker_id=args.get("speaker_id"), profile=args.get("profile")
     )
     if not me.can_read_all_scores:
         own = queries.speaker_id_of(me)
@@ -351,16 +358,16 @@ def scores(args):
             abort(404)
         filters = replace(filters, speaker_id=own)
     limit = threshold(me)
-    totals = src.scores_for(filters)
-    net = src.net_score_for(filters)
+    totals = scores_for(filters)
+    net = net_score_for(filters)
     rows = []
     if args.get("by"):
-        dimension = src.Dimension(DIMENSION_NAMES[args["by"]])
-        rows = [_score_row(r.key, r.label, r.scores, limit) for r in src.breakdown(filters, dimension)]
+        dimension = Dimension(DIMENSION_NAMES[args["by"]])
+        rows = [_score_row(r.key, r.label, r.scores, limit) for r in breakdown(filters, dimension)]
     net_shown = discloses(net.n, limit)
     return {
-        "period": {"start": start.isoformat(), "end": end.isoformat(), "label": filters.label},
-        "filters": {k: v for k, v in args.items() if k not in ("year", "start", "end", "by")},
+        "period": {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "label": filters.label},
+        "filters": {k: v for k, v in args.items() if k not in ("year", "quarter", "start", "end", "by")},
         "min_answers_for_rate": limit,
         "totals": _score_row("", "Total", totals, limit),
         "recommendation": {
@@ -409,9 +416,7 @@ def list_responses(args):
     ]
     # Serialised once, here: these values are already JSON (marshmallow's dump of a thousand nested responses would
     # take most of the request; ResponseListSchema still documents them). The ETag is the body's hash.
-    body = json.dumps({"items": items, "next_cursor": next_cursor, "limit": args["limit"]}, ensure_ascii=False)
-    bp.set_etag(hashlib.sha256(body.encode()).hexdigest())
-    return FlaskResponse(body, mimetype="application/json")
+    return _json_response({"items": items, "next_cursor": next_cursor, "limit": args["limit"]})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -446,7 +451,7 @@ def list_comments(args):
             "question": code,
             "text": analysis.masked_text,
             "tone": analysis.tone,
-            "themes": [{"theme": phrase, "tone": tone} for phrase, tone in themes.get(analysis.answer_id, [])],
+            "themes": [{"theme": phrase, "key": key} for key, phrase in themes.get(analysis.answer_id, [])],
         }
         for analysis, session_id, session_date, code in rows
     ]
@@ -462,15 +467,7 @@ def _readers_of_all_scores() -> None:
 
 
 def _comment_filters(args: dict) -> src.CommentFilters:
-    start, end = _period(args)
-    return src.CommentFilters(
-        start=start,
-        end=end,
-        axis=Axis(args["axis"]) if args.get("axis") else None,
-        modality=Modality(args["modality"]) if args.get("modality") else None,
-        department=parse_department(args.get("department")),
-        min_answers=threshold(user()),
-    )
+    return src.CommentFilters(scope=_scope(args), min_answers=threshold(user()))
 
 
 @bp.get("/themes")
@@ -486,7 +483,7 @@ def list_themes(args):
     items = [
         {"theme": t.phrase, "key": t.key, "comments": t.count, "share": t.share, "tones": dict(t.tones)} for t in themes
     ]
-    return {"period": {"start": filters.start.isoformat(), "end": filters.end.isoformat()}, "items": items}
+    return {"period": {"start": filters.scope.start.isoformat(), "end": filters.scope.end.isoformat()}, "items": items}
 
 
 @bp.get("/quotes")
@@ -509,7 +506,7 @@ def list_quotes(args):
         }
         for q in src.approved_quotes(filters)
     ]
-    return {"period": {"start": filters.start.isoformat(), "end": filters.end.isoformat()}, "items": items}
+    return {"period": {"start": filters.scope.start.isoformat(), "end": filters.scope.end.isoformat()}, "items": items}
 
 
 @bp.get("/report")
@@ -520,15 +517,15 @@ def list_quotes(args):
 def report(args):
     """The report's figures, the same numbers as `flask report --json` (communication, managers, admins)."""
     _readers_of_all_scores()
-    start, end = _period(args)
-    filters = src.ReportFilters(
-        start,
-        end,
-        axis=Axis(args["axis"]) if args.get("axis") else None,
-        department=parse_department(args.get("department")),
-        modality=Modality(args["modality"]) if args.get("modality") else None,
-    )
-    return src.build_report(filters, min_answers=threshold(user())).to_dict()
+    # As the command prints it, whole: a key the report gains reaches the API too (ReportSchema documents them).
+    return _json_response(src.build_report(_scope(args), min_answers=threshold(user())).to_dict())
+
+
+def _json_response(payload: dict) -> FlaskResponse:
+    """A payload already made of JSON values, serialised once; its ETag is the body's hash."""
+    body = json.dumps(payload, ensure_ascii=False)
+    bp.set_etag(hashlib.sha256(body.encode()).hexdigest())
+    return FlaskResponse(body, mimetype="application/json")
 
 
 def _page(query, id_column, args: dict):

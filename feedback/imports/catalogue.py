@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import ngettext
+
 from feedback.imports.parsing import (
     action_title,
     axis_from_text,
@@ -484,8 +486,11 @@ class _ReportReader:
                 Problem(
                     rows[0].line,
                     self.labels["meetings"],
-                    f"l'action {rows[0].source_line} annonce {meetings} rencontre(s) mais ses dates en donnent "
-                    f"{day_count} : {day_count} session(s) créée(s), une par date.",
+                    f"l'action {rows[0].source_line} annonce "
+                    + ngettext("%(num)d rencontre", "%(num)d rencontres", meetings)
+                    + f" mais ses dates en donnent {day_count} : "
+                    + ngettext("%(num)d session créée", "%(num)d sessions créées, une par date", day_count)
+                    + ".",
                 )
             )
         numbers: Counter[str] = Counter()

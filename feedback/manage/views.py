@@ -11,13 +11,14 @@ from feedback.auth.access import get_session_or_404, get_training_or_404, manage
 from feedback.auth.operations import get_user_by_email
 from feedback.builder import queries as builder_queries
 from feedback.builder.operations import SessionHasResponses, move_session_to
-from feedback.dashboard import queries
 from feedback.db import db
 from feedback.manage import operations, slide
 from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
 from feedback.manage.qr import qr_png, qr_svg
+from feedback.manage.queries import catalogue_page
 from feedback.manage.slide import shown_link
 from feedback.models import Axis, Department, Modality, Questionnaire, Role, Speaker, Training, TrainingSession
+from feedback.scores import response_count
 from feedback.timeutil import local_to_utc, utc_to_local_naive
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -34,21 +35,12 @@ def public_url(session: TrainingSession) -> str:
 @bp.get("/trainings")
 @managers_only
 def trainings():
-    """The catalogue, newest first, with its number of sessions and, under each training, its sessions' tools
-    (QR code, poster, invitations, open/close): where a manager looks for them."""
-    rows = db.session.execute(
-        select(Training, func.count(TrainingSession.id), func.max(TrainingSession.start_date))
-        .outerjoin(TrainingSession)
-        .group_by(Training.id)
-        .order_by(func.max(TrainingSession.start_date).desc().nulls_first(), Training.title)
-    ).all()
-    # Every session in one query, newest first, each under its training's row with its tools.
-    sessions: dict[int, list[TrainingSession]] = {}
-    for session in db.session.scalars(
-        select(TrainingSession).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
-    ):
-        sessions.setdefault(session.training_id, []).append(session)
-    return render_template("manage/trainings.html", rows=rows, sessions=sessions)
+    """The catalogue, newest first and a page at a time (a title search narrows it), with its number of sessions
+    and, under each training, its sessions' tools (QR code, poster, invitations, open/close): where a manager
+    looks for them."""
+    raw_page = request.args.get("page", "1")
+    number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+    return render_template("manage/trainings.html", catalogue=catalogue_page(number, request.args.get("q", "")))
 
 
 def _training_form(training: Training | None) -> TrainingForm:
@@ -336,7 +328,7 @@ def slide_svg(session_id: int):
 def response_counts(session_id: int):
     """The live counter's figures (polled by static/app.js): responses so far and whether the form is open."""
     session = get_session_or_404(session_id, for_management=True)
-    response = jsonify(responses=queries.response_count(session.id), is_open=session.is_open)
+    response = jsonify(responses=response_count(session.id), is_open=session.is_open)
     response.headers["Cache-Control"] = "no-store"
     return response
 

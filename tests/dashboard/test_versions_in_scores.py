@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from feedback.dashboard import queries
+from feedback import scores as queries
 from feedback.db import db
 from feedback.manage import operations
 from feedback.manage.library import HOT_EVALUATION
