@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -185,23 +186,11 @@ def answers_of(response_ids: Sequence[int], *, with_text: bool) -> dict[int, lis
     wanted = set(ids)
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
     for response_id, question_id, option_id, number, has_text, masked in rows:
-        if response_id not in wanted:
-            continue  # in the range, not in the page
-        code, kind, _position = questions[question_id]
-        option = options.get(option_id) if option_id is not None else None
-        answers = grouped[response_id]
-        if has_text:
-            if not with_text or masked is None:
-                continue  # not analysed yet (masking comes with the analysis): never the text as written
-            answers[code] = {"question": code, "kind": kind, "value": masked}
-        elif kind == "grid" and option is not None:
-            answers.setdefault(code, {"question": code, "kind": kind, "value": {}})["value"][option] = number
-        elif kind == "multiple_choice" and option is not None:
-            answers.setdefault(code, {"question": code, "kind": kind, "value": []})["value"].append(option)
-        elif option is not None:
-            answers[code] = {"question": code, "kind": kind, "value": option}
-        elif number is not None:
-            answers[code] = {"question": code, "kind": kind, "value": number}
+        if response_id in wanted:  # else in the range, not in the page
+            code, kind, _position = questions[question_id]
+            option = options.get(option_id) if option_id is not None else None
+            text = (masked if with_text else None) if has_text else None
+            _place(grouped[response_id], code, kind, option, number, has_text, text)
     # In the questionnaire's order, as the form asked them.
     order = {code: position for code, _kind, position in questions.values()}
     return {
@@ -210,7 +199,26 @@ def answers_of(response_ids: Sequence[int], *, with_text: bool) -> dict[int, lis
     }
 
 
-def response_page(query: Select, cursor: str | None, limit: int) -> tuple[list, str | None]:
+def _place(
+    answers: dict[str, dict], code: str, kind: str, option: str | None, number: int | None, has_text: bool, text
+) -> None:
+    """One answer row into its response's answers by question code."""
+    if has_text:
+        # The masked text, for the roles that read comments; none before the analysis (which masks): never the text
+        # as written.
+        if text is not None:
+            answers[code] = {"question": code, "kind": kind, "value": text}
+    elif kind == "grid" and option is not None:
+        answers.setdefault(code, {"question": code, "kind": kind, "value": {}})["value"][option] = number
+    elif kind == "multiple_choice" and option is not None:
+        answers.setdefault(code, {"question": code, "kind": kind, "value": []})["value"].append(option)
+    elif option is not None:
+        answers[code] = {"question": code, "kind": kind, "value": option}
+    elif number is not None:
+        answers[code] = {"question": code, "kind": kind, "value": number}
+
+
+def response_page(query: Select, cursor: str | None, limit: int) -> tuple[Sequence[Any], str | None]:
     """A page of responses as plain rows (id, session_id, session_date, questionnaire_id, submitted_dt,
     is_followup), read through the connection like their answers."""
     after = decode_cursor(cursor)

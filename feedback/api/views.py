@@ -38,11 +38,13 @@ from feedback.api.schemas import (
     TrainingListSchema,
     TrainingSchema,
 )
+from feedback.catalogue import operations as catalogue
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.extensions import limiter
 from feedback.labels import parse_department
 from feedback.models import Axis, Department, Modality, Training, TrainingSession
+from feedback.qr import qr_svg
 from feedback.scope import MAX_YEAR, MIN_YEAR, Scope
 from feedback.scores import Dimension, breakdown, default_year, net_score_for, scores_for
 
@@ -228,7 +230,7 @@ def create_session(data):
         abort(404, detail=_l("Formation inconnue."))
     if data.get("end_date") is not None and data["end_date"] < data["start_date"]:
         abort(409, detail=_l("La date de fin précède la date de début."))
-    session = src.create_session(training, **_session_fields(data))
+    session = catalogue.create_session(training, **_session_fields(data))
     audit.record("api.session_create", "session", session.id, acting_token_details())
     db.session.commit()
     return _one_session(session)
@@ -246,7 +248,7 @@ def update_session(data, session_id: int):
     start, end = fields.get("start_date", session.start_date), fields.get("end_date", session.end_date)
     if end is not None and end < start:
         abort(409, detail=_l("La date de fin précède la date de début."))
-    src.update_session(session, **fields)
+    catalogue.update_session(session, **fields)
     audit.record("api.session_update", "session", session.id, {**acting_token_details(), "fields": sorted(data)})
     db.session.commit()
     return _one_session(session)
@@ -259,7 +261,7 @@ def update_session(data, session_id: int):
 def open_session(session_id: int):
     """Open the session's questionnaire now (managers and admins)."""
     session = _visible_session_or_404(session_id)
-    src.open_session(session)
+    catalogue.open_session(session)
     audit.record("api.session_open", "session", session.id, acting_token_details())
     db.session.commit()
     return _one_session(session)
@@ -272,7 +274,7 @@ def open_session(session_id: int):
 def close_session(session_id: int):
     """Close the session's questionnaire now (managers and admins)."""
     session = _visible_session_or_404(session_id)
-    src.close_session(session)
+    catalogue.close_session(session)
     audit.record("api.session_close", "session", session.id, acting_token_details())
     db.session.commit()
     return _one_session(session)
@@ -285,7 +287,7 @@ def close_session(session_id: int):
 def session_qr_code(session_id: int):
     """The QR code of the session's public link, as SVG (managers and admins)."""
     session = _visible_session_or_404(session_id)
-    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + src.qr_svg(f"{queries.base_url()}/s/{session.public_code}")
+    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + qr_svg(f"{queries.base_url()}/s/{session.public_code}")
     return FlaskResponse(svg, mimetype="image/svg+xml")
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from feedback.auth import throttle
 from feedback.auth.api_tokens import TokenRefused, create_api_token, get_own_token, revoke_api_token, tokens_of
-from feedback.auth.forms import ApiTokenForm, LoginForm
+from feedback.auth.forms import ApiTokenForm, ConfirmForm, LoginForm
 from feedback.auth.operations import (
     end_all_login_sessions,
     end_login_session,
@@ -21,7 +21,6 @@ from feedback.auth.operations import (
 )
 from feedback.db import db, utcnow
 from feedback.extensions import limiter
-from feedback.manage.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import aliased
 
 from feedback.analysis.statistics import SatisfactionRate, satisfaction_rate
 from feedback.db import db
-from feedback.manage.library import SATISFIED_LEVELS
 from feedback.models import Answer, Question, QuestionKind, Response, TrainingSession
+from feedback.models.domain import SATISFIED_LEVELS
 from feedback.scores import ANSWERED, RESPONSES, SATISFIED
 
 # -- the follow-up questionnaire ("évaluation à froid") ----------------------------------------------------------

@@ -18,6 +18,7 @@ from feedback.auth.access import (
     sessions_visible_to,
     staff_only,
 )
+from feedback.auth.forms import ConfirmForm
 from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
 from feedback.db import db, utcnow
@@ -31,11 +32,9 @@ from feedback.labels import (
     department_choices,
     department_filter_label,
 )
-from feedback.manage.forms import ConfirmForm
-from feedback.manage.qr import qr_svg
-from feedback.manage.views import public_url
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
+from feedback.qr import qr_svg
 from feedback.quotes.queries import own_session_comments
 from feedback.reviews.queries import reviews_of_session
 from feedback.scope import Scope
@@ -57,6 +56,7 @@ from feedback.scores import (
     total_scores,
     with_empty_periods,
 )
+from feedback.web import public_url
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 

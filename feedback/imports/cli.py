@@ -58,7 +58,8 @@ def _refuse(problems: list[Problem]) -> NoReturn:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Dire ce qui serait créé ou modifié, sans rien écrire.")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="Année des dates (format rapport).")
-def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> None:
+# Over the complexity limit: a command: read, refuse, preview, confirm and report, each with its message.
+def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> None:  # noqa: C901
     """Import the catalogue (actions, sessions, participations) from a CSV or XLSX file: all or nothing."""
     try:
         catalogue = parse_catalogue(_read(file), year=year)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from feedback.models.users import User
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A token an account made for a script (`Authorization: Bearer rt_…`): it acts with the account's role.
 
     Only the SHA-256 of the token is stored (a copy of the database opens nothing): a request is matched by that

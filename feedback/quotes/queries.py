@@ -19,7 +19,6 @@ from feedback.auth.access import own_sessions
 from feedback.db import db
 from feedback.disclosure import discloses_comments, threshold, withheld_comment_sessions
 from feedback.labels import MODALITY_LABELS, department_label
-from feedback.manage.library import PROFILES
 from feedback.models import (
     Answer,
     CommentAnalysis,
@@ -33,6 +32,7 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.models.domain import PROFILES
 from feedback.quotes import themes as theme_queries
 from feedback.quotes.analyses import search_text
 from feedback.quotes.filters import CommentFilters, Length

@@ -24,6 +24,7 @@ from feedback.exports import (
     ExportDocument,
     ExportTable,
     Paragraph,
+    Picture,
     document_response,
     table_response,
 )
@@ -253,7 +254,7 @@ def export(file_format: str):
     quotes = queries.approved_quotes(filters)
     title = f"Citations approuvées {filters.period_label}"
     if file_format in DOCUMENT_FORMATS:
-        paragraphs = []
+        paragraphs: list[Paragraph | ExportTable | Picture] = []
         for quote in quotes:
             paragraphs += [Paragraph(f"« {quote.text} »", "quote"), Paragraph(quote.attribution, "attribution")]
         if not quotes:

@@ -256,10 +256,6 @@ class Report:
             return None
         return rate_difference(current, previous)
 
-    @property
-    def verbatim_count(self) -> int:
-        return sum(len(group.quotes) for group in self.verbatims)
-
     def to_dict(self) -> dict[str, Any]:
         """The report's numbers for scripts and the website (`flask report --json`): what the page shows."""
         return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Answer, Response, TrainingSession
 from feedback.scores import scale_distributions
 from tests.conftest import form_token
