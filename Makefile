@@ -54,8 +54,11 @@ run: $(VENV)/.installed translations
 	$(FLASK) demo --if-empty
 	$(FLASK) analyse
 	@echo
-	@echo "Retours : ouvrez $(BASE_URL)/ (Ctrl+C pour arrêter)"
+	@echo "Retours : ouvrez $(BASE_URL)/ (Ctrl+C pour arrêter le site et la file d'attente)"
 	@echo
+	@# The job queue's consumer (e-mails, webhooks, scheduled tasks) beside gunicorn; Ctrl+C stops both.
+	$(FLASK) queue-worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	WEB_CONCURRENCY=$(WORKERS) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.installed-dev translations
@@ -89,6 +92,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/themes_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
+	$(BIN)/python benchmarks/queue_work.py $(QUEUE_BENCH_ARGS) || status=1; \
 	exit $$status
 
 lint: $(VENV)/.installed-dev

@@ -19,6 +19,7 @@ from feedback.models.responses import Answer, Response
 from feedback.models.reviews import TrainerReview
 from feedback.models.users import LoginSession, Role, User
 from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
+from feedback.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "QUOTE_TRANSITIONS",
@@ -52,5 +53,8 @@ __all__ = [
     "Training",
     "TrainingSession",
     "User",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "session_speakers",
 ]

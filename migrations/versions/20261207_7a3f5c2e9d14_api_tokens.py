@@ -1,7 +1,7 @@
 """personal access tokens of the JSON API
 
 Revision ID: 7a3f5c2e9d14
-Revises: 5e473e68a836
+Revises: a39854285572
 Create Date: 2026-12-07 08:00:00
 
 One row per token an account made on its page (or with `flask api-token create`): only the SHA-256 of the token,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a3f5c2e9d14'
-down_revision = '5e473e68a836'
+down_revision = 'a39854285572'
 branch_labels = None
 depends_on = None
 
