@@ -86,6 +86,7 @@ bench: $(VENV)/.installed-dev translations
 	@status=0; \
 	$(BIN)/python benchmarks/survey_load.py $(BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/scores_pages.py $(SCORES_BENCH_ARGS) || status=1; \
+	$(BIN)/python benchmarks/api_endpoints.py --reuse $(API_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/close_time_stress.py $(STRESS_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/crowd.py $(CROWD_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/tone_quality.py || status=1; \

@@ -110,6 +110,8 @@ class Config:
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "1000 per minute")
     #: Password guessing: per client address, on the login form's POST.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
+    #: Calls of the JSON API per personal access token (Flask-Limiter's syntax).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "retours")
     #: Failed logins after which the login form refuses even the right password, for a while: per account typed
     #: (existing or not, the answer is the same) and per client address. Counted in RATELIMIT_STORAGE_URI.

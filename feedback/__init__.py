@@ -77,6 +77,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(webhooks_bp)
     webhook_events.connect()
 
+    from feedback.api.setup import init_api
+
+    init_api(app)
+
     from feedback.cli import register_commands
     from feedback.queue import init_queue
     from feedback.web import register_web_layer
@@ -123,8 +127,12 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from feedback.api.setup import http_problem, is_api_request, problem
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            return http_problem(error)
         if request.path.startswith("/health"):
             return {"status": "error", "code": error.code}, error.code
         return render_template("errors/error.html", error=error), error.code
@@ -136,4 +144,6 @@ def _register_error_pages(app: Flask) -> None:
         route = request.url_rule.rule if request.url_rule is not None else "(no route)"
         app.logger.exception("Unhandled error on %s %s", request.method, route)
         db.session.rollback()
+        if is_api_request():
+            return problem(500)
         return render_template("errors/error.html", error=None), 500

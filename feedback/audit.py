@@ -9,7 +9,8 @@ Where events come from, each in one place:
 - questionnaires: the builder's single commit point (`builder.views._save`), named after the view;
 - quotes: `record_quote_change`, called for every Quote row whose status or text changes in a flush (the listener
   below), so that the quotes workspace needs no call of its own;
-- accounts: `accounts.operations`; purges: `flask purge`.
+- accounts: `accounts.operations`; purges: `flask purge`;
+- API tokens: `auth.api_tokens` (created, revoked); changes made through the API: the API's views (with the token).
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ ACTION_LABELS = {
     "account.deactivate": "Compte : désactivé",
     "account.reactivate": "Compte : réactivé",
     "purge": "Purge (conservation des données)",
+    "api_token.create": "Jeton d'API créé",
+    "api_token.revoke": "Jeton d'API révoqué",
+    "api.session_create": "API : session créée",
+    "api.session_update": "API : session modifiée",
+    "api.session_open": "API : questionnaire ouvert",
+    "api.session_close": "API : questionnaire fermé",
 }
 
 #: Longest string kept in the details: filters and titles, never a document.

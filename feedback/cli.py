@@ -45,6 +45,10 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(report_command)
 
+    from feedback.api.cli import api_token_command
+
+    app.cli.add_command(api_token_command)
+
 
 def _print_logins(summary) -> None:
     click.echo(f"Comptes de démonstration (mot de passe commun : {summary.logins[0][2]})")

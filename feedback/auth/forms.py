@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from feedback.answers import clean_text
 
@@ -35,3 +35,16 @@ class LoginForm(StaffForm):
         _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=128)]
     )
     remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
+
+
+class ApiTokenForm(StaffForm):
+    """A new personal access token of the API: its name, and how long it lasts (empty: no expiry)."""
+
+    name = StringField(
+        "Nom du jeton",
+        validators=[DataRequired("Donnez un nom au jeton (par exemple « site web »)."), Length(max=100)],
+    )
+    expires_days = IntegerField(
+        "Expire après (jours)",
+        validators=[Optional(), NumberRange(1, 3650, "La durée de validité va de 1 à 3650 jours.")],
+    )

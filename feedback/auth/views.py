@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from feedback.auth import throttle
-from feedback.auth.forms import ConfirmForm, LoginForm
+from feedback.auth.api_tokens import TokenRefused, create_api_token, get_own_token, revoke_api_token, tokens_of
+from feedback.auth.forms import ApiTokenForm, ConfirmForm, LoginForm
 from feedback.auth.operations import (
     end_all_login_sessions,
     end_login_session,
@@ -18,7 +19,7 @@ from feedback.auth.operations import (
     open_login_sessions,
     start_login_session,
 )
-from feedback.db import db
+from feedback.db import db, utcnow
 from feedback.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -87,9 +88,54 @@ def logout():
 @login_required
 def account():
     """The person's own account: who they are, their open logins, and a way to end them all."""
+    return _account_page()
+
+
+def _account_page(token_form: ApiTokenForm | None = None, new_token: str | None = None, status: int = 200):
     logins = open_login_sessions(current_user)
     current = {login.id for login in logins if is_current_login(login, current_user)}
-    return render_template("auth/account.html", logins=logins, current=current, form=ConfirmForm())
+    page = render_template(
+        "auth/account.html",
+        logins=logins,
+        current=current,
+        form=ConfirmForm(),
+        token_form=token_form or ApiTokenForm(formdata=None),
+        tokens=tokens_of(current_user),
+        new_token=new_token,
+        now=utcnow(),
+    )
+    return page, status
+
+
+@bp.post("/account/api-tokens")
+@login_required
+def create_token():
+    """A new personal access token of the API: shown on this page once, never again (only its hash is kept)."""
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(form, status=422)
+    try:
+        new = create_api_token(current_user, name=form.name.data, expires_days=form.expires_days.data)
+    except TokenRefused as error:
+        form.name.errors.append(str(error))
+        return _account_page(form, status=422)
+    db.session.commit()
+    # Rendered, not redirected: the token must not travel through a flash message in the session cookie.
+    return _account_page(new_token=new.secret, status=201)
+
+
+@bp.post("/account/api-tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the account's own tokens (another account's is a 404)."""
+    token = get_own_token(current_user, token_id)
+    if token is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        revoke_api_token(token, by=current_user)
+        db.session.commit()
+        flash(_("Le jeton « %(name)s » est révoqué.", name=token.name), "info")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/logout/everywhere")

@@ -1,6 +1,7 @@
 """Typed models, one module per family; importing this package registers them all."""
 
 from feedback.models.accounts import AccountToken, AuditEvent, TokenPurpose
+from feedback.models.api_tokens import ApiToken
 from feedback.models.attendance import Attendance
 from feedback.models.catalogue import Speaker, Training, TrainingSession, session_speakers
 from feedback.models.domain import Axis, Department, Modality
@@ -23,6 +24,7 @@ from feedback.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEnd
 __all__ = [
     "QUOTE_TRANSITIONS",
     "AccountToken",
+    "ApiToken",
     "Answer",
     "Attendance",
     "AuditEvent",

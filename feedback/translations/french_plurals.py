@@ -34,6 +34,8 @@ def french_plurals(source: Catalog) -> Catalog:
         last_translator="Retours",
         language_team="fr",
         header_comment=HEADER,
+        creation_date=source.creation_date,
+        revision_date=source.revision_date,
         fuzzy=False,
     )
     for message in source:

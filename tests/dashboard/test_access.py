@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from feedback.auth.api_tokens import create_api_token, revoke_api_token
 from feedback.builder.operations import start_new_version
 from feedback.db import db
-from feedback.models import Answer, Role, Speaker, TrainingSession, WebhookDelivery
+from feedback.models import Answer, ApiToken, Role, Speaker, TrainingSession, WebhookDelivery
 from feedback.webhooks.operations import create_endpoint
 from tests.conftest import form_token
 from tests.htmltree import parse
@@ -38,7 +39,11 @@ PUBLIC = {
     "accounts.accept_invitation",
     "accounts.reset_password",
     "accounts.forgot_password",
+    "api-docs.openapi_json",
+    "api_reference.reference",
 }
+#: The JSON API: a bearer token, never a cookie (swept apart, by `test_every_api_route_answers_each_role_as_its_pages`).
+API = "api"
 MANAGE = "manage"  # managers and admins only: the whole /manage area (catalogue, distribution, questionnaires, imports)
 ALL_SCORES = "all_scores"  # managers, admins and communication
 ANY_STAFF = "any_staff"  # any logged-in account (their own data only)
@@ -46,6 +51,7 @@ SCORES_OF = "scores_of"  # the scores of one training or session: its speakers, 
 QUOTES = "quotes"  # the quotes workspace: communication staff, managers and admins (never trainers)
 ADMIN = "admin"  # accounts, the audit log and the webhooks: admins only
 OWN_SESSION = "own_session"  # a speaker's own questionnaire on their session: that speaker only, managers included
+OWN_TOKEN = "own_token"  # an API token of the account itself: trainer B's is a 404 for everyone else
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
     "dashboard.export": ALL_SCORES,
@@ -66,6 +72,8 @@ CLASSES = {
     "reviews.mine": ANY_STAFF,
     "reviews.edit": OWN_SESSION,
     "reviews.save": OWN_SESSION,
+    "auth.create_token": ANY_STAFF,
+    "auth.revoke_token": OWN_TOKEN,
 }
 
 
@@ -76,6 +84,8 @@ def classify(endpoint: str) -> str | None:
         return MANAGE
     if endpoint.startswith(("accounts.", "webhooks.")):
         return ADMIN
+    if endpoint.startswith("api."):
+        return API
     return CLASSES.get(endpoint)
 
 
@@ -84,7 +94,7 @@ def staff_routes(app) -> list[tuple[str, str]]:
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if classify(rule.endpoint) != "public"
+        if classify(rule.endpoint) not in ("public", API)
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     return sorted(routes)
@@ -124,6 +134,8 @@ PUBLIC_EXPECTED = {
     ("accounts.reset_password", "POST"): (410, 410),
     ("accounts.forgot_password", "GET"): (200, 200),
     ("accounts.forgot_password", "POST"): (422, 422),  # no address typed
+    ("api-docs.openapi_json", "GET"): (200, 200),  # the API's description is public; its data needs a token
+    ("api_reference.reference", "GET"): (200, 200),
 }
 
 
@@ -186,6 +198,7 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
             "answer_id": db.session.scalar(select(Answer.id).where(Answer.text == "Confidentiel B")),
             "endpoint_id": endpoint.id,
             "delivery_id": delivery.id,
+            "token_id": create_api_token(trainer_b, name="B's script").row.id,
         }
     )
 
@@ -234,6 +247,7 @@ EXPECTED = {
         QUOTES: 404,
         ADMIN: 404,
         OWN_SESSION: 404,
+        OWN_TOKEN: 404,
     },
     Role.COMMUNICATION: {
         MANAGE: 404,
@@ -243,6 +257,7 @@ EXPECTED = {
         QUOTES: 200,
         ADMIN: 404,
         OWN_SESSION: 404,
+        OWN_TOKEN: 404,
     },
     Role.MANAGER: {
         MANAGE: 200,
@@ -252,6 +267,7 @@ EXPECTED = {
         QUOTES: 200,
         ADMIN: 404,
         OWN_SESSION: 404,
+        OWN_TOKEN: 404,
     },
     Role.ADMIN: {
         MANAGE: 200,
@@ -261,6 +277,7 @@ EXPECTED = {
         QUOTES: 200,
         ADMIN: 200,
         OWN_SESSION: 404,
+        OWN_TOKEN: 404,
     },
 }
 
@@ -441,3 +458,123 @@ def test_the_public_form_of_another_trainers_session_needs_no_account(client, wo
     session = db.session.get(TrainingSession, world.ids["session_id"])
     page = client.get(f"/s/{session.public_code}")
     assert page.status_code == 200 and form_token(page.get_data(as_text=True))
+
+
+# -- the JSON API: the same rules, with a bearer token ------------------------------------------------------------
+
+#: What each API route answers trainer A's, communication's and a manager's (or admin's) token, on trainer B's
+#: objects. Lists answer 200 with what the token may see (never B's data for trainer A); POST and PATCH are sent
+#: an empty JSON object (a manager's POST /sessions is then a 422: the fields are missing).
+API_EXPECTED = {
+    ("api.list_trainings", "GET"): (200, 200, 200),
+    ("api.get_training", "GET"): (404, 200, 200),
+    ("api.list_sessions", "GET"): (200, 200, 200),
+    ("api.create_session", "POST"): (404, 404, 422),
+    ("api.get_session", "GET"): (404, 200, 200),
+    ("api.update_session", "PATCH"): (404, 404, 200),
+    ("api.open_session", "POST"): (404, 404, 200),
+    ("api.close_session", "POST"): (404, 404, 200),
+    ("api.session_qr_code", "GET"): (404, 404, 200),
+    ("api.scores", "GET"): (200, 200, 200),
+    ("api.list_responses", "GET"): (200, 404, 200),
+    ("api.list_comments", "GET"): (200, 404, 200),
+    ("api.list_themes", "GET"): (404, 200, 200),
+    ("api.list_quotes", "GET"): (404, 200, 200),
+    ("api.report", "GET"): (404, 200, 200),
+}
+API_COLUMN = {Role.TRAINER: 0, Role.COMMUNICATION: 1, Role.MANAGER: 2, Role.ADMIN: 2}
+
+
+def api_routes(app) -> list[tuple[str, str]]:
+    return sorted(
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if classify(rule.endpoint) == API
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+def _api_call(app, client, world, endpoint: str, method: str, secret: str | None):
+    headers = {"Authorization": f"Bearer {secret}"} if secret is not None else {}
+    body = {"json": {}} if method in ("POST", "PATCH") else {}
+    return client.open(world.url(app, endpoint, method), method=method, headers=headers, **body)
+
+
+def test_every_api_route_has_its_expected_answers(app):
+    missing = sorted(set(api_routes(app)) - set(API_EXPECTED))
+    assert missing == [], f"give the expected statuses of these API routes in API_EXPECTED: {missing}"
+    assert len(api_routes(app)) >= 15
+
+
+@pytest.mark.parametrize("role", list(EXPECTED), ids=[r.value for r in EXPECTED])
+def test_every_api_route_answers_each_role_as_its_pages(
+    app, client, world, make_user, make_speaker, make_session, role
+):
+    """A token reads what its account reads on the pages: trainer A never sees trainer B's sessions, scores or
+    comments, communication writes nothing and reads no single response, managers and admins may write."""
+    user = make_user(role)
+    if role == Role.TRAINER:
+        make_session(speakers=[make_speaker("Alix A.", user=user)])
+    secret = create_api_token(user, name="sweep").secret
+    db.session.commit()
+    wrong = []
+    for endpoint, method in api_routes(app):
+        expected = API_EXPECTED[(endpoint, method)][API_COLUMN[role]]
+        page = _api_call(app, client, world, endpoint, method, secret)
+        body = page.get_data(as_text=True)
+        if page.status_code != expected:
+            wrong.append(f"{method} {endpoint}: {page.status_code} instead of {expected} {body[:200]}")
+        elif page.status_code >= 400 and page.mimetype != "application/problem+json":
+            wrong.append(f"{method} {endpoint}: an error that is not application/problem+json")
+        elif not user.can_read_all_scores and any(secret_text in body for secret_text in WORLD_SECRETS):
+            wrong.append(f"{method} {endpoint}: trainer B's data in the answer")
+        elif page.headers.get("Set-Cookie"):
+            wrong.append(f"{method} {endpoint}: the API set a cookie")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("kind", ["none", "malformed", "unknown", "revoked", "expired", "deactivated"])
+def test_every_api_route_refuses_a_token_that_opens_nothing(app, client, world, make_user, kind):
+    """No token, a malformed one, an unknown one, a revoked, an expired one, or one of a deactivated account: 401
+    on every route, with nothing of the data; a manager's logged-in cookie opens nothing either."""
+    manager = make_user(Role.MANAGER)
+    new = create_api_token(manager, name="sweep", expires_days=1)
+    secret = {"none": None, "malformed": "Basic dXNlcjpwYXNz", "unknown": "rt_" + "A" * 40}.get(kind, new.secret)
+    if kind == "malformed":
+        secret = "not a token at all \u00e9"
+    if kind == "revoked":
+        revoke_api_token(new.row, by=manager)
+    if kind == "expired":
+        db.session.execute(update(ApiToken).where(ApiToken.id == new.row.id).values(expires_dt=utcnow_minus_a_second()))
+    if kind == "deactivated":
+        manager.is_active_account = False
+    db.session.commit()
+    before = _database_state()
+    wrong = []
+    for endpoint, method in api_routes(app):
+        page = _api_call(app, client, world, endpoint, method, secret)
+        body = page.get_data(as_text=True)
+        if page.status_code != 401 or page.mimetype != "application/problem+json":
+            wrong.append(f"{method} {endpoint}: {page.status_code} {page.mimetype}")
+        elif any(secret_text in body for secret_text in WORLD_SECRETS) or '"items"' in body:
+            wrong.append(f"{method} {endpoint}: data in a refusal")
+    assert wrong == [], "\n".join(wrong)
+    assert _database_state() == before  # nothing opened, closed, created, and no last use recorded
+
+
+def test_a_logged_in_browser_opens_no_api_route(app, client, auth, world, make_user):
+    """The API is stateless: the session cookie of a manager's browser is not a credential there (no CSRF then)."""
+    auth.login(make_user(Role.MANAGER))
+    before = _database_state()
+    for endpoint, method in api_routes(app):
+        page = _api_call(app, client, world, endpoint, method, None)
+        assert page.status_code == 401, f"{method} {endpoint}: {page.status_code}"
+    assert _database_state() == before
+
+
+def utcnow_minus_a_second():
+    from datetime import timedelta
+
+    from feedback.db import utcnow
+
+    return utcnow() - timedelta(seconds=1)
