@@ -58,11 +58,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.report.views import bp as report_bp
     from feedback.reviews.views import bp as reviews_bp
     from feedback.survey.followup_views import bp as followup_bp
+    from feedback.survey.offline_views import bp as survey_offline_bp
     from feedback.survey.views import bp as survey_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(survey_offline_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(distribution_bp)

@@ -45,6 +45,7 @@ from feedback.labels import (
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
+from feedback.survey.kiosk import kiosk_url
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
@@ -344,6 +345,9 @@ def session(session_id: int):
         context = {
             "public_url": url,
             "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
+            # For staff only: a signed link, so that no participant can turn a phone into a kiosk (survey/kiosk.py).
+            "kiosk_url": kiosk_url(session.public_code),
+            "kiosk_qr": qr_svg(kiosk_url(session.public_code), scale=4, title="QR code du mode borne"),
             "confirm_form": ConfirmForm(),
             # The speakers' own questionnaires: shown apart, never part of the scores above.
             "trainer_reviews": reviews_of_session(session),

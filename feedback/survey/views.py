@@ -34,6 +34,7 @@ from feedback.distribution.operations import (
 from feedback.extensions import csrf, limiter
 from feedback.models import QuestionnaireStatus
 from feedback.survey.forms import ParsedSurvey, field_name, parse_survey
+from feedback.survey.kiosk import is_kiosk
 from feedback.survey.limits import HONEYPOT_FIELD, filled_honeypot, is_too_fast, take_blank_form
 from feedback.survey.operations import AlreadySubmitted, find_response_by_token, submit_response
 from feedback.survey.queries import PublicSession, clear_snapshots, public_session
@@ -160,9 +161,16 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
             english=str(get_locale()) == "en",
             # The personal link's token rides along in a hidden field; only a stored response spends it.
             invitation=_personal_token(),
+            kiosk=_kiosk_token(session),
         ),
         status,
     )
+
+
+def _kiosk_token(session) -> str | None:
+    """The kiosk link's signature (?k= when opened, a hidden field when sent), if genuine for this session."""
+    token = posted_form().get("kiosk") if request.method == "POST" else request.args.get("k")
+    return token if is_kiosk(token, session.public_code) else None
 
 
 def _personal_token() -> str | None:
@@ -195,8 +203,12 @@ def _device_cookie(session) -> str:
 
 
 def _answered_from_this_device(session) -> bool:
-    """Only for questionnaires that ask for one answer per device (off by default: shared tablets)."""
-    return session.questionnaire.is_one_per_device and request.cookies.get(_device_cookie(session)) == "1"
+    """Only for questionnaires that ask for one answer per device (off by default: shared tablets), never in kiosk mode."""
+    return (
+        session.questionnaire.is_one_per_device
+        and request.cookies.get(_device_cookie(session)) == "1"
+        and _kiosk_token(session) is None
+    )
 
 
 @bp.post("/<code>")
@@ -256,7 +268,7 @@ def submit_form(code: str):
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     # Read before the commit, which expires every loaded object (one more query otherwise).
-    one_per_device = session.questionnaire.is_one_per_device
+    one_per_device = session.questionnaire.is_one_per_device and _kiosk_token(session) is None
     try:
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
