@@ -45,11 +45,11 @@ from feedback.labels import (
 from feedback.manage.forms import ConfirmForm
 from feedback.manage.qr import qr_svg
 from feedback.manage.views import public_url
-from feedback.survey.kiosk import kiosk_url
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.quotes.queries import own_session_comments
 from feedback.reviews.queries import reviews_of_session
+from feedback.survey.kiosk import kiosk_url
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 

@@ -203,7 +203,7 @@ def _device_cookie(session) -> str:
 
 
 def _answered_from_this_device(session) -> bool:
-    """Only for questionnaires that ask for one answer per device (off by default: shared tablets), never in kiosk mode."""
+    """Only for questionnaires that ask for one answer per device (off by default: shared tablets); never a kiosk."""
     return (
         session.questionnaire.is_one_per_device
         and request.cookies.get(_device_cookie(session)) == "1"
