@@ -1,44 +1,17 @@
-/* The participant's form, enhanced: answers are kept in this browser as they are typed and put back after a
-   reload or a dropped tab; a second tap on "Envoyer" sends nothing more; a send that the network stopped waits on
-   the phone and goes by itself when the network comes back (the `online` event, retries, the next visit, and
-   Background Sync in survey-sw.js, which also keeps the page for a visit without network). In kiosk mode the form
-   thanks each person and comes back empty for the next. The form works fully without it. */
+/* The form, enhanced (it works without this): answers kept as typed and put back after a reload; a second tap sends
+   nothing more; a send the network stopped waits on the phone and goes when the network is back (`online`, retries,
+   the next visit, Background Sync in survey-sw.js); kiosk mode resets the form for the next person. */
 (function () {
   "use strict";
   var PREFIX = "retours:answers:";
   var OUTBOX = "retours:outbox";
-  // The form's token lives 36 hours: answers older than that could not be sent with the page they came from.
+  // The form's token lives 36 hours: older answers could not be sent with the page they came from.
   var MAX_AGE = 36 * 3600 * 1000;
   var SKIP = /^(hidden|submit|button|reset|image|file|password)$/;
-  var EN = document.documentElement.lang === "en";
-  var TEXT = {
-    sending: ["Envoi en cours…", "Sending…"],
-    queued: [
-      "Pas de réseau : vos réponses sont gardées sur ce téléphone et partiront dès que le réseau revient.",
-      "No network: your answers are kept on this phone and will be sent as soon as the network is back.",
-    ],
-    retrying: ["Réseau revenu : envoi de vos réponses…", "Network back: sending your answers…"],
-    gone: ["Vos réponses sont parties : elles sont bien enregistrées.", "Your answers have been sent and saved."],
-    thanks: [
-      "Merci ! Vos réponses sont enregistrées. Le questionnaire revient vide pour la personne suivante.",
-      "Thank you! Your answers are saved. The questionnaire comes back empty for the next person.",
-    ],
-    kept: [
-      "Merci ! Pas de réseau : vos réponses sont gardées sur cette tablette et partiront dès que le réseau revient.",
-      "Thank you! No network: your answers are kept on this tablet and will be sent as soon as the network is back.",
-    ],
-    count: ["Mode borne · en attente : %w · envoyées : %s", "Kiosk mode · waiting: %w · sent: %s"],
-    hold: [
-      "Pour quitter le mode borne, gardez le doigt sur ce bouton trois secondes.",
-      "To leave kiosk mode, keep your finger on this button for three seconds.",
-    ],
-  };
-  function say(key) {
-    return TEXT[key][EN ? 1 : 0];
-  }
+  var SENDING = ["Envoi en cours…", "Sending…"][document.documentElement.lang === "en" ? 1 : 0];
   var store = null;
   try {
-    // Private modes may refuse storage or throw on access: then the form simply works without saving.
+    // Private modes may refuse storage or throw on access: the form then works without saving.
     store = window.localStorage;
     store.setItem(PREFIX + "probe", "1");
     store.removeItem(PREFIX + "probe");
@@ -46,25 +19,18 @@
     store = null;
   }
 
-  function read(key, fallback) {
+  function read(key, empty) {
     try {
-      return JSON.parse(store.getItem(key)) || fallback;
+      return JSON.parse(store.getItem(key)) || empty;
     } catch (e) {
-      return fallback;
+      return empty;
     }
   }
 
   function write(key, value) {
     try {
       store.setItem(key, JSON.stringify(value));
-    } catch (e) {
-      // Storage full: nothing to do, the server still keeps every answer when it re-shows the form.
-    }
-  }
-
-  function load(code) {
-    var saved = read(PREFIX + code, null);
-    return saved && saved.a && Date.now() - saved.t < MAX_AGE ? saved.a : null;
+    } catch (e) {} // storage full: the server still shows every answer back after a refusal
   }
 
   function controls(form, each) {
@@ -84,7 +50,7 @@
   }
 
   function restore(form, saved) {
-    // What the server (or the browser) already filled in wins: only empty fields and unanswered groups are filled.
+    // What the server (or the browser) filled in wins: only empty fields and unanswered groups are filled.
     var current = collect(form);
     controls(form, function (el, checkable) {
       var values = saved[el.name];
@@ -99,14 +65,14 @@
 
   var form = document.querySelector("form.survey");
   if (!form) return;
-  var code = form.getAttribute("data-autosave");
+  var code = form.getAttribute("data-autosave"); // none in kiosk mode
   var kiosk = form.hasAttribute("data-kiosk");
-  // The public form's token endpoint (/s/<code>/jeton): send-later is for it only, and needs fetch.
+  // Its token endpoint (/s/<code>/jeton): send-later is for the public form only, and needs fetch.
   var renewUrl = window.fetch && window.URLSearchParams && form.getAttribute("data-offline");
 
   if (store && code) {
-    var saved = load(code);
-    if (saved) restore(form, saved);
+    var saved = read(PREFIX + code, null);
+    if (saved && saved.a && Date.now() - saved.t < MAX_AGE) restore(form, saved.a);
     var keep = function () {
       write(PREFIX + code, { t: Date.now(), a: collect(form) });
     };
@@ -122,10 +88,15 @@
   form.appendChild(status);
   var sending = false;
 
-  function ready(text) {
+  function say(key) {
+    // The form carries its texts (translated by the server): data-queued, data-gone... ("" for none).
+    return form.getAttribute("data-" + key) || "";
+  }
+
+  function ready(key) {
     sending = false;
     if (button) button.disabled = false;
-    status.textContent = text || "";
+    status.textContent = say(key);
   }
 
   form.addEventListener("submit", function (event) {
@@ -135,23 +106,16 @@
     }
     sending = true;
     if (button) button.disabled = true;
-    status.textContent = say("sending");
-    if (!renewUrl) return; // the browser sends it itself, as without JavaScript
+    status.textContent = SENDING;
+    if (!renewUrl) return; // the browser sends it, as without JavaScript
     event.preventDefault();
     var body = new URLSearchParams(new FormData(form));
     var item = { id: Date.now() + "-" + Math.random(), url: form.action, body: body.toString(), kiosk: kiosk };
-    // A form whose kiosk reset had no network has no token yet: it gets one first (resend), like a waiting one.
-    (body.get("token") ? post(item) : resend(item)).then(
-      function (result) {
-        finish(item, result, true);
-      },
-      function () {
-        queue(item);
-      },
-    );
+    // A kiosk reset offline left no token: one is asked for first, as for a waiting send.
+    (body.get("token") ? post(item) : resend(item)).then(finish.bind(null, item, true), queue.bind(null, item));
   });
 
-  // Back to the page from the back-forward cache: the earlier send is over, the button must work again.
+  // Back from the back-forward cache: the earlier send is over, the button must work again.
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
     if (kiosk) empty();
@@ -160,14 +124,15 @@
 
   if (!renewUrl) return;
 
-  // -- send later ------------------------------------------------------------------------------------------------
-  // Waiting answers: {id, url, body (the form as sent, token included), kiosk}. The token's nonce is the response's
-  // dedup key and is kept through every resend (the endpoint renews its date only): one response per filled form.
-  var formCode = renewUrl.split("/")[2];
-  var COUNT = "retours:kiosk-sent:" + formCode;
+  // -- send later: {id, url, body (as sent, token included), kiosk}. The token's nonce is the response's dedup key,
+  // kept through every resend (renewed, only its date changes): one response per filled form.
+  var COUNT = "retours:kiosk-sent:" + renewUrl.split("/")[2];
   var bar = document.querySelector(".kiosk-bar");
   var memory = [];
   var caches = window.caches;
+  var timer = null;
+  var delay = 2000;
+  var flushing = false;
 
   function outbox() {
     return store ? read(OUTBOX, []) : memory;
@@ -176,69 +141,57 @@
   function keepOutbox(items) {
     if (store) write(OUTBOX, items);
     else memory = items;
-    // A copy for the service worker, which has no localStorage: it sends them through Background Sync.
-    if (caches) {
-      caches
-        .open("retours-outbox")
-        .then(function (cache) {
-          return cache.put("/s/outbox", new Response(JSON.stringify(items)));
-        })
-        .catch(function () {});
-    }
+    // A copy for the service worker (no localStorage there), for Background Sync.
+    if (caches) caches.open("retours-outbox").then(function (c) {
+      return c.put("/s/outbox", new Response(JSON.stringify(items)));
+    }).catch(Boolean);
   }
 
-  function mine(item) {
-    return item.url === form.action;
+  function others(item) {
+    return outbox().filter(function (other) {
+      // On a phone, the form sent again replaces its waiting copy (same nonce); a kiosk queues each person.
+      return other.id !== item.id && (item.kiosk || other.kiosk || other.url !== item.url);
+    });
   }
 
   function put(item) {
-    var items = outbox().filter(function (other) {
-      // On a phone, the form sent again replaces its waiting copy (the same nonce); a kiosk queues each person.
-      return other.id !== item.id && !(!item.kiosk && !other.kiosk && other.url === item.url);
-    });
-    items.push(item);
-    keepOutbox(items);
+    keepOutbox(others(item).concat([item]));
   }
 
-  function drop(item) {
-    keepOutbox(
-      outbox().filter(function (other) {
-        return other.id !== item.id;
-      }),
-    );
+  function waiting() {
+    return outbox().filter(function (item) {
+      return item.url === form.action && !item.held;
+    });
+  }
+
+  function ask(token) {
+    var body = new URLSearchParams();
+    body.set("token", token || "");
+    return fetch(renewUrl, { method: "POST", body: body, credentials: "same-origin" });
   }
 
   function post(item) {
-    return fetch(item.url, { method: "POST", body: new URLSearchParams(item.body), credentials: "same-origin" }).then(
-      function (res) {
-        // The thank-you page: stored now, or stored before (a resend of the same nonce): either way it has gone.
-        if (res.redirected && /\/merci$/.test(new URL(res.url).pathname)) return "sent";
-        if (res.status === 410 || res.status === 409) return "closed";
-        // Too many sends from this address, or the server down for a moment: a waiting one tries again later.
-        return res.status === 429 || res.status >= 500 ? "busy" : "refused";
-      },
-    );
+    var body = new URLSearchParams(item.body);
+    return fetch(item.url, { method: "POST", body: body, credentials: "same-origin" }).then(function (res) {
+      // The thank-you page: stored now, or before (same nonce): either way it has gone.
+      if (res.redirected && /\/merci$/.test(new URL(res.url).pathname)) return "sent";
+      if (res.status === 410 || res.status === 409) return "closed";
+      return res.status === 429 || res.status >= 500 ? "busy" : "refused"; // busy: a waiting send retries
+    });
   }
 
   function resend(item) {
     var body = new URLSearchParams(item.body);
-    var ask = new URLSearchParams();
-    ask.set("token", body.get("token") || "");
-    return fetch(renewUrl, { method: "POST", body: ask, credentials: "same-origin" }).then(function (res) {
+    return ask(body.get("token")).then(function (res) {
       if (res.status === 410) return "closed";
-      if (!res.ok) throw new Error("not now");
+      if (!res.ok) throw new Error("later");
       return res.json().then(function (data) {
         body.set("token", data.token);
         item.body = body.toString();
-        var queued = outbox().some(function (other) {
-          return other.id === item.id;
-        });
-        if (queued) put(item); // a new nonce is kept before it is used
-        return new Promise(function (done) {
-          setTimeout(done, (data.wait || 0) * 1000);
-        }).then(function () {
-          return post(item);
-        });
+        if (others(item).length < outbox().length) put(item); // a new nonce is kept before it is used
+        return new Promise(function (wait) {
+          setTimeout(wait, data.wait * 1000);
+        }).then(post.bind(null, item));
       });
     });
   }
@@ -252,48 +205,38 @@
     form.elements.token.value = body.get("token") || "";
   }
 
-  function finish(item, result, live) {
-    if (!live && result === "busy") throw new Error("not now");
+  function finish(item, live, result) {
+    if (!live && result === "busy") throw new Error("later");
     if (!live && kiosk && result === "refused") {
-      // Another person's answers, refused (the server changed?): never shown to whoever uses the tablet now.
+      // Someone else's answers: never shown to whoever holds the tablet now; kept, counted as waiting.
       item.held = true;
       return put(item);
     }
-    drop(item);
+    keepOutbox(others(item));
     if (result !== "sent") {
-      // Closed meanwhile, or refused (a missing answer...): the browser sends it as without JavaScript, and the
-      // server's page shows every answer back with the reason.
+      // Closed meanwhile, or refused: sent as without JavaScript, the server's page shows every answer back.
       fill(new URLSearchParams(item.body));
       sending = true;
       HTMLFormElement.prototype.submit.call(form);
     } else if (kiosk) {
       write(COUNT, read(COUNT, 0) + 1);
-      if (live) thank(say("thanks"));
+      if (live) thank("thanks");
       count();
     } else {
       status.textContent = say("gone");
-      if (store && code) store.removeItem(PREFIX + code);
       location.href = item.url + "/merci";
     }
   }
 
   function queue(item) {
     put(item);
-    if (kiosk) thank(say("kept"));
-    else ready(say("queued"));
+    if (kiosk) thank("kept");
+    else ready("queued");
     later();
-    if (navigator.serviceWorker) {
-      navigator.serviceWorker.ready
-        .then(function (reg) {
-          return reg.sync && reg.sync.register("retours-outbox");
-        })
-        .catch(function () {});
-    }
+    if (navigator.serviceWorker) navigator.serviceWorker.ready.then(function (reg) {
+      return reg.sync && reg.sync.register("retours-outbox");
+    }).catch(Boolean);
   }
-
-  var timer = null;
-  var delay = 2000;
-  var flushing = false;
 
   function later() {
     clearTimeout(timer);
@@ -303,83 +246,62 @@
   }
 
   function flush() {
-    var items = outbox().filter(function (item) {
-      return mine(item) && !item.held;
-    });
+    var items = waiting();
     if (flushing || !items.length) return count();
     flushing = true;
     clearTimeout(timer);
-    if (!kiosk) ready(say("retrying"));
+    if (!kiosk) ready("retrying");
     var chain = Promise.resolve();
     items.forEach(function (item) {
       chain = chain.then(function () {
-        return resend(item).then(function (result) {
-          finish(item, result, false);
-        });
+        return resend(item).then(finish.bind(null, item, false));
       });
     });
-    chain.then(
-      function () {
-        flushing = false;
-        delay = 2000;
-        count();
-      },
-      function () {
-        flushing = false;
-        if (!kiosk) ready(say("queued"));
-        later();
-      },
-    );
+    chain.then(function () {
+      flushing = false;
+      delay = 2000;
+      count();
+    }, function () {
+      flushing = false;
+      if (!kiosk) ready("queued");
+      later();
+    });
   }
 
-  var waiting = outbox().filter(mine);
-  if (!kiosk && waiting.length) {
-    // The answers waiting on this phone are this form's: shown again (a reload, or the page opened from the cache).
-    fill(new URLSearchParams(waiting[waiting.length - 1].body));
-    ready(say("queued"));
+  var mine = waiting();
+  if (!kiosk && mine.length) {
+    // This form's answers wait on the phone: shown again (a reload, or the page opened from the cache).
+    fill(new URLSearchParams(mine[mine.length - 1].body));
+    ready("queued");
   }
   window.addEventListener("online", flush);
   flush();
 
   if (navigator.serviceWorker && location.pathname.indexOf("/s/") === 0) {
-    navigator.serviceWorker
-      .register("/s/sw.js", { scope: "/s/" })
-      .then(function () {
-        // This visit was not fetched through the worker yet: keep the page and its files for one without network.
-        return caches.open("retours-pages-v1").then(function (cache) {
-          var style = document.querySelector("link[rel=stylesheet]");
-          var script = document.querySelector("script[src]");
-          return Promise.all(
-            [location.href, style && style.href, script && script.src].map(function (url) {
-              return (
-                url &&
-                cache.match(url).then(function (hit) {
-                  return hit || cache.add(url);
-                })
-              );
-            }),
-          );
-        });
-      })
-      .catch(function () {});
-    navigator.serviceWorker.addEventListener("message", function (event) {
-      // The worker sent some (Background Sync): the next look at the outbox resends them, told "already received".
-      if (event.data === "retours-sent") flush();
-    });
+    navigator.serviceWorker.register("/s/sw.js", { scope: "/s/" }).then(function () {
+      // This visit did not go through the worker yet: keep the page and its two files for a visit offline.
+      return caches.open("retours-pages-v1").then(function (cache) {
+        var files = [location.href, document.querySelector("link[rel=stylesheet]").href, document.scripts[0].src];
+        return Promise.all(files.map(function (url) {
+          return cache.match(url).then(function (hit) {
+            return hit || cache.add(url);
+          });
+        }));
+      });
+    }).catch(Boolean);
+    // The worker sent some (Background Sync): resent now, they are told "already received" and shown as gone.
+    navigator.serviceWorker.addEventListener("message", flush);
   }
 
   // -- kiosk mode ------------------------------------------------------------------------------------------------
   function count() {
     if (!bar) return;
     bar.hidden = false;
-    var waitingNow = outbox().filter(mine).length;
-    bar.firstChild.textContent = say("count")
-      .replace("%w", waitingNow)
-      .replace("%s", read(COUNT, 0));
+    bar.firstChild.textContent = say("count").replace("%w", waiting().length).replace("%s", read(COUNT, 0));
   }
 
   function empty() {
-    // Defaults too: a form the server showed again after a refusal has this person's answers as its defaults.
+    // Defaults too: a form shown again after a refusal has that person's answers as defaults.
     controls(form, function (el, checkable) {
       if (checkable) el.checked = el.defaultChecked = false;
       else el.value = el.defaultValue = "";
@@ -388,56 +310,44 @@
     for (var i = 0; i < marks.length; i++) marks[i].parentNode.removeChild(marks[i]);
   }
 
-  function thank(text) {
-    // The next person must never see what this one typed: emptied at once, shown again empty a few seconds later.
+  function thank(key) {
+    // The next person never sees what this one typed: emptied now, shown again a few seconds later.
     empty();
     form.hidden = true;
     var note = document.createElement("p");
     note.className = "kiosk-thanks";
     note.setAttribute("role", "status");
-    note.textContent = text;
+    note.textContent = say(key);
     form.parentNode.insertBefore(note, form);
-    count();
     window.scrollTo(0, 0);
-    var ask = new URLSearchParams();
-    ask.set("token", "");
-    var fresh = fetch(renewUrl, { method: "POST", body: ask, credentials: "same-origin" })
-      .then(function (res) {
-        return res.ok ? res.json() : {};
-      })
-      .catch(function () {
-        return {};
-      });
+    var fresh = ask("").then(function (res) {
+      return res.json();
+    }).catch(Object);
     setTimeout(function () {
       fresh.then(function (data) {
         empty();
         form.elements.token.value = data.token || ""; // none without network: the send asks for one
-        note.parentNode.removeChild(note);
+        form.parentNode.removeChild(note);
         form.hidden = false;
-        history.replaceState(null, "", location.href);
         ready();
       });
     }, 4000);
   }
 
   if (kiosk) {
-    history.replaceState(null, "", location.href);
     count();
     var exit = bar.querySelector("button");
     var hold = null;
-    var start = function (event) {
+    exit.addEventListener("pointerdown", function (event) {
       event.preventDefault();
-      hold = setTimeout(function () {
-        // Deliberate: three seconds held down. The ordinary form replaces the kiosk in the history.
-        location.replace(form.action);
-      }, 3000);
-    };
-    var stop = function () {
-      clearTimeout(hold);
-    };
-    exit.addEventListener("pointerdown", start);
-    exit.addEventListener("pointerup", stop);
-    exit.addEventListener("pointerleave", stop);
+      // Deliberate: held down three seconds. The ordinary form then replaces the kiosk in the history.
+      hold = setTimeout(location.replace.bind(location, form.action), 3000);
+    });
+    ["pointerup", "pointerleave"].forEach(function (type) {
+      exit.addEventListener(type, function () {
+        clearTimeout(hold);
+      });
+    });
     exit.addEventListener("click", function () {
       status.textContent = say("hold");
     });
