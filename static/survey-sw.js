@@ -2,6 +2,7 @@
    network; sends the answers waiting on the phone through Background Sync (survey.js does it too when open). */
 "use strict";
 var PAGES = "retours-pages-v1";
+var CSP = "__CSP__"; // feedback/web.py's, put in when served
 var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.(css|js))$/;
 
 self.addEventListener("install", function () {
@@ -25,7 +26,10 @@ self.addEventListener("fetch", function (event) {
         return cache.match(request).then(function (hit) {
           return hit || cache.match(request, { ignoreSearch: true });
         }).then(function (hit) {
-          return hit || Response.error();
+          if (!hit) return Response.error();
+          var headers = new Headers(hit.headers); // a page kept by survey.js has no header: the policy is added
+          headers.set("Content-Security-Policy", CSP);
+          return new Response(hit.body, { headers: headers });
         });
       });
     }),

@@ -8,13 +8,16 @@ has it. Exactly one response per filled form: every resend carries the same nonc
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from feedback.extensions import csrf
 from feedback.survey.kiosk import is_kiosk
 from feedback.survey.limits import take_blank_form
 from feedback.survey.tokens import TokenInvalid, issue_token, renew_token
 from feedback.survey.views import _is_cross_site, _render_closed, _render_form, get_public_session_or_404
+from feedback.web import CSP
 
 bp = Blueprint("survey_offline", __name__, url_prefix="/s")
 csrf.exempt(bp)  # as the form itself (survey/views.py): its own signed token, cross-site posts refused
@@ -23,7 +26,9 @@ csrf.exempt(bp)  # as the form itself (survey/views.py): its own signed token, c
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, from /s/ so that its scope covers the forms (/static/ would not)."""
-    response = send_from_directory(current_app.static_folder, "survey-sw.js", mimetype="text/javascript", max_age=0)
+    source = (Path(current_app.static_folder) / "survey-sw.js").read_text(encoding="utf-8")
+    # The pages it serves without network carry the same Content-Security-Policy as from the server.
+    response = current_app.response_class(source.replace("__CSP__", CSP, 1), mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/s/"
     response.headers["Cache-Control"] = "no-cache"  # a new version reaches the phones at their next visit
     return response
