@@ -268,7 +268,8 @@ def submit_form(code: str):
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     # Read before the commit, which expires every loaded object (one more query otherwise).
-    one_per_device = session.questionnaire.is_one_per_device and _kiosk_token(session) is None
+    one_per_device = session.questionnaire.is_one_per_device
+    kiosk = _kiosk_token(session) is not None
     try:
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
@@ -279,6 +280,8 @@ def submit_form(code: str):
         db.session.rollback()
         return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
+    if kiosk:
+        return response  # a shared tablet: no cookie ties the next person to this response, or stops them
     # For the thank-you page only: an address left there pairs this response with the follow-up answer.
     response.set_cookie(
         submission_cookie_name(code),
