@@ -66,7 +66,7 @@ import sys
 from datetime import date, timedelta
 from feedback import create_app
 from feedback.db import db, utcnow
-from feedback.manage import operations
+from feedback.catalogue import operations
 from feedback.models import Axis, Modality
 modalities = [Modality.TRAINING, Modality.CONFERENCE, Modality.PEER_NETWORK, Modality.SEMINAR, Modality.MEETING]
 app = create_app()
@@ -199,7 +199,7 @@ def nonce_of(token: str) -> str:
     """The nonce the response will be stored under (the form's token is signed, not encrypted)."""
     from itsdangerous import URLSafeTimedSerializer
 
-    from feedback.survey.tokens import SALT
+    from feedback.form_tokens import SALT
 
     return URLSafeTimedSerializer(SECRET_KEY, salt=SALT).loads(token)["n"]
 

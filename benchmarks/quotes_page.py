@@ -52,11 +52,11 @@ def load(app, comments: int, seed: int = 2025) -> dict[str, float]:
     from sqlalchemy import insert, select
 
     from feedback.auth.operations import create_user
+    from feedback.catalogue import operations
     from feedback.db import db
     from feedback.demo_comments import FIRST_NAMES, LAST_NAMES, compose_comment
-    from feedback.manage import operations
-    from feedback.manage.library import PROFILES
     from feedback.models import Answer, Axis, Department, Modality, Question, Response, Role
+    from feedback.models.domain import PROFILES
     from feedback.quotes.analyses import analyse_pending
 
     rng = random.Random(seed)

@@ -34,8 +34,8 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from config import TestingConfig  # noqa: E402
 from feedback import create_app  # noqa: E402
+from feedback.catalogue import operations  # noqa: E402
 from feedback.db import db, utcnow  # noqa: E402
-from feedback.manage import operations  # noqa: E402
 from feedback.models import Axis, Modality  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

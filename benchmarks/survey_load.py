@@ -199,7 +199,7 @@ PREPARE = """
 from datetime import date, timedelta
 from feedback import create_app
 from feedback.db import db, utcnow
-from feedback.manage import operations
+from feedback.catalogue import operations
 from feedback.models import Axis, Modality
 app = create_app()
 with app.app_context():

@@ -120,6 +120,8 @@ def _add_quote_event(action: str, quote: Quote, user_id: int | None, details: di
         actor = _acting_user()
         user_id = actor.id if actor is not None else None
     session = inspect(quote).session
+    if session is None:
+        raise ValueError("a quote's audit event is written in the quote's own session")
     session.add(
         AuditEvent(
             user_id=user_id,

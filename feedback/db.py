@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import CursorResult, DateTime, Enum, MetaData, Result, Table, TypeDecorator
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -17,20 +20,31 @@ NAMING_CONVENTION = {
 }
 
 
-class UTCDateTime(TypeDecorator):
+def str_enum(enum_cls: type[enum.Enum], length: int = 40) -> Enum:
+    """Stored as its value in a VARCHAR with a CHECK constraint: portable and readable in SQL."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both engines (SQLite has no time zone type)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -43,6 +57,23 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Every model subclasses `Model`: Flask-SQLAlchemy's `db.Model` at run time (it adds `query` and the table names),
+# the declarative base for the type checker, which cannot see through `db.Model`.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements (executemany inserts); typed as the Table it is."""
+    return cast(Table, model.__table__)
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE run through `db.session.execute` (typed as a plain Result)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def utcnow() -> datetime:

@@ -33,7 +33,15 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from werkzeug.datastructures import MultiDict
 
+from feedback.answers import field_name, grid_field_name, parse_survey
 from feedback.auth.operations import create_user
+from feedback.catalogue.library import TRAINER_FAMILY
+from feedback.catalogue.operations import (
+    create_session,
+    create_speaker,
+    ensure_family_questionnaire,
+    set_training_questionnaires,
+)
 from feedback.db import db
 from feedback.demo_comments import FOLLOWUP_NEEDS, FOLLOWUP_OBSTACLES, TRAINER_REMARKS, compose_comment
 from feedback.imports.attendance import parse_attendance
@@ -48,13 +56,6 @@ from feedback.imports.operations import (
 )
 from feedback.imports.parsing import consecutive_runs, fold, half_days_per_day, parse_french_dates, readable_title
 from feedback.imports.tables import read_table
-from feedback.manage.library import TRAINER_FAMILY
-from feedback.manage.operations import (
-    create_session,
-    create_speaker,
-    ensure_family_questionnaire,
-    set_training_questionnaires,
-)
 from feedback.models import (
     Answer,
     Axis,
@@ -71,11 +72,10 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.questionnaire_structure import questions_of
 from feedback.quotes.operations import change_status
 from feedback.reviews.operations import save_trainer_review
-from feedback.survey.forms import field_name, grid_field_name, parse_survey
 from feedback.survey.operations import submit_response
-from feedback.survey.structure import questions_of
 
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "demo-retours-2025"  # noqa: S105  (public on purpose: printed by `flask demo`)
@@ -269,8 +269,15 @@ _AXIS_PROFILES = {
 }
 
 
+def _opened(session: TrainingSession) -> datetime:
+    """When a past session's form opened: the demo opens every session it answers."""
+    if session.opens_dt is None:
+        raise ValueError(f"the demo answers only opened sessions (session {session.id})")
+    return session.opens_dt
+
+
 def _profile_weights(axis: Axis, title: str) -> dict[str, float]:
-    weights = dict(_BASE_PROFILE_WEIGHTS)
+    weights: dict[str, float] = dict(_BASE_PROFILE_WEIGHTS)
     folded = " " + fold(title).upper()
     for keyword, profiles in _PROFILE_HINTS:
         if keyword in folded:
@@ -387,7 +394,8 @@ class _Context:
     profile_weights: list[float]
 
 
-def _answer_form(rng: random.Random, questions, level: int, context: _Context) -> MultiDict:
+# Over the complexity limit: one branch per question kind, mirroring what a participant ticks and writes.
+def _answer_form(rng: random.Random, questions, level: int, context: _Context) -> MultiDict:  # noqa: C901
     """The form a participant rating `level` overall would send: what they tick and what they write."""
     form: MultiDict = MultiDict()
     writes = rng.random() < {4: 0.45, 3: 0.5, 2: 0.62, 1: 0.7}[level]
@@ -483,13 +491,14 @@ def _answer_session(
 ) -> tuple[int, int]:
     """Submit the participants' answers of a past session (and some follow-ups); returns (answers, follow-ups)."""
     session = context.session
+    opened = _opened(session)
     questions = questions_of(session.questionnaire)
     followup_questions = questions_of(followup) if followup is not None else ()
     last_day = session.end_date or session.start_date
     followup_day = datetime.combine(last_day + timedelta(days=FOLLOWUP_DELAY_DAYS), time(10), tzinfo=PARIS)
     stored = followups = 0
     for _ in range(count):
-        submitted = _submitted_dt(rng, session.opens_dt)
+        submitted = _submitted_dt(rng, opened)
         if session.closes_dt is not None and submitted >= session.closes_dt or submitted >= now:
             continue
         level = _level(rng.gauss(context.mean, 1.0))
@@ -644,7 +653,8 @@ def _people() -> tuple[dict[str, User], set[str], list[Speaker]]:
     return existing_users, new_accounts, speakers
 
 
-def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = None) -> DemoSummary:
+# Over the complexity limit: the demo's steps in their order, each skipped when already loaded.
+def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = None) -> DemoSummary:  # noqa: C901
     """Import both years of the catalogue, then the attendance lists and answers of the sessions created now.
 
     Flushes, never commits. `now` (aware) fixes the clock for tests; by default the real one.
@@ -746,7 +756,7 @@ def _trainer_reviews(
             continue
         parsed = parse_survey(questions, _trainer_form(rng, questions, mean), max_text_length=max_text)
         if parsed.is_valid:
-            when = session.opens_dt + timedelta(days=rng.uniform(0.1, 10))
+            when = _opened(session) + timedelta(days=rng.uniform(0.1, 10))
             save_trainer_review(session, speaker, questionnaire, parsed, now=when, check_open=False)
 
 
@@ -774,6 +784,8 @@ def _curate_quotes(rng: random.Random, session_ids: list[int], user: User) -> No
     ).all()
     groups: dict[tuple[int, Axis], list[int]] = defaultdict(list)
     for answer_id, text, day, axis in rows:
+        if text is None:  # the query keeps none, the column allows it
+            continue
         # Whole sentences a report could print: no phone number or address to mask, not a two-word answer.
         if 60 <= len(text) <= 240 and "@" not in text and not re.search(r"\d{2}", text) and text[:1].isupper():
             groups[(day.year, axis)].append(answer_id)

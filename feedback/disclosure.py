@@ -37,7 +37,7 @@ def threshold(user=None) -> int:
 
 def discloses(n: int | None, threshold: int) -> bool:
     """Whether a figure derived from `n` answers may be shown to a viewer with this threshold (see `threshold`)."""
-    return bool(n) and n >= threshold
+    return n is not None and n > 0 and n >= threshold
 
 
 def discloses_comments(responses: int | None, is_anonymous: bool, threshold: int) -> bool:

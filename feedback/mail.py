@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 
@@ -42,7 +44,8 @@ def new_message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
-def send_batch(messages: Sequence[EmailMessage]) -> BatchResult:
+# Over the complexity limit: one branch per SMTP failure: per address (kept for the next run) or of the server.
+def send_batch(messages: Sequence[EmailMessage]) -> BatchResult:  # noqa: C901
     """Send the messages over one SMTP connection; stops at the first failure of the server itself."""
     result = BatchResult()
     if not messages:
@@ -104,3 +107,27 @@ def _connect() -> smtplib.SMTP:
         connection.close()
         raise
     return connection
+
+
+# -- addresses ---------------------------------------------------------------------------------------------------
+
+MAX_LENGTH = 254
+
+
+def normalise_email(value: str) -> str:
+    """The address as stored and sent: checked, ASCII domain, lower-case. Raises ValueError with a French reason."""
+    value = unicodedata.normalize("NFC", value).strip()
+    if "<" in value or ">" in value:  # "Camille Martin <camille@example.org>", as copied from a mail client
+        value = parseaddr(value)[1] or value
+    if "@" not in value:
+        raise ValueError("il manque le @")
+    if len(value) > MAX_LENGTH:
+        raise ValueError(f"plus de {MAX_LENGTH} caractères")
+    try:
+        # No SMTPUTF8: most servers refuse accented local parts, better said now than at sending time.
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        if not value.isascii() and not value.rpartition("@")[0].isascii():
+            raise ValueError("les caractères accentués ne sont pas acceptés avant le @") from None
+        raise ValueError("adresse e-mail invalide") from None
+    return (checked.ascii_email or checked.normalized).lower()

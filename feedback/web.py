@@ -17,6 +17,7 @@ from feedback.auth.access import has_own_results
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
+from feedback.models import TrainingSession
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +58,11 @@ class FeedbackRequest(Request):
     form_data_parser_class = LenientFormDataParser
 
 
-def run_after_response(work: Callable[[], None]) -> None:
+def run_after_response(work: Callable[[], object]) -> None:
     """Run `work` in this worker once the response has been sent (and the request's transaction committed or
     rolled back), in an app context of its own: the client never waits for it. A failure is logged only; work
     deferred this way must be caught up by a command (`flask analyse` for the comments) if the worker dies."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target, typed as the proxy
 
     def run() -> None:
         with app.app_context():
@@ -128,3 +129,8 @@ def format_percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.{digits}f}\u202f%".replace(".", ",")
+
+
+def public_url(session: TrainingSession) -> str:
+    """The link printed and sent: built from the configured base URL, never the Host header."""
+    return f"{current_app.config['BASE_URL']}/s/{session.public_code}"

@@ -22,11 +22,11 @@ from sqlalchemy import text
 from config import TestingConfig
 from feedback import create_app
 from feedback.auth.operations import create_user
+from feedback.catalogue import operations
 from feedback.db import db, utcnow
 from feedback.extensions import limiter
-from feedback.manage import operations
 from feedback.models import Axis, Modality, Role
-from feedback.survey.structure import clear_cache as clear_structure_cache
+from feedback.questionnaire_structure import clear_cache as clear_structure_cache
 from feedback.survey.views import clear_cached_pages
 
 PASSWORD = "correct-horse-battery"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import types
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import limits.storage.memory
+import limits.strategies
 import pytest
 from sqlalchemy import func, select
 
@@ -343,7 +346,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password_with_the
 
 
 def test_the_lock_is_temporary_and_a_success_clears_the_count(app, client, make_user, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ACCOUNT", "3 per 2 seconds")
+    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ACCOUNT", "3 per 15 minutes")
     user = make_user(Role.MANAGER, email="camille@example.org")
     for _ in range(2):
         login(client, user.email, "wrong-password")
@@ -353,7 +356,11 @@ def test_the_lock_is_temporary_and_a_success_clears_the_count(app, client, make_
         login(client, user.email, "wrong-password")  # the count started again after the success
     login(client, user.email, "wrong-password")
     assert login(client, user.email, PASSWORD).status_code == 429
-    time.sleep(2.1)
+    # The window passes: the rate limiter's clock (memory:// storage and strategies) moved past it, no sleeping.
+    later = time.time() + 15 * 60 + 1
+    moved = types.SimpleNamespace(time=lambda: later)
+    monkeypatch.setattr(limits.storage.memory, "time", moved)
+    monkeypatch.setattr(limits.strategies, "time", moved)
     assert login(client, user.email, PASSWORD).status_code == 302
 
 

@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from feedback.builder.validation import MAX_QUESTIONS, definition_problems
-from feedback.manage.library import LIBRARY
+from feedback.catalogue.library import LIBRARY
 
 
 @pytest.mark.parametrize("definition", LIBRARY, ids=lambda d: d["family"])

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from feedback.charts import TrendPoint, distribution_bar, trend_chart
+from feedback.charts import TrendPoint, trend_chart
 
 pytestmark = pytest.mark.pure
 SVG = "{http://www.w3.org/2000/svg}"
@@ -44,20 +44,6 @@ def test_a_suppressed_period_breaks_the_line_and_has_no_point():
     assert [len(p.get("points").split()) for p in polylines] == [2, 2]
     desc = root.find(f"{SVG}desc").text
     assert "mars" not in desc and "avr. 70" in desc
-
-
-def test_distribution_bar_segments_follow_the_counts():
-    counts = [("Pas du tout", 1), ("Plutôt non", 0), ("Plutôt oui", 3), ("Tout à fait", 4)]
-    root = ET.fromstring(str(distribution_bar(counts, title="Satisfaction", chart_id="d", width=800)))
-    widths = [float(r.get("width")) for r in root.findall(f"{SVG}rect")]
-    assert widths == [100.0, 300.0, 400.0]
-    assert "Tout à fait 4" in root.find(f"{SVG}title").text
-
-
-def test_distribution_bar_without_answers_draws_an_empty_frame():
-    root = ET.fromstring(str(distribution_bar([("Oui", 0), ("Non", 0)], title="Vide", chart_id="e")))
-    rects = root.findall(f"{SVG}rect")
-    assert len(rects) == 1 and rects[0].get("fill") == "none"
 
 
 def test_month_labels_are_thinned_out_so_that_none_overlaps_the_next():

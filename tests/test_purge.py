@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from feedback import personal_links
+from feedback.catalogue import operations as manage_operations
 from feedback.db import db, utcnow
 from feedback.distribution import operations as distribution
 from feedback.distribution.queries import invitation_counts
-from feedback.manage import operations as manage_operations
 from feedback.models import (
     Answer,
     AuditEvent,
@@ -145,8 +146,8 @@ def test_invitation_addresses_of_long_closed_sessions_are_erased_and_the_counts_
 
 def test_follow_up_addresses_past_their_period_are_erased_too(runner, make_session):
     session = make_session()
-    distribution.store_followup_contact(session, "ana@example.org", now=utcnow() - timedelta(days=400))
-    distribution.store_followup_contact(session, "bo@example.org")
+    personal_links.store_followup_contact(session, "ana@example.org", now=utcnow() - timedelta(days=400))
+    personal_links.store_followup_contact(session, "bo@example.org")
     db.session.commit()
     assert "adresses du suivi : 1." in purge(runner, utcnow())
     assert db.session.scalars(select(FollowUpContact.email).where(FollowUpContact.email.is_not(None))).all() == [

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from feedback.catalogue import operations
+from feedback.catalogue.library import HOT_EVALUATION
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import HOT_EVALUATION
 from feedback.models import Question, QuestionKind, QuestionnaireFrozen
 
 
@@ -26,7 +26,7 @@ def test_the_default_questionnaire_is_seeded_once_with_the_report_questions():
         "wishes",
         "profile",
     ]
-    assert first.overall_question.code == "overall"
+    assert [q.code for q in first.questions if q.is_overall] == ["overall"]
     assert "Autre" in [o.label for o in first.questions[-1].options]
     assert first.consent_text.startswith("J'accepte que mon commentaire soit cité anonymement")
 

@@ -96,7 +96,8 @@ def test_workers_share_the_counter_through_redis(tmp_path):
     )
     prepare = (
         "from datetime import date, timedelta\n"
-        "from feedback import create_app\nfrom feedback.db import db, utcnow\nfrom feedback.manage import operations\n"
+        "from feedback import create_app\nfrom feedback.db import db, utcnow\n"
+        "from feedback.catalogue import operations\n"
         "from feedback.models import Axis, Modality\napp = create_app()\nwith app.app_context():\n"
         "    t = operations.create_training(title='T', axis=Axis.CITY_POLICY, modality=Modality.CONFERENCE)\n"
         "    s = operations.create_session(t, start_date=date.today())\n"

@@ -8,10 +8,10 @@ from html import unescape
 
 from sqlalchemy import func, select
 
-from feedback.dashboard import queries
+from feedback import scores as queries
+from feedback.catalogue.library import TRAINER_FAMILY
+from feedback.catalogue.operations import close_session, ensure_default_questionnaire, ensure_family_questionnaire
 from feedback.db import db, utcnow
-from feedback.manage.library import TRAINER_FAMILY
-from feedback.manage.operations import close_session, ensure_default_questionnaire, ensure_family_questionnaire
 from feedback.models import Response, Role, TrainerReview, TrainingSession
 
 FORM = {"q-overall": "2", "q-organisation": "1", "q-group": "3", "q-remarks": "Salle trop petite pour les ateliers."}

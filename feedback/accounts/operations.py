@@ -19,7 +19,7 @@ from sqlalchemy import exists, select, update
 
 from feedback import audit
 from feedback.auth.operations import check_password_strength, end_all_login_sessions, get_user_by_email
-from feedback.db import db, utcnow
+from feedback.db import affected_rows, db, utcnow
 from feedback.labels import ROLE_LABELS
 from feedback.mail import new_message
 from feedback.models import AccountToken, Role, TokenPurpose, User
@@ -179,7 +179,7 @@ def choose_password(token: str, purpose: TokenPurpose, password: str, now: datet
         .values(used_dt=now),
         execution_options={"synchronize_session": False},
     )
-    if spent.rowcount != 1:
+    if affected_rows(spent) != 1:
         raise LinkUnusable
     user.set_password(password)
     end_all_login_sessions(user)

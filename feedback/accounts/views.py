@@ -10,12 +10,12 @@ from feedback.accounts.forms import AuditFilterForm, ChoosePasswordForm, ForgotP
 from feedback.audit import ACTION_LABELS
 from feedback.auth import throttle
 from feedback.auth.access import roles_required
+from feedback.auth.forms import ConfirmForm
 from feedback.auth.operations import PasswordRejected
 from feedback.db import db
 from feedback.extensions import limiter
 from feedback.labels import ROLE_LABELS
 from feedback.mail import send_batch
-from feedback.manage.forms import ConfirmForm
 from feedback.models import Role, TokenPurpose, User
 
 bp = Blueprint("accounts", __name__)

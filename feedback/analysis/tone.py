@@ -127,10 +127,6 @@ class Tone:
                 return clause.label
         return self.label
 
-    @property
-    def is_criticism(self) -> bool:
-        return self.label in (NEGATIVE, MIXED)
-
     def explain(self) -> str:
         """One line in French: the verdict and the words that drove it."""
         parts = [

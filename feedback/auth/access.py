@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
@@ -32,7 +33,7 @@ managers_only = roles_required(Role.ADMIN, Role.MANAGER)
 staff_only = roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION, Role.TRAINER)
 
 
-def _refuse():
+def _refuse() -> NoReturn:
     # Logged without any answer text: who, what, where.
     current_app.logger.warning(
         "access refused: user=%s role=%s %s %s",

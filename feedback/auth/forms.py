@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from feedback.survey.forms import clean_text
+from feedback.answers import clean_text
 
 
 def _clean_input(value):
@@ -20,6 +20,10 @@ class StaffForm(FlaskForm):
             if not issubclass(unbound_field.field_class, PasswordField):  # a password is hashed as typed
                 options["filters"] = (*options.get("filters", ()), _clean_input)
             return super().bind_field(form, unbound_field, options)
+
+
+class ConfirmForm(StaffForm):
+    """An empty form: a CSRF-protected POST button (open, close...)."""
 
 
 class LoginForm(StaffForm):

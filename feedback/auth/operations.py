@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from feedback.db import db, utcnow
+from feedback.db import affected_rows, db, utcnow
 from feedback.models import LoginSession, Role, User
 
 MIN_PASSWORD_LENGTH = 8
@@ -109,7 +109,7 @@ def end_login_session(user: User) -> None:
 
 def end_all_login_sessions(user: User) -> int:
     """Every login of the account ends, on every device (« se déconnecter partout »); returns how many."""
-    ended = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
+    ended = affected_rows(db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)))
     user.login_key = None
     return ended
 
@@ -126,4 +126,4 @@ def open_login_sessions(user: User) -> list[LoginSession]:
 
 
 def is_current_login(login: LoginSession, user: User) -> bool:
-    return bool(user.login_key) and login.key_hash == _key_hash(user.login_key)
+    return user.login_key is not None and user.login_key != "" and login.key_hash == _key_hash(user.login_key)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from feedback.auth import throttle
-from feedback.auth.forms import LoginForm
+from feedback.auth.forms import ConfirmForm, LoginForm
 from feedback.auth.operations import (
     end_all_login_sessions,
     end_login_session,
@@ -20,7 +20,6 @@ from feedback.auth.operations import (
 )
 from feedback.db import db
 from feedback.extensions import limiter
-from feedback.manage.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 

@@ -9,8 +9,8 @@ from wtforms.widgets import HiddenInput
 
 from feedback.auth.forms import StaffForm
 from feedback.builder.validation import CODE
+from feedback.catalogue.library import LIBRARY
 from feedback.labels import MODALITY_LABELS
-from feedback.manage.library import LIBRARY
 from feedback.models import Modality, QuestionKind
 
 REQUIRED = "Ce champ est obligatoire."

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from feedback.builder.validation import definition_problems
+from feedback.catalogue.operations import create_questionnaire, publish_questionnaire
 from feedback.db import db
-from feedback.manage.operations import create_questionnaire, publish_questionnaire
 from feedback.models import (
     Modality,
     ModalityDefault,
@@ -23,7 +23,6 @@ from feedback.models import (
     Questionnaire,
     QuestionnaireStatus,
     QuestionOption,
-    Response,
     TrainingSession,
 )
 
@@ -48,10 +47,6 @@ class NotPublishable(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-class SessionHasResponses(Exception):
-    """A session keeps its questionnaire version once answered."""
 
 
 def definition_of(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -174,21 +169,6 @@ def _used_by_sessions(questionnaire: Questionnaire) -> bool:
         )
         is not None
     )
-
-
-def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> None:
-    """Give a session another published version; refused once it has responses (they keep their wording)."""
-    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
-        raise ValueError("a session answers a published version")
-    session.questionnaire = questionnaire
-    db.session.flush()
-    # Look for responses only once the row is ours, so that none slips in between the look and the move (the caller
-    # rolls back on refusal). SQLite: the UPDATE took the database's write lock. PostgreSQL: FOR UPDATE waits for a
-    # response being stored (its foreign key holds a KEY SHARE lock on the row) and holds new ones until we commit.
-    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
-    answered = db.session.scalar(select(Response.id).where(Response.session_id == session.id).limit(1))
-    if answered is not None:
-        raise SessionHasResponses(session)
 
 
 # -- editing a draft ---------------------------------------------------------------------------------------------

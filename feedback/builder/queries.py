@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from feedback.db import db
-from feedback.manage.library import TRAINER_FAMILY
 from feedback.models import Questionnaire, QuestionnaireStatus, Response, TrainingSession
 
 
@@ -59,38 +58,3 @@ def versions_of(family: str) -> list[Questionnaire]:
             select(Questionnaire).where(Questionnaire.family == family).order_by(Questionnaire.version.desc())
         )
     )
-
-
-def published_families() -> list[Questionnaire]:
-    """The latest published version of each family that has one (what new sessions may be given).
-
-    « Le regard de l'intervenant·e » is left out: it is the speakers' own, and participants never answer it.
-    """
-    newest = (
-        select(Questionnaire.family, func.max(Questionnaire.version).label("version"))
-        .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED, Questionnaire.family != TRAINER_FAMILY)
-        .group_by(Questionnaire.family)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Questionnaire)
-            .join(newest, (Questionnaire.family == newest.c.family) & (Questionnaire.version == newest.c.version))
-            .order_by(Questionnaire.title)
-        )
-    )
-
-
-def published_versions() -> list[Questionnaire]:
-    """Every published version a session's participants may answer, newest first within a family."""
-    return list(
-        db.session.scalars(
-            select(Questionnaire)
-            .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED, Questionnaire.family != TRAINER_FAMILY)
-            .order_by(Questionnaire.title, Questionnaire.version.desc())
-        )
-    )
-
-
-def has_responses(session_id: int) -> bool:
-    return db.session.scalar(select(Response.id).where(Response.session_id == session_id).limit(1)) is not None

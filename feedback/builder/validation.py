@@ -41,7 +41,8 @@ def _text(value: Any, field: str, where: str, problems: list[str], *, required: 
         problems.append(f"{where} : « {field} » contient un caractère de contrôle invisible ; retirez-le.")
 
 
-def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]:
+# Over the complexity limit: one check per rule of a definition, in the order the manager reads the list.
+def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]:  # noqa: C901
     """Every problem of a questionnaire definition, in French; an empty list means it can be published."""
     if not isinstance(data, dict):
         return ["Le questionnaire doit être un objet JSON (entre accolades)."]
@@ -58,7 +59,7 @@ def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]
     if len(questions) > MAX_QUESTIONS:
         return [*problems, f"Le questionnaire contient {len(questions)} questions : {MAX_QUESTIONS} au maximum."]
 
-    codes = Counter()
+    codes: Counter[str] = Counter()
     overall = 0
     for number, question in enumerate(questions, start=1):
         where = f"Question {number}"
@@ -76,7 +77,7 @@ def definition_problems(data: Any, *, require_overall: bool = True) -> list[str]
         for field in ("label_en", "help_text", "help_text_en"):
             _text(question.get(field), field, where, problems)
         try:
-            kind = QuestionKind(question.get("kind"))
+            kind = QuestionKind(str(question.get("kind")))
         except ValueError:
             problems.append(f"{where} : type « {question.get('kind')} » inconnu (types possibles : {KIND_NAMES}).")
             continue
@@ -108,7 +109,8 @@ def _option_problems(options: Any, kind: QuestionKind, where: str) -> list[str]:
         return [f"{where} : une question à choix doit proposer au moins une option."]
     if len(options) > MAX_OPTIONS:
         return [f"{where} : {len(options)} options, {MAX_OPTIONS} au maximum."]
-    problems, values = [], Counter()
+    problems: list[str] = []
+    values: Counter[str] = Counter()
     for number, option in enumerate(options, start=1):
         spot = f"{where}, option {number}"
         if not isinstance(option, dict):

@@ -30,10 +30,13 @@ from feedback.builder.forms import (
     ReorderForm,
     VersionForm,
 )
+from feedback.catalogue import queries as catalogue_queries
+from feedback.catalogue.library import LIBRARY, TRAINER_FAMILY
+from feedback.catalogue.operations import ensure_family_questionnaire
 from feedback.db import db
+from feedback.form_page import render_form_page
+from feedback.form_tokens import issue_token
 from feedback.labels import MODALITY_LABELS
-from feedback.manage.library import LIBRARY, TRAINER_FAMILY
-from feedback.manage.operations import ensure_family_questionnaire
 from feedback.models import Modality, ModalityDefault, Question, Questionnaire, QuestionnaireStatus
 from feedback.web import CSP
 
@@ -96,9 +99,10 @@ def _audit(result: object) -> None:
     elif isinstance(result, Question):
         db.session.flush()
         details["question_id"] = result.id
-    if request.endpoint == "builder.modality_defaults":
+    endpoint = request.endpoint or ""
+    if endpoint == "builder.modality_defaults":
         details = {key: value for key, value in request.form.items() if key.startswith("modality_")}
-    audit.record(f"questionnaire.{request.endpoint.rpartition('.')[2]}", "questionnaire", questionnaire_id, details)
+    audit.record(f"questionnaire.{endpoint.rpartition('.')[2]}", "questionnaire", questionnaire_id, details)
 
 
 @bp.errorhandler(ObjectDeletedError)
@@ -382,8 +386,8 @@ def new_version(questionnaire_id: int):
         return redirect(_editor_url(questionnaire))
     # Two managers starting one at the same moment: the second run opens the draft the first one created.
     draft, refused = _save(lambda: operations.start_new_version(questionnaire), again_on_conflict=True)
-    if refused:
-        flash(refused, "error")
+    if draft is None:
+        flash(refused or operations.SAME_TIME, "error")
         return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash(f"Brouillon de la version {draft.version}. Les sessions existantes gardent leur version.", "success")
     return redirect(_editor_url(draft))
@@ -399,8 +403,8 @@ def duplicate(questionnaire_id: int):
         return redirect(_editor_url(questionnaire))
     title = form.title.data or f"{questionnaire.title} (copie)"[:200]
     copy, refused = _save(lambda: operations.duplicate_questionnaire(questionnaire, title), again_on_conflict=True)
-    if refused:
-        flash(refused, "error")
+    if copy is None:
+        flash(refused or operations.SAME_TIME, "error")
         return redirect(url_for("builder.edit", questionnaire_id=questionnaire_id))
     flash("Copie créée comme brouillon.", "success")
     return redirect(_editor_url(copy))
@@ -457,8 +461,6 @@ def preview(questionnaire_id: int):
 @managers_only
 def preview_form(questionnaire_id: int):
     """The participant's page itself, with a sample session, for the preview's frames."""
-    from feedback.survey.views import _render_form  # the very function that renders the real form
-
     questionnaire = get_questionnaire_or_404(questionnaire_id)
     sample = SimpleNamespace(
         training=SimpleNamespace(title="Intitulé de la formation (aperçu)"),
@@ -468,8 +470,8 @@ def preview_form(questionnaire_id: int):
         questionnaire=questionnaire,
     )
     with force_locale("en" if request.args.get("lang") == "en" else "fr"):
-        body, status = _render_form(sample)
-    response = Response(body, status)
+        body = render_form_page(sample, token=issue_token(sample.public_code))
+    response = Response(body)
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -493,12 +495,12 @@ def export(questionnaire_id: int):
 
 def _family_choices() -> list[tuple[str, str]]:
     choices = [("", "Évaluation à chaud (par défaut)")]
-    published = queries.published_families()
+    published = catalogue_queries.published_families()
     choices += [(q.family, f"{q.title} (v{q.version})") for q in published]
     # A library family that exists (even archived) is not offered again as a "modèle fourni".
     known = set(db.session.scalars(select(Questionnaire.family).distinct()))
     choices += [
-        (d["family"], f"{d['title']} (modèle fourni)")
+        (str(d["family"]), f"{d['title']} (modèle fourni)")
         for d in LIBRARY
         if d["family"] not in known and d["family"] != TRAINER_FAMILY
     ]

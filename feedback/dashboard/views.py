@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -18,23 +18,14 @@ from feedback.auth.access import (
     sessions_visible_to,
     staff_only,
 )
+from feedback.auth.forms import ConfirmForm
 from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
-from feedback.dashboard.breakdowns import (
-    PROFILE_LABELS,
-    BreakdownRow,
-    breakdown,
-    net_score_for,
-    satisfaction_for,
-    scores_for,
-    sort_rows,
-    with_empty_periods,
-)
-from feedback.dashboard.filters import DIMENSION_LABELS, SORT_KEYS, Dimension, ScoreFilters
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
+from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
     MODALITY_LABELS,
@@ -42,16 +33,43 @@ from feedback.labels import (
     department_choices,
     department_filter_label,
 )
-from feedback.manage.forms import ConfirmForm
-from feedback.manage.qr import qr_svg
-from feedback.manage.views import public_url
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
+from feedback.qr import qr_svg
 from feedback.quotes.queries import own_session_comments
 from feedback.reviews.queries import reviews_of_session
-from feedback.survey.kiosk import kiosk_url
+from feedback.scope import Scope
+from feedback.scores import (
+    DIMENSION_LABELS,
+    PROFILE_LABELS,
+    BreakdownRow,
+    Dimension,
+    breakdown,
+    catalogue_years,
+    default_year,
+    net_score_for,
+    satisfaction_for,
+    scale_distributions,
+    scores_by_session,
+    scores_for,
+    session_filter,
+    sort_rows,
+    total_scores,
+    with_empty_periods,
+)
+from feedback.web import public_url
 
 bp = Blueprint("dashboard", __name__, url_prefix="/scores")
+
+SORT_KEYS = ("nom", "taux", "reponses", "sessions", "taux-reponse")
+
+
+def _scope(default: int) -> Scope:
+    """The URL's scope (feedback/scope.py); « every year » bounded to the catalogue's years for the trend."""
+    scope = Scope.from_args(request.args, default)
+    if not scope.is_bounded:
+        scope = scope.bounded(*(catalogue_years() or (date(default, 1, 1), date(default, 12, 31))))
+    return scope
 
 
 def _available_years() -> list[int]:
@@ -81,7 +99,7 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
     return Comparison(difference, against) if difference is not None else None
 
 
-def _trend(filters: ScoreFilters) -> tuple[Dimension, list[BreakdownRow]]:
+def _trend(filters: Scope) -> tuple[Dimension, list[BreakdownRow]]:
     """Months over up to two years, quarters up to eight, years beyond."""
     days = (filters.end - filters.start).days
     unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
@@ -105,9 +123,10 @@ def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
     return points
 
 
-def _drill(filters: ScoreFilters, dimension: Dimension):
+def _drill(filters: Scope, dimension: Dimension):
     """Where a row of the overview leads: one level down (axis -> trainings -> sessions -> the session)."""
     args = filters.to_args()
+    catalogue = filters.catalogue_filters
 
     def overview(**changes) -> str:
         return url_for("dashboard.overview", **{**args, **changes})
@@ -132,12 +151,35 @@ def _drill(filters: ScoreFilters, dimension: Dimension):
                 return overview(intervenant=row.key, vue=Dimension.SESSION)
             case Dimension.SESSION:
                 return url_for("dashboard.session", session_id=int(row.key))
+            case Dimension.MONTH | Dimension.QUARTER | Dimension.YEAR:
+                return url_for(
+                    "dashboard.overview", **_period_of(row.key, dimension), **catalogue, vue=Dimension.TRAINING
+                )
         return None
 
     return link
 
 
-def _chips(filters: ScoreFilters, dimension: Dimension) -> list[tuple[str, str]]:
+def _previous(scope: Scope) -> Scope:
+    """The period just before a page's (always bounded: `_scope`)."""
+    previous = scope.previous_period()
+    assert previous is not None, "a score page's scope is bounded"
+    return previous
+
+
+def _period_of(key: str, dimension: Dimension) -> dict[str, str]:
+    """The scope parameters of a time row: its month, its quarter or its year."""
+    value = int(key)
+    if dimension == Dimension.QUARTER:
+        return {"trimestre": f"{value // 10}-T{value % 10}"}
+    if dimension == Dimension.MONTH:
+        year, month = divmod(value, 100)
+        last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+        return {"du": date(year, month, 1).isoformat(), "au": last}
+    return {"annee": str(value)}
+
+
+def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
     """The active catalogue filters, each with the URL that removes it."""
     labels = {
         "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
@@ -164,7 +206,7 @@ def _table_request(default_dimension: Dimension) -> tuple[Dimension, str, bool]:
     return dimension, sort, request.args.get("ordre") == "desc"
 
 
-def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, descending: bool) -> list[BreakdownRow]:
+def _overview_rows(filters: Scope, dimension: Dimension, sort: str, descending: bool) -> list[BreakdownRow]:
     return sort_rows(breakdown(filters, dimension), dimension, sort, descending, threshold())
 
 
@@ -172,15 +214,17 @@ def _overview_rows(filters: ScoreFilters, dimension: Dimension, sort: str, desce
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def overview():
     """The centre's figures for a period at a glance, a trend, and a sortable table by any dimension."""
-    filters = ScoreFilters.from_args(request.args, queries.default_year())
+    filters = _scope(default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     total = scores_for(filters)
-    previous = scores_for(filters.previous_period())
+    before = _previous(filters)
+    previous = scores_for(before)
     trend_unit, trend = _trend(filters)
     points = _trend_points(trend)
     return render_template(
         "dashboard/overview.html",
         filters=filters,
+        notices=filters.messages(),
         years=_available_years() or [filters.start.year],
         dimension=dimension,
         dimension_label=DIMENSION_LABELS[dimension],
@@ -192,7 +236,7 @@ def overview():
         drill=_drill(filters, dimension),
         chips=_chips(filters, dimension),
         total=total,
-        comparison=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        comparison=_compare(total.satisfaction, previous.satisfaction, "vs " + before.label),
         net=net_score_for(filters),
         trend=trend,
         trend_unit=DIMENSION_LABELS[trend_unit].lower(),
@@ -207,7 +251,7 @@ def overview():
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def export():
     """The overview's current table as CSV or XLSX, through the shared export writer."""
-    filters = ScoreFilters.from_args(request.args, queries.default_year())
+    filters = _scope(default_year())
     dimension, sort, descending = _table_request(Dimension.AXIS)
     file_format = request.args.get("format", "csv")
     if file_format not in FORMATS:
@@ -271,32 +315,35 @@ def my_sessions():
     speaker = db.session.scalar(select(Speaker).where(Speaker.user_id == current_user.id))
     if speaker is None:
         return render_template("dashboard/my_sessions.html", speaker=None)
-    filters = replace(ScoreFilters.from_args(request.args, queries.default_year(speaker.id)), speaker_id=speaker.id)
+    filters = replace(_scope(default_year(speaker.id)), speaker_id=speaker.id)
     total = scores_for(filters)
     centre = satisfaction_for(filters.without_catalogue_filters())
-    previous = scores_for(filters.previous_period())
+    before = _previous(filters)
+    previous = scores_for(before)
     first_year, last_year = _speaker_years(speaker.id)
     whole_career = replace(filters, start=date(first_year, 1, 1), end=date(last_year, 12, 31))
     trend_unit, trend = _trend(whole_career)
     points = _trend_points(trend)
-    condition = queries.session_filter(sessions=own_sessions(current_user), start=filters.start, end=filters.end)
+    # Their own sessions within the scope (period and any catalogue filter of the URL), as for their totals above.
+    condition = session_filter(sessions=own_sessions(current_user)) & TrainingSession.id.in_(filters.session_ids())
     return render_template(
         "dashboard/my_sessions.html",
         speaker=speaker,
         filters=filters,
+        notices=filters.messages(),
         years=list(range(last_year, first_year - 1, -1)),
         total=total,
         against_centre=_compare(total.satisfaction, centre, "vs l'ensemble du centre"),
-        against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + filters.previous_period().label),
+        against_previous=_compare(total.satisfaction, previous.satisfaction, "vs " + before.label),
         centre=centre,
         trend=trend,
         trend_unit=DIMENSION_LABELS[trend_unit].lower(),
         trend_chart=trend_chart(points, title="Votre taux de satisfaction dans le temps", chart_id="trend")
         if any(p.rate is not None for p in points)
         else None,
-        rows=queries.scores_by_session(condition),
-        distributions=queries.scale_distributions(condition),
-        comments=own_session_comments(current_user, filters.start, filters.end),
+        rows=scores_by_session(condition),
+        distributions=scale_distributions(condition),
+        comments=own_session_comments(current_user, filters),
     )
 
 
@@ -317,17 +364,17 @@ def _speaker_years(speaker_id: int) -> tuple[int, int]:
 def training(training_id: int):
     """A training's satisfaction rate and its sessions (a trainer sees only their own sessions)."""
     training = get_training_or_404(training_id)
-    whole_training = queries.session_filter(training_id=training.id)
-    visible = queries.session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
+    whole_training = session_filter(training_id=training.id)
+    visible = session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
     followup_counts = distribution_queries.followup_counts(training.id)
     # The follow-up, like the training's own rate, is compared over the whole training.
     has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(
         "dashboard/training.html",
         training=training,
-        total=queries.total_scores(whole_training),
-        rows=queries.scores_by_session(visible),
-        distributions=queries.scale_distributions(visible),
+        total=total_scores(whole_training),
+        rows=scores_by_session(visible),
+        distributions=scale_distributions(visible),
         followup_counts=followup_counts,
         followup=queries.followup_comparison(training.id) if has_followup else None,
     )
@@ -345,7 +392,7 @@ def session(session_id: int):
         context = {
             "public_url": url,
             "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
-            # For staff only: a signed link, so that no participant can turn a phone into a kiosk (survey/kiosk.py).
+            # Staff only: a signed link, so that no participant can turn a phone into a kiosk (feedback/kiosk_links.py).
             "kiosk_url": kiosk_url(session.public_code),
             "kiosk_qr": qr_svg(kiosk_url(session.public_code), scale=4, title="QR code du mode borne"),
             "confirm_form": ConfirmForm(),
@@ -355,9 +402,9 @@ def session(session_id: int):
     return render_template(
         "dashboard/session.html",
         session=session,
-        scores=queries.total_scores(condition),
-        training_scores=queries.total_scores(queries.session_filter(training_id=session.training_id)),
-        distributions=queries.scale_distributions(condition),
+        scores=total_scores(condition),
+        training_scores=total_scores(session_filter(training_id=session.training_id)),
+        distributions=scale_distributions(condition),
         now=utcnow(),
         **context,
     )

@@ -8,9 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.utils import parseaddr
 
-from email_validator import EmailNotValidError, validate_email
+from feedback.mail import normalise_email
 
 #: Column names that mark the e-mail column of a CSV (compared lower-cased, accents and spaces kept).
 EMAIL_COLUMN_NAMES = {
@@ -24,7 +23,6 @@ EMAIL_COLUMN_NAMES = {
     "adresse mail",
     "adresse électronique",
 }
-MAX_LENGTH = 254
 _SEPARATORS = re.compile(r"[,;\t]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]")
 
@@ -47,25 +45,6 @@ class AddressList:
     invalid: list[InvalidEntry] = field(default_factory=list)
     #: Addresses given more than once (kept once).
     duplicates: int = 0
-
-
-def normalise_email(value: str) -> str:
-    """The address as stored and sent: checked, ASCII domain, lower-case. Raises ValueError with a French reason."""
-    value = unicodedata.normalize("NFC", value).strip()
-    if "<" in value or ">" in value:  # "Camille Martin <camille@example.org>", as copied from a mail client
-        value = parseaddr(value)[1] or value
-    if "@" not in value:
-        raise ValueError("il manque le @")
-    if len(value) > MAX_LENGTH:
-        raise ValueError(f"plus de {MAX_LENGTH} caractères")
-    try:
-        # No SMTPUTF8: most servers refuse accented local parts, better said now than at sending time.
-        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
-        if not value.isascii() and not value.rpartition("@")[0].isascii():
-            raise ValueError("les caractères accentués ne sont pas acceptés avant le @") from None
-        raise ValueError("adresse e-mail invalide") from None
-    return (checked.ascii_email or checked.normalized).lower()
 
 
 def _collect(entries: Iterable[tuple[int, str]]) -> AddressList:

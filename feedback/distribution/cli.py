@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 from flask import current_app
 
+from feedback import personal_links
 from feedback.db import db
 from feedback.distribution import operations
 from feedback.mail import BatchResult, send_batch
@@ -69,7 +70,7 @@ def send_followups_command(now: datetime) -> None:
         db.session.commit()
         reminded = _send(reminders, operations.record_followup_reminders_sent)
         error = reminded.error
-    erased = operations.erase_followup_emails(now)
+    erased = personal_links.erase_followup_emails(now)
     db.session.commit()
 
     if outgoing:

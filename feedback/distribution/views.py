@@ -8,12 +8,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from sqlalchemy.exc import IntegrityError
 
 from feedback.auth.access import get_session_or_404, managers_only
+from feedback.auth.forms import ConfirmForm
 from feedback.db import db, utcnow
 from feedback.distribution import operations, queries
 from feedback.distribution.addresses import AddressList, CsvUnreadable, InvalidEntry, parse_csv, parse_pasted
 from feedback.distribution.forms import AddressesForm, SendInvitationsForm
 from feedback.mail import BatchResult, send_batch
-from feedback.manage.forms import ConfirmForm
 from feedback.models import TrainingSession
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage")

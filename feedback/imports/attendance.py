@@ -102,7 +102,8 @@ def _find(header: list[str], aliases: tuple[str, ...]) -> int | None:
     return next((i for i, name in enumerate(header) if header_key(name) in aliases), None)
 
 
-def parse_attendance(table: Table, key: bytes) -> AttendanceFile:
+# Over the complexity limit: one pass over the rows; each cell's problem is reported where it is read.
+def parse_attendance(table: Table, key: bytes) -> AttendanceFile:  # noqa: C901
     """The hashed people of a list, with their line and session; raises FileRejected listing every problem.
 
     Recognised columns: an e-mail column, a name column (or first name and name), an optional session column.
@@ -141,7 +142,11 @@ def parse_attendance(table: Table, key: bytes) -> AttendanceFile:
         email = cell_text(row.get(email_col))
         name = " ".join(part for part in (cell_text(row.get(first_col)), cell_text(row.get(name_col))) if part)
         session_ref = cell_text(row.get(session_col)) if session_col is not None else None
-        value, column = (email, header[email_col]) if email else (name, _name_label(header, name_col, first_col))
+        column: str | None
+        if email and email_col is not None:
+            value, column = email, header[email_col]
+        else:
+            value, column = name, _name_label(header, name_col, first_col)
         if row.refused and not value:
             continue  # its cells were refused while reading, and reported then
         identity, reason = normalise_person(value)

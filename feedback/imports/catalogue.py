@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import ngettext
+
 from feedback.imports.parsing import (
     action_title,
     axis_from_text,
@@ -373,7 +375,8 @@ class _ReportReader:
                     years[parsed.year] += 1
         return years.most_common(1)[0][0] if years else None
 
-    def _row(self, row: Row, year: int | None, problems: list[Problem]) -> _ReportRow:
+    # Over the complexity limit: one branch per column of the activity table.
+    def _row(self, row: Row, year: int | None, problems: list[Problem]) -> _ReportRow:  # noqa: C901
         cells = _Cells(row, self.columns, self.labels, problems)
         axis_text = cells.text("axis")
         axis = axis_from_text(axis_text)
@@ -484,8 +487,11 @@ class _ReportReader:
                 Problem(
                     rows[0].line,
                     self.labels["meetings"],
-                    f"l'action {rows[0].source_line} annonce {meetings} rencontre(s) mais ses dates en donnent "
-                    f"{day_count} : {day_count} session(s) créée(s), une par date.",
+                    f"l'action {rows[0].source_line} annonce "
+                    + ngettext("%(num)d rencontre", "%(num)d rencontres", meetings)
+                    + f" mais ses dates en donnent {day_count} : "
+                    + ngettext("%(num)d session créée", "%(num)d sessions créées, une par date", day_count)
+                    + ".",
                 )
             )
         numbers: Counter[str] = Counter()
@@ -580,7 +586,8 @@ class _SessionReader:
             if spec.key in columns:
                 self.labels[spec.key] = table.header[columns[spec.key]]
 
-    def read(self, problems: list[Problem]) -> CatalogueFile:
+    # Over the complexity limit: groups rows into trainings and sessions, with a problem per inconsistency.
+    def read(self, problems: list[Problem]) -> CatalogueFile:  # noqa: C901
         trainings: dict[str, TrainingSpec] = {}
         references: dict[str, int] = {}
         numbers: Counter[tuple] = Counter()

@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 from flask import current_app
+from flask_babel import ngettext
 
 from feedback.db import db
 from feedback.imports.attendance import parse_attendance
@@ -44,14 +45,21 @@ def _refuse(problems: list[Problem]) -> NoReturn:
     db.session.rollback()
     for problem in problems:
         click.echo(str(problem), err=True)
-    raise click.ClickException(f"Fichier refusé ({len(problems)} problème(s)) : rien n'a été importé.")
+    raise click.ClickException(
+        ngettext(
+            "Fichier refusé (%(num)d problème) : rien n'a été importé.",
+            "Fichier refusé (%(num)d problèmes) : rien n'a été importé.",
+            len(problems),
+        )
+    )
 
 
 @click.command("import-catalogue")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Dire ce qui serait créé ou modifié, sans rien écrire.")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="Année des dates (format rapport).")
-def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> None:
+# Over the complexity limit: a command: read, refuse, preview, confirm and report, each with its message.
+def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> None:  # noqa: C901
     """Import the catalogue (actions, sessions, participations) from a CSV or XLSX file: all or nothing."""
     try:
         catalogue = parse_catalogue(_read(file), year=year)
@@ -60,7 +68,7 @@ def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> Non
         _refuse(rejected.problems)
     click.echo(
         f"{file.name} : format {FORMAT_LABELS[catalogue.format]}, lu en {catalogue.encoding}, "
-        f"{catalogue.rows} ligne(s)."
+        + ngettext("%(num)d ligne.", "%(num)d lignes.", catalogue.rows)
     )
     for note in catalogue.notes:
         click.echo(f"  note — {note}")
@@ -74,16 +82,24 @@ def import_catalogue_command(file: Path, dry_run: bool, year: int | None) -> Non
             f"{spec.participants if spec.participants is not None else '–':>5}  {change.training.spec.title[:60]}{what}"
         )
     if len(changes) > LISTED_ROWS:
-        click.echo(f"  … et {len(changes) - LISTED_ROWS} autre(s).")
+        click.echo("  " + ngettext("… et %(num)d autre.", "… et %(num)d autres.", len(changes) - LISTED_ROWS))
     summary = plan.summary
+    trainings_same = ngettext("%(num)d inchangée", "%(num)d inchangées", summary["trainings_unchanged"])
+    sessions_same = ngettext("%(num)d inchangée", "%(num)d inchangées", summary["sessions_unchanged"])
     counts = (
         f"formations : {summary['trainings_created']} à créer, {summary['trainings_updated']} à modifier, "
-        f"{summary['trainings_unchanged']} inchangée(s) ; sessions : {summary['sessions_created']} à créer, "
-        f"{summary['sessions_updated']} à modifier, {summary['sessions_unchanged']} inchangée(s) ; "
-        f"{summary['participations']} participations dans le fichier"
+        f"{trainings_same} ; sessions : {summary['sessions_created']} à créer, {summary['sessions_updated']} à "
+        f"modifier, {sessions_same} ; "
+        + ngettext(
+            "%(num)d participation dans le fichier", "%(num)d participations dans le fichier", summary["participations"]
+        )
     )
     if summary["sessions_absent"]:
-        counts += f" ; {summary['sessions_absent']} session(s) déjà importée(s) absente(s) du fichier, conservée(s)"
+        counts += " ; " + ngettext(
+            "%(num)d session déjà importée absente du fichier, conservée",
+            "%(num)d sessions déjà importées absentes du fichier, conservées",
+            summary["sessions_absent"],
+        )
     click.echo(counts + ".")
     if dry_run:
         click.echo("Simulation : rien n'a été écrit.")
@@ -128,14 +144,24 @@ def import_attendance_command(file: Path, session_id: int | None, dry_run: bool)
         after = (
             f", présents {present if present is not None else '–'} → {item.present_after}" if item.present_after else ""
         )
+        people = ngettext("%(num)d personne", "%(num)d personnes", len(item.hashes))
+        added = ngettext("%(num)d ajoutée", "%(num)d ajoutées", item.added)
+        removed = ngettext("%(num)d retirée", "%(num)d retirées", item.removed)
         click.echo(
-            f"  session {item.session.id} du {item.session.start_date.isoformat()} : {len(item.hashes)} personne(s), "
-            f"{item.added} ajoutée(s), {item.removed} retirée(s){after}"
+            f"  session {item.session.id} du {item.session.start_date.isoformat()} : {people}, {added}, "
+            f"{removed}{after}"
         )
     summary = plan.summary
     click.echo(
-        f"{summary['people']} personne(s) dans {summary['sessions']} session(s) ; "
-        f"{summary['duplicates']} ligne(s) en double comptée(s) une fois."
+        ngettext("%(num)d personne", "%(num)d personnes", summary["people"])
+        + " dans "
+        + ngettext("%(num)d session", "%(num)d sessions", summary["sessions"])
+        + " ; "
+        + ngettext(
+            "%(num)d ligne en double comptée une fois.",
+            "%(num)d lignes en double comptées une fois.",
+            summary["duplicates"],
+        )
     )
     if dry_run:
         click.echo("Simulation : rien n'a été écrit.")

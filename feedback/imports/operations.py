@@ -16,12 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
-from feedback.db import db
-from feedback.imports.attendance import AttendanceFile, attendance_key
-from feedback.imports.catalogue import CatalogueFile, SessionSpec, TrainingSpec
-from feedback.imports.parsing import fold
-from feedback.imports.tables import Problem
-from feedback.manage.operations import (
+from feedback.catalogue.operations import (
     create_session,
     create_speaker,
     create_training,
@@ -29,6 +24,11 @@ from feedback.manage.operations import (
     modality_default,
     update_session,
 )
+from feedback.db import db
+from feedback.imports.attendance import AttendanceFile, attendance_key
+from feedback.imports.catalogue import CatalogueFile, SessionSpec, TrainingSpec
+from feedback.imports.parsing import fold
+from feedback.imports.tables import Problem
 from feedback.models import Attendance, Modality, Questionnaire, Speaker, Training, TrainingSession
 
 Progress = Callable[[int], None]
@@ -103,7 +103,7 @@ class CataloguePlan:
 
     @property
     def changes(self) -> bool:
-        return any(c.action != SAME for c in [*self.trainings, *self.sessions])
+        return any(c.action != SAME for c in self.trainings) or any(c.action != SAME for c in self.sessions)
 
 
 _SESSION_FIELDS = {
@@ -141,7 +141,11 @@ def plan_catalogue(file: CatalogueFile) -> CataloguePlan:
     trainings: dict[str, Training] = {}
     for chunk in _chunks(training_keys):
         trainings.update(
-            {t.import_key: t for t in db.session.scalars(select(Training).where(Training.import_key.in_(chunk)))}
+            {
+                t.import_key: t
+                for t in db.session.scalars(select(Training).where(Training.import_key.in_(chunk)))
+                if t.import_key is not None
+            }
         )
     session_keys = [s.key for t in file.trainings for s in t.sessions]
     sessions: dict[str, TrainingSession] = {}
@@ -154,6 +158,7 @@ def plan_catalogue(file: CatalogueFile) -> CataloguePlan:
                     .where(TrainingSession.import_key.in_(chunk))
                     .options(selectinload(TrainingSession.speakers))
                 )
+                if s.import_key is not None
             }
         )
 
@@ -219,7 +224,8 @@ def _refuse_moved_keys(plan: CataloguePlan) -> None:
         )
 
 
-def import_catalogue(file: CatalogueFile, *, progress: Progress | None = None) -> CataloguePlan:
+# Over the complexity limit: applies the plan: trainings, sessions, speakers, questionnaires, progress.
+def import_catalogue(file: CatalogueFile, *, progress: Progress | None = None) -> CataloguePlan:  # noqa: C901
     """Create and update the file's trainings and sessions; flushes, never commits. Returns the plan applied."""
     plan = plan_catalogue(file)
     _refuse_moved_keys(plan)
@@ -249,9 +255,9 @@ def import_catalogue(file: CatalogueFile, *, progress: Progress | None = None) -
             training = change.training
             assert training is not None
             training.title, training.axis, training.modality = spec.title, spec.axis, spec.modality
-    for done, change in enumerate(plan.sessions, start=1):
-        if change.action != SAME:
-            _apply_session_change(change, speakers, questionnaire_for)
+    for done, session_change in enumerate(plan.sessions, start=1):
+        if session_change.action != SAME:
+            _apply_session_change(session_change, speakers, questionnaire_for)
         if progress is not None:
             progress(done)
     db.session.flush()
@@ -362,11 +368,13 @@ def resolve_attendance(file: AttendanceFile, *, session_id: int | None) -> tuple
     if session_id is not None:
         if db.session.get(TrainingSession, session_id) is None:
             raise ImportRefused([Problem(None, None, f"La session n° {session_id} n'existe pas.")])
-        refs = {None: session_id}
+        refs: dict[str | None, int] = {None: session_id}
     else:
         refs = _session_ids({e.session_ref for e in file.entries if e.session_ref})
     problems = [
-        Problem(e.line, file.session_column, f"session inconnue « {e.session_ref[:60]} » (numéro ou clé d'import).")
+        Problem(
+            e.line, file.session_column, f"session inconnue « {(e.session_ref or '')[:60]} » (numéro ou clé d'import)."
+        )
         for e in file.entries
         if refs.get(e.session_ref) is None
     ]

@@ -10,47 +10,23 @@ Every figure is an SQL aggregate (GROUP BY), the same on SQLite and PostgreSQL:
   in both, as in the report's « participants distincts par département »;
 - half-days and sessions: sums and counts of the sessions.
 
-A session belongs to a period by its first day. The report page (and `flask report`) call these functions.
+A session belongs to a period by its first day (both days of the period included). The scope is the one every page
+reads (feedback/scope.py); the profile, a property of a response, does not narrow the activity. The report page
+(and `flask report`) call these functions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 
 from feedback.db import db
-from feedback.labels import department_condition
-from feedback.models import Attendance, Axis, Department, Modality, Training, TrainingSession
+from feedback.models import Attendance, Training, TrainingSession
+from feedback.scope import Scope
 
 Dimension = Literal["department", "axis", "modality"]
-
-
-@dataclass(frozen=True)
-class ActivityFilters:
-    """A period [start, end) and optional filters; `department` may be feedback.labels.NO_DEPARTMENT."""
-
-    start: date
-    end: date
-    axis: Axis | None = None
-    department: Department | Literal["aucun"] | None = None
-    modality: Modality | None = None
-
-    @classmethod
-    def for_year(cls, year: int, **filters) -> ActivityFilters:
-        return cls(date(year, 1, 1), date(year + 1, 1, 1), **filters)
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions = [TrainingSession.start_date >= self.start, TrainingSession.start_date < self.end]
-        if self.axis is not None:
-            conditions.append(Training.axis == self.axis)
-        if self.modality is not None:
-            conditions.append(Training.modality == self.modality)
-        if self.department is not None:
-            conditions.append(department_condition(self.department))
-        return conditions
 
 
 _DIMENSIONS = {
@@ -79,7 +55,7 @@ class ActivityFigures:
         return self.attendances / self.distinct_participants if self.distinct_participants else None
 
 
-def session_figures(filters: ActivityFilters, by: Dimension | None = None) -> Select:
+def session_figures(scope: Scope, by: Dimension | None = None) -> Select:
     """Sessions, participations, half-days and sessions with a known count, in total or per `by`."""
     columns = [
         func.count(TrainingSession.id).label("sessions"),
@@ -91,11 +67,11 @@ def session_figures(filters: ActivityFilters, by: Dimension | None = None) -> Se
     stmt = select(*([group.label("key")] if group is not None else []), *columns).join(
         Training, Training.id == TrainingSession.training_id
     )
-    stmt = stmt.where(*filters.conditions())
+    stmt = stmt.where(scope.session_condition())
     return stmt.group_by(group) if group is not None else stmt
 
 
-def attendance_figures(filters: ActivityFilters, by: Dimension | None = None) -> Select:
+def attendance_figures(scope: Scope, by: Dimension | None = None) -> Select:
     """Attendances, distinct participants and sessions with a list, in total or per `by`."""
     columns = [
         func.count().label("attendances"),
@@ -108,30 +84,30 @@ def attendance_figures(filters: ActivityFilters, by: Dimension | None = None) ->
         .select_from(Attendance)
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Training, Training.id == TrainingSession.training_id)
-        .where(*filters.conditions())
+        .where(scope.session_condition())
     )
     return stmt.group_by(group) if group is not None else stmt
 
 
-def activity_totals(filters: ActivityFilters) -> ActivityFigures:
+def activity_totals(scope: Scope) -> ActivityFigures:
     """The period's figures: two aggregate queries."""
     figures = ActivityFigures(None)
-    _fill(figures, db.session.execute(session_figures(filters)).one()._mapping)
-    _fill(figures, db.session.execute(attendance_figures(filters)).one()._mapping)
+    _fill(figures, db.session.execute(session_figures(scope)).one()._mapping)
+    _fill(figures, db.session.execute(attendance_figures(scope)).one()._mapping)
     return figures
 
 
-def activity_breakdown(filters: ActivityFilters, by: Dimension) -> list[ActivityFigures]:
+def activity_breakdown(scope: Scope, by: Dimension) -> list[ActivityFigures]:
     """The period's figures per département, axis or modality (two GROUP BY queries), largest participations first."""
     groups: dict[object, ActivityFigures] = {}
-    for stmt in (session_figures(filters, by), attendance_figures(filters, by)):
+    for stmt in (session_figures(scope, by), attendance_figures(scope, by)):
         for row in db.session.execute(stmt):
             mapping = row._mapping
             _fill(groups.setdefault(mapping["key"], ActivityFigures(mapping["key"])), mapping)
     return sorted(groups.values(), key=lambda g: (-g.participations, -g.sessions, str(g.key or "")))
 
 
-def participations_by_training(filters: ActivityFilters) -> Select:
+def participations_by_training(scope: Scope) -> Select:
     """Participations per training and département: the report's per-action blocks."""
     return (
         select(
@@ -142,7 +118,7 @@ def participations_by_training(filters: ActivityFilters) -> Select:
             func.coalesce(func.sum(TrainingSession.participants_present), 0).label("participations"),
         )
         .join(Training, Training.id == TrainingSession.training_id)
-        .where(*filters.conditions())
+        .where(scope.session_condition())
         .group_by(Training.id, Training.import_key, TrainingSession.department)
     )
 

@@ -216,7 +216,8 @@ def _csv_reason(error: csv.Error) -> str:
 # -- XLSX ------------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
+# Over the complexity limit: one branch per kind of cell openpyxl returns.
+def _read_xlsx(data: bytes, max_rows: int) -> Table:  # noqa: C901
     unreadable = FileRejected([Problem(None, None, "Classeur XLSX illisible : enregistrez-le de nouveau ou en CSV.")])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -171,11 +172,20 @@ def confirm():
             data = base64.b64decode(payload["data"])
             plan = import_catalogue(parse_catalogue(_read(data, payload["filename"]), year=payload["year"]))
             summary = plan.summary
+            created, updated = summary["trainings_created"], summary["trainings_updated"]
+            new, changed, same = (summary[f"sessions_{key}"] for key in ("created", "updated", "unchanged"))
             message = (
-                f"Catalogue importé : {number(summary['trainings_created'])} formation(s) créée(s), "
-                f"{number(summary['trainings_updated'])} modifiée(s) ; {number(summary['sessions_created'])} "
-                f"session(s) créée(s), {number(summary['sessions_updated'])} modifiée(s), "
-                f"{number(summary['sessions_unchanged'])} inchangée(s)."
+                "Catalogue importé : "
+                + ngettext("%(count)s formation créée", "%(count)s formations créées", created, count=number(created))
+                + ", "
+                + ngettext("%(count)s modifiée", "%(count)s modifiées", updated, count=number(updated))
+                + " ; "
+                + ngettext("%(count)s session créée", "%(count)s sessions créées", new, count=number(new))
+                + ", "
+                + ngettext("%(count)s modifiée", "%(count)s modifiées", changed, count=number(changed))
+                + ", "
+                + ngettext("%(count)s inchangée", "%(count)s inchangées", same, count=number(same))
+                + "."
             )
         else:
             lists = {int(session_id): set(hashes) for session_id, hashes in payload["lists"].items()}
@@ -183,9 +193,17 @@ def confirm():
                 plan_attendance(lists, duplicates=payload["duplicates"], blank_rows=payload["blank_rows"])
             )
             summary = plan.summary
+            sessions, people, added, removed = (summary[key] for key in ("sessions", "people", "added", "removed"))
             message = (
-                f"Émargement importé : {number(summary['sessions'])} session(s), {number(summary['people'])} "
-                f"personne(s) ; {number(summary['added'])} ajoutée(s), {number(summary['removed'])} retirée(s)."
+                "Émargement importé : "
+                + ngettext("%(count)s session", "%(count)s sessions", sessions, count=number(sessions))
+                + ", "
+                + ngettext("%(count)s personne", "%(count)s personnes", people, count=number(people))
+                + " ; "
+                + ngettext("%(count)s ajoutée", "%(count)s ajoutées", added, count=number(added))
+                + ", "
+                + ngettext("%(count)s retirée", "%(count)s retirées", removed, count=number(removed))
+                + "."
             )
         db.session.commit()
     except (FileRejected, ImportRefused) as rejected:

@@ -126,7 +126,3 @@ class SpeakerForm(StaffForm):
         validators=[Optional(), Email("Adresse e-mail invalide.", check_deliverability=False), Length(max=254)],
         description="Relie l'intervenant·e à son compte pour qu'il ou elle voie ses propres résultats.",
     )
-
-
-class ConfirmForm(StaffForm):
-    """An empty form: a CSRF-protected POST button (open, close...)."""

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from feedback.auth.access import get_session_or_404, get_training_or_404, managers_only
+from feedback.auth.forms import ConfirmForm
 from feedback.auth.operations import get_user_by_email
-from feedback.builder import queries as builder_queries
-from feedback.builder.operations import SessionHasResponses, move_session_to
-from feedback.dashboard import queries
+from feedback.catalogue import operations
+from feedback.catalogue import queries as catalogue_queries
 from feedback.db import db
-from feedback.manage import operations, slide
-from feedback.manage.forms import ConfirmForm, SessionForm, SpeakerForm, TrainingForm
-from feedback.manage.qr import qr_png, qr_svg
+from feedback.manage import slide
+from feedback.manage.forms import SessionForm, SpeakerForm, TrainingForm
+from feedback.manage.queries import catalogue_page
 from feedback.manage.slide import shown_link
 from feedback.models import Axis, Department, Modality, Questionnaire, Role, Speaker, Training, TrainingSession
+from feedback.qr import qr_png, qr_svg
+from feedback.scores import response_count
 from feedback.timeutil import local_to_utc, utc_to_local_naive
+from feedback.web import public_url
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
-
-
-def public_url(session: TrainingSession) -> str:
-    """The link printed and sent: built from the configured base URL, never the Host header."""
-    return f"{current_app.config['BASE_URL']}/s/{session.public_code}"
 
 
 # -- trainings ---------------------------------------------------------------------------------------------------
@@ -34,33 +32,24 @@ def public_url(session: TrainingSession) -> str:
 @bp.get("/trainings")
 @managers_only
 def trainings():
-    """The catalogue, newest first, with its number of sessions and, under each training, its sessions' tools
-    (QR code, poster, invitations, open/close): where a manager looks for them."""
-    rows = db.session.execute(
-        select(Training, func.count(TrainingSession.id), func.max(TrainingSession.start_date))
-        .outerjoin(TrainingSession)
-        .group_by(Training.id)
-        .order_by(func.max(TrainingSession.start_date).desc().nulls_first(), Training.title)
-    ).all()
-    # Every session in one query, newest first, each under its training's row with its tools.
-    sessions: dict[int, list[TrainingSession]] = {}
-    for session in db.session.scalars(
-        select(TrainingSession).order_by(TrainingSession.start_date.desc(), TrainingSession.id.desc())
-    ):
-        sessions.setdefault(session.training_id, []).append(session)
-    return render_template("manage/trainings.html", rows=rows, sessions=sessions)
+    """The catalogue, newest first and a page at a time (a title search narrows it), with its number of sessions
+    and, under each training, its sessions' tools (QR code, poster, invitations, open/close): where a manager
+    looks for them."""
+    raw_page = request.args.get("page", "1")
+    number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+    return render_template("manage/trainings.html", catalogue=catalogue_page(number, request.args.get("q", "")))
 
 
 def _training_form(training: Training | None) -> TrainingForm:
     """The form with its questionnaire choices; a training keeps its own even if archived since."""
     form = TrainingForm(obj=training)
-    versions = builder_queries.published_versions()
+    versions = catalogue_queries.published_versions()
     if training is not None and training.questionnaire is not None and training.questionnaire not in versions:
         versions.insert(0, training.questionnaire)
     form.questionnaire.choices = [SelectChoice("", "Selon la modalité (par défaut)")] + [
         SelectChoice(str(q.id), f"{q.title} (v{q.version})") for q in versions
     ]
-    families = [SelectChoice(q.family, q.title) for q in builder_queries.published_families()]
+    families = [SelectChoice(q.family, q.title) for q in catalogue_queries.published_families()]
     own = training.followup_family if training is not None else None
     if own and own not in {choice.value for choice in families}:
         families.insert(0, SelectChoice(own, f"{own} (plus de version publiée)"))
@@ -139,7 +128,7 @@ def _speaker_choices() -> list[SelectChoice]:
 
 def _questionnaire_choices(session: TrainingSession | None) -> list[SelectChoice]:
     """Published versions; a new session may leave the choice to its training or modality."""
-    versions = builder_queries.published_versions()
+    versions = catalogue_queries.published_versions()
     if session is not None and session.questionnaire not in versions:
         versions.insert(0, session.questionnaire)  # e.g. an archived version it keeps
     first = [] if session else [SelectChoice("", "Selon la formation ou la modalité (par défaut)")]
@@ -217,8 +206,8 @@ def _moved_or_refused(session: TrainingSession, form: SessionForm) -> bool:
     if chosen is None or chosen.id == session.questionnaire_id:
         return False
     try:
-        move_session_to(session, chosen)
-    except SessionHasResponses:
+        operations.move_session_to(session, chosen)
+    except operations.SessionHasResponses:
         db.session.rollback()
         form.questionnaire.errors = [
             *form.questionnaire.errors,
@@ -336,7 +325,7 @@ def slide_svg(session_id: int):
 def response_counts(session_id: int):
     """The live counter's figures (polled by static/app.js): responses so far and whether the form is open."""
     session = get_session_or_404(session_id, for_management=True)
-    response = jsonify(responses=queries.response_count(session.id), is_open=session.is_open)
+    response = jsonify(responses=response_count(session.id), is_open=session.is_open)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -2,7 +2,8 @@
 
 from feedback.models.accounts import AccountToken, AuditEvent, TokenPurpose
 from feedback.models.attendance import Attendance
-from feedback.models.catalogue import Axis, Department, Modality, Speaker, Training, TrainingSession, session_speakers
+from feedback.models.catalogue import Speaker, Training, TrainingSession, session_speakers
+from feedback.models.domain import Axis, Department, Modality
 from feedback.models.invitations import FollowUpContact, Invitation
 from feedback.models.questionnaires import (
     ModalityDefault,

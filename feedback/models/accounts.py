@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
-from feedback.models.catalogue import _str_enum
+from feedback.db import Model, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from feedback.models.users import User
@@ -21,7 +20,7 @@ class TokenPurpose(enum.StrEnum):
     RESET = "reset"
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A link sent by e-mail to choose a password: an admin's invitation, or a "forgot password" request.
 
     Only the SHA-256 of the token is stored (a copy of the database gives no working link); the link works once
@@ -32,7 +31,7 @@ class AccountToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[TokenPurpose] = mapped_column(_str_enum(TokenPurpose, 12))
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, 12))
     #: SHA-256 (hex) of the token in the link.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -45,7 +44,7 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, to which object: exports, questionnaires, quotes, accounts, purges.
 
     `details` never holds participant text (answers, comments, quotes): ids, formats, filters, statuses, roles.
@@ -65,6 +64,6 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str | None] = mapped_column(String(64))
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from feedback.db import db
+from feedback.db import Model
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """One person present at one session. Enough to count distinct participants and their visits, nothing more."""
 
     __tablename__ = "attendances"

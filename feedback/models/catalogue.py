@@ -2,59 +2,30 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, Enum, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, db, str_enum, utcnow
+
+# Re-exported: they were defined here before models/domain.py, and are still imported from here.
+from feedback.models.domain import Axis as Axis
+from feedback.models.domain import Department as Department
+from feedback.models.domain import Modality as Modality
 
 if TYPE_CHECKING:
     from feedback.models.questionnaires import Questionnaire
     from feedback.models.users import User
 
 
-def _str_enum(enum_cls: type[enum.Enum], length: int = 40) -> Enum:
-    """Stored as its value in a VARCHAR with a CHECK constraint: portable and readable in SQL."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
-class Axis(enum.StrEnum):
-    """The report's six thematic axes, plus regional and national activity."""
-
-    CITY_POLICY = "politique-ville"
-    FAMILY_EDUCATION = "familles-education-jeunesse"
-    LANGUAGE_INTEGRATION = "linguistique-integration"
-    PRECARITY_HEALTH = "precarite-sante"
-    SOCIAL_COHESION = "cohesion-participation"
-    TRANSITION_CULTURE = "transition-culture"
-    REGIONAL = "regional"
-    NATIONAL = "national"
-
-
-class Modality(enum.StrEnum):
-    TRAINING = "formation"
-    PEER_NETWORK = "reseau-pairs"
-    TERRITORIAL_SUPPORT = "appui-territorialise"
-    CONFERENCE = "conference"
-    MEETING = "rencontre"
-    SEMINAR = "seminaire"
-    WEBINAR = "webinaire"
-
-
-class Department(enum.StrEnum):
-    ESSONNE = "91"
-    VAL_DE_MARNE = "94"
-    SEINE_ET_MARNE = "77"
+def form_is_open(opens_dt: datetime | None, closes_dt: datetime | None, moment: datetime) -> bool:
+    """A session's form takes answers from its opening (none: not open) until its closing (none: no end)."""
+    if opens_dt is None or moment < opens_dt:
+        return False
+    return closes_dt is None or moment < closes_dt
 
 
 session_speakers = Table(
@@ -65,7 +36,7 @@ session_speakers = Table(
 )
 
 
-class Training(db.Model):
+class Training(Model):
     """An action of the catalogue: a training, a peer network, a conference..."""
 
     __tablename__ = "trainings"
@@ -73,8 +44,8 @@ class Training(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    axis: Mapped[Axis] = mapped_column(_str_enum(Axis), index=True)
-    modality: Mapped[Modality] = mapped_column(_str_enum(Modality), index=True)
+    axis: Mapped[Axis] = mapped_column(str_enum(Axis), index=True)
+    modality: Mapped[Modality] = mapped_column(str_enum(Modality), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     #: Questionnaire given to new sessions of this training; none means the application default.
     questionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaires.id", ondelete="SET NULL"))
@@ -106,7 +77,7 @@ def new_public_code() -> str:
     return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Model):
     """One meeting of a training, with its own questionnaire link."""
 
     __tablename__ = "training_sessions"
@@ -123,7 +94,7 @@ class TrainingSession(db.Model):
     #: Last day of a session held over several consecutive days; none for a one-day session.
     end_date: Mapped[date | None] = mapped_column(Date)
     half_days: Mapped[int] = mapped_column(default=1)
-    department: Mapped[Department | None] = mapped_column(_str_enum(Department, 3), index=True)
+    department: Mapped[Department | None] = mapped_column(str_enum(Department, 3), index=True)
     place: Mapped[str] = mapped_column(String(300), default="")
     #: People present, often filled in after the session from the attendance sheet.
     participants_present: Mapped[int | None]
@@ -145,9 +116,7 @@ class TrainingSession(db.Model):
     )
 
     def is_open_at(self, moment: datetime) -> bool:
-        if self.opens_dt is None or moment < self.opens_dt:
-            return False
-        return self.closes_dt is None or moment < self.closes_dt
+        return form_is_open(self.opens_dt, self.closes_dt, moment)
 
     @property
     def is_open(self) -> bool:
@@ -157,7 +126,7 @@ class TrainingSession(db.Model):
         return f"<TrainingSession {self.id} {self.start_date} {self.public_code}>"
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     """A trainer or speaker; linked to a user account when they log in to see their results."""
 
     __tablename__ = "speakers"

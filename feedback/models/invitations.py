@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 from feedback.models.catalogue import TrainingSession
 from feedback.models.questionnaires import Questionnaire
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One attendee invited by e-mail to a session's questionnaire, with a personal single-use link.
 
     The link's token is never stored, only its SHA-256: a copy of the database gives no working link.
@@ -58,7 +58,7 @@ def new_followup_key() -> str:
     return secrets.token_urlsafe(16)
 
 
-class FollowUpContact(db.Model):
+class FollowUpContact(Model):
     """An address for the follow-up questionnaire ("évaluation à froid"), then that follow-up's personal link.
 
     Where it comes from: the thank-you page, where a participant leaves it after answering; or, when the

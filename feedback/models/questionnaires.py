@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
-from feedback.models.catalogue import Modality, _str_enum
+from feedback.db import Model, UTCDateTime, db, str_enum, utcnow
+from feedback.models.domain import Modality
 
 
 class QuestionKind(enum.StrEnum):
@@ -40,11 +40,6 @@ class QuestionKind(enum.StrEnum):
         )
 
     @property
-    def is_scale(self) -> bool:
-        """Answered with a number, so it has a distribution and a mean."""
-        return self in (QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION, QuestionKind.RATING)
-
-    @property
     def is_text(self) -> bool:
         return self in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 
@@ -55,7 +50,7 @@ class QuestionnaireStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Questionnaire(db.Model):
+class Questionnaire(Model):
     """One version of a questionnaire; versions of the same questionnaire share a `family`."""
 
     __tablename__ = "questionnaires"
@@ -70,7 +65,7 @@ class Questionnaire(db.Model):
     intro: Mapped[str] = mapped_column(Text, default="")
     intro_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[QuestionnaireStatus] = mapped_column(
-        _str_enum(QuestionnaireStatus, 12), default=QuestionnaireStatus.DRAFT
+        str_enum(QuestionnaireStatus, 12), default=QuestionnaireStatus.DRAFT
     )
     #: Promises anonymity: nothing that could identify a respondent is kept with a response.
     is_anonymous: Mapped[bool] = mapped_column(default=True)
@@ -92,15 +87,11 @@ class Questionnaire(db.Model):
         back_populates="questionnaire", cascade="all, delete-orphan", order_by="Question.position"
     )
 
-    @property
-    def overall_question(self) -> Question | None:
-        return next((q for q in self.questions if q.is_overall), None)
-
     def __repr__(self) -> str:
         return f"<Questionnaire {self.id} {self.family} v{self.version}>"
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
     __table_args__ = (
         UniqueConstraint("questionnaire_id", "code"),
@@ -120,7 +111,7 @@ class Question(db.Model):
     position: Mapped[int]
     #: Stable across versions ("overall", "contents"...): scores compare by code.
     code: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[QuestionKind] = mapped_column(_str_enum(QuestionKind, 20))
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, 20))
     label: Mapped[str] = mapped_column(String(500))
     label_en: Mapped[str] = mapped_column(String(500), default="")
     help_text: Mapped[str] = mapped_column(String(500), default="")
@@ -137,7 +128,7 @@ class Question(db.Model):
         return f"<Question {self.id} {self.code} {self.kind}>"
 
 
-class QuestionOption(db.Model):
+class QuestionOption(Model):
     __tablename__ = "question_options"
     __table_args__ = (UniqueConstraint("question_id", "value"),)
 
@@ -152,12 +143,12 @@ class QuestionOption(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class ModalityDefault(db.Model):
+class ModalityDefault(Model):
     """The questionnaire a new session of this modality gets (a webinar gets the webinar questionnaire)."""
 
     __tablename__ = "modality_defaults"
 
-    modality: Mapped[Modality] = mapped_column(_str_enum(Modality), primary_key=True)
+    modality: Mapped[Modality] = mapped_column(str_enum(Modality), primary_key=True)
     #: A family, not a version: new sessions get its latest published version.
     family: Mapped[str] = mapped_column(String(80))
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -168,7 +159,7 @@ class QuestionnaireFrozen(Exception):
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_changes_to_published_questions(session, flush_context, instances) -> None:
+def _refuse_changes_to_published_questions(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     """Responses keep the wording they were given: published versions are read-only at the ORM level."""
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, QuestionOption):

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 from feedback.models.catalogue import TrainingSession
 from feedback.models.questionnaires import Question, Questionnaire, QuestionOption
 
 
-class Response(db.Model):
+class Response(Model):
     """One submitted questionnaire. Holds no IP address, user agent or account.
 
     A follow-up answer ("évaluation à froid", `is_followup`) is stored with the session the person attended and
@@ -42,7 +42,7 @@ class Response(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"))
-    #: The session's start date, copied (and kept in step by manage.operations.update_session) so that a period's
+    #: The session's start date, copied (and kept in step by catalogue.operations.update_session) so that a period's
     #: scores read one range of an index instead of joining every response to its session.
     session_date: Mapped[date] = mapped_column(Date)
     questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaires.id"), index=True)
@@ -71,7 +71,7 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer; a multiple-choice question gives one row per option ticked."""
 
     __tablename__ = "answers"

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 from feedback.models.catalogue import Speaker, TrainingSession
 from feedback.models.questionnaires import Questionnaire
 
 
-class TrainerReview(db.Model):
+class TrainerReview(Model):
     """One speaker's questionnaire on one session: filled from their own page, editable until the form closes."""
 
     __tablename__ = "trainer_reviews"

@@ -10,7 +10,7 @@ from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from feedback.db import UTCDateTime, db, utcnow
+from feedback.db import Model, UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):
@@ -20,7 +20,7 @@ class Role(enum.StrEnum):
     TRAINER = "trainer"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):  # type: ignore[misc]  # flask_login ships no types: UserMixin is Any
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,7 @@ class User(UserMixin, db.Model):
 
     #: Not a column: the key of the login session this object was loaded for (auth/operations.py), which the
     #: session cookie and the "remember me" cookie carry.
-    login_key = None
+    login_key = None  # type: str | None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -70,7 +70,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One login of an account, on one device: its cookies are worth something only while this row exists.
 
     Logging out deletes the row, so a copy of the cookie taken before opens nothing afterwards; « se déconnecter

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.db import UTCDateTime, db, utcnow
-from feedback.models.catalogue import _str_enum
+from feedback.db import Model, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from feedback.models.responses import Answer
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 TONES = ("positive", "negative", "mixed", "neutral")
 
 
-class CommentAnalysis(db.Model):
+class CommentAnalysis(Model):
     """The analysis of one free-text answer, computed once when it is stored (or by `flask analyse`).
 
     Pages read these rows, never the answer's text: `masked_text` has e-mail addresses, phone numbers, links and
@@ -40,7 +39,7 @@ class CommentAnalysis(db.Model):
     #: positive / negative / mixed / neutral (feedback.analysis.tone), the respondent's overall rating included.
     tone: Mapped[str] = mapped_column(String(10))
     #: The words that drove the verdict: [{"words", "polarity", "weight", "rule"}, ...].
-    cues: Mapped[list] = mapped_column(JSON, default=list)
+    cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: The verdict and its cues in one French line, as shown to staff.
     explanation: Mapped[str] = mapped_column(Text, default="")
     masked_text: Mapped[str] = mapped_column(Text)
@@ -58,7 +57,7 @@ class CommentAnalysis(db.Model):
     answer: Mapped[Answer] = relationship()
 
 
-class CommentPhrase(db.Model):
+class CommentPhrase(Model):
     """One aspect of a comment (what it talks about, at most once per comment key) with the tone said of it:
     themes and their tone split are counted with GROUP BY."""
 
@@ -104,7 +103,7 @@ QUOTE_TRANSITIONS: dict[QuoteStatus, frozenset[QuoteStatus]] = {
 }
 
 
-class Quote(db.Model):
+class Quote(Model):
     """Communication staff's work on one comment: its status and, if they edited it, the text to quote.
 
     No row means "new". The participant's text is never changed: `text` is the edited copy of the masked text,
@@ -115,7 +114,7 @@ class Quote(db.Model):
     __tablename__ = "quotes"
 
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
-    status: Mapped[QuoteStatus] = mapped_column(_str_enum(QuoteStatus, 12), default=QuoteStatus.NEW, index=True)
+    status: Mapped[QuoteStatus] = mapped_column(str_enum(QuoteStatus, 12), default=QuoteStatus.NEW, index=True)
     #: Who moved it to its status, and when.
     status_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,9 +13,17 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from feedback import audit
-from feedback.db import db
-from feedback.distribution.operations import erase_followup_emails
-from feedback.models import Answer, CommentAnalysis, CommentPhrase, Invitation, Quote, Response, TrainingSession
+from feedback.db import affected_rows, db
+from feedback.models import (
+    Answer,
+    CommentAnalysis,
+    CommentPhrase,
+    Invitation,
+    Quote,
+    Response,
+    TrainingSession,
+)
+from feedback.personal_links import erase_followup_emails
 from feedback.timeutil import local_zone
 
 
@@ -39,7 +47,7 @@ class PurgeSummary:
 
 
 def _rows(result) -> int:
-    return max(result.rowcount or 0, 0)
+    return max(affected_rows(result) or 0, 0)
 
 
 def purge(now: datetime) -> PurgeSummary:

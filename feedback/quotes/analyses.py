@@ -27,7 +27,7 @@ from feedback.analysis.quotes import is_quotable, word_count
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.themes import question_words
 from feedback.analysis.version import analysis_version
-from feedback.db import db, utcnow
+from feedback.db import db, table_of, utcnow
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
 from feedback.signals import comments_submitted
 from feedback.web import run_after_response
@@ -126,9 +126,9 @@ def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> t
 def insert_analyses(connection: Connection, rows: list[dict], phrase_rows: list[dict]) -> None:
     """Two executemany statements, whatever the number of comments."""
     if rows:
-        connection.execute(insert(CommentAnalysis.__table__), rows)
+        connection.execute(insert(table_of(CommentAnalysis)), rows)
     if phrase_rows:
-        connection.execute(insert(CommentPhrase.__table__), phrase_rows)
+        connection.execute(insert(table_of(CommentPhrase)), phrase_rows)
 
 
 def analyse_submitted_comments(response_id: int) -> int:
@@ -209,8 +209,8 @@ def analyse_pending(
         rows, phrase_rows = analysis_rows(comments, names)
         connection = db.session.connection()
         if old:
-            connection.execute(delete(CommentPhrase.__table__).where(CommentPhrase.answer_id.in_(old)))
-            connection.execute(delete(CommentAnalysis.__table__).where(CommentAnalysis.answer_id.in_(old)))
+            connection.execute(delete(table_of(CommentPhrase)).where(CommentPhrase.answer_id.in_(old)))
+            connection.execute(delete(table_of(CommentAnalysis)).where(CommentAnalysis.answer_id.in_(old)))
         insert_analyses(connection, rows, phrase_rows)
         db.session.commit()
         summary.analysed += len(rows)

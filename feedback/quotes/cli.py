@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+from flask_babel import ngettext
 
 from feedback.analysis.tone import LABELS_FR
 from feedback.analysis.version import analysis_version
@@ -30,11 +31,18 @@ def analyse_command(everything: bool) -> None:
         summary = analyse_pending(everything=everything, progress=bar.update)
     elapsed = time.perf_counter() - started
     tones = ", ".join(f"{LABELS_FR[tone]} {count}" for tone, count in sorted(summary.tones.items()))
-    click.echo(
-        f"{summary.analysed} commentaire(s) analysé(s) en {elapsed:.1f} s "
-        f"({summary.new} nouveau(x), {summary.replaced} réanalysé(s)) avec la version {version}."
-    )
+    analysed = ngettext("%(num)d commentaire analysé", "%(num)d commentaires analysés", summary.analysed)
+    new = ngettext("%(num)d nouveau", "%(num)d nouveaux", summary.new)
+    replaced = ngettext("%(num)d réanalysé", "%(num)d réanalysés", summary.replaced)
+    click.echo(f"{analysed} en {elapsed:.1f} s ({new}, {replaced}) avec la version {version}.")
     if tones:
-        click.echo(f"Tons : {tones}. Données personnelles masquées dans {summary.masked} commentaire(s).")
+        masked = ngettext("%(num)d commentaire", "%(num)d commentaires", summary.masked)
+        click.echo(f"Tons : {tones}. Données personnelles masquées dans {masked}.")
     if summary.failed:
-        raise click.ClickException(f"{summary.failed} commentaire(s) n'ont pas pu être analysés (voir le journal).")
+        raise click.ClickException(
+            ngettext(
+                "%(num)d commentaire n'a pas pu être analysé (voir le journal).",
+                "%(num)d commentaires n'ont pas pu être analysés (voir le journal).",
+                summary.failed,
+            )
+        )

@@ -19,7 +19,6 @@ from feedback.auth.access import own_sessions
 from feedback.db import db
 from feedback.disclosure import discloses_comments, threshold, withheld_comment_sessions
 from feedback.labels import MODALITY_LABELS, department_label
-from feedback.manage.library import PROFILES
 from feedback.models import (
     Answer,
     CommentAnalysis,
@@ -33,9 +32,11 @@ from feedback.models import (
     TrainingSession,
     User,
 )
+from feedback.models.domain import PROFILES
 from feedback.quotes import themes as theme_queries
 from feedback.quotes.analyses import search_text
 from feedback.quotes.filters import CommentFilters, Length
+from feedback.scope import Scope
 
 PER_PAGE = 25
 MAX_EXPORT = 5000
@@ -398,18 +399,15 @@ class OwnComments:
         return sum(1 for session in self.sessions if session.hidden)
 
 
-def own_session_comments(user, start: date | None, end: date | None) -> OwnComments:
-    """The comments (masked) of the user's own sessions in the period, with their tone and themes.
+def own_session_comments(user, scope: Scope) -> OwnComments:
+    """The comments (masked) of the user's own sessions in the scope (period and catalogue filters), with their tone
+    and themes.
 
     When the session's questionnaire promises anonymity and it has fewer responses than MIN_ANSWERS_FOR_RATE,
     its comments are withheld (a trainer could tell who wrote what in a small group): `discloses_comments`.
     """
     min_answers = threshold(user)
-    mine = own_sessions(user).with_only_columns(TrainingSession.id)
-    if start:
-        mine = mine.where(TrainingSession.start_date >= start)
-    if end:
-        mine = mine.where(TrainingSession.start_date <= end)
+    mine = own_sessions(user).with_only_columns(TrainingSession.id).where(TrainingSession.id.in_(scope.session_ids()))
     responses = (
         select(Response.session_id, func.count().label("n"))
         .where(Response.session_id.in_(mine))

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
-from feedback.dashboard.queries import default_year as scores_default_year
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
 from feedback.exports import (
@@ -25,6 +24,7 @@ from feedback.exports import (
     ExportDocument,
     ExportTable,
     Paragraph,
+    Picture,
     document_response,
     table_response,
 )
@@ -35,6 +35,7 @@ from feedback.quotes import themes as theme_queries
 from feedback.quotes.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
 from feedback.quotes.forms import QuoteTextForm, StatusForm
 from feedback.quotes.operations import QuoteRefused, change_status, edit_quote
+from feedback.scores import default_year as scores_default_year
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
@@ -253,7 +254,7 @@ def export(file_format: str):
     quotes = queries.approved_quotes(filters)
     title = f"Citations approuvées {filters.period_label}"
     if file_format in DOCUMENT_FORMATS:
-        paragraphs = []
+        paragraphs: list[Paragraph | ExportTable | Picture] = []
         for quote in quotes:
             paragraphs += [Paragraph(f"« {quote.text} »", "quote"), Paragraph(quote.attribution, "attribution")]
         if not quotes:

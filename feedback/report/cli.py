@@ -6,16 +6,20 @@ import json
 
 import click
 
-from feedback.dashboard.queries import default_year
 from feedback.disclosure import TOO_FEW_ANSWERS, threshold
 from feedback.labels import NO_DEPARTMENT, department_choices, parse_department
 from feedback.models import Axis, Modality
-from feedback.report.filters import PeriodError, ReportFilters
 from feedback.report.queries import build_report
+from feedback.scope import PeriodError, Scope
+from feedback.scores import default_year
 
 
 @click.command("report")
-@click.option("--period", default=None, help="Une année (2025) ou deux dates : 2025-01-01:2025-06-30.")
+@click.option(
+    "--period",
+    default=None,
+    help="Une année (2025), un trimestre (2025-T2), « toutes » ou deux dates : 2025-01-01:2025-06-30.",
+)
 @click.option("--axis", type=click.Choice([axis.value for axis in Axis]), default=None, help="Un axe.")
 @click.option(
     "--department",
@@ -35,15 +39,18 @@ def report_command(
         "modality": Modality(modality) if modality else None,
     }
     try:
-        filters = ReportFilters.from_period(period or str(default_year()), **choices)
+        filters = Scope.from_period(period or str(default_year()), **choices)
     except PeriodError as error:
         raise click.BadParameter(str(error), param_hint="--period") from None
+    # The pages' notices (reversed dates swapped), on stderr so that the JSON stays readable.
+    for notice in filters.messages():
+        click.echo(notice, err=True)
     # As the page shows it to anyone but an admin: figures from too few answers are left out (n is given).
     report = build_report(filters, min_answers=threshold())
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"Rapport {filters.label} (comparé à {report.previous_filters.label})")
+    click.echo(f"Rapport {report.filters.label} (comparé à {report.previous_filters.label})")
     for item in report.headline:
         current = "–" if item.change.current is None else f"{item.change.current:g}"
         delta = "" if item.change.delta is None else f" ({item.change.delta:+g})"

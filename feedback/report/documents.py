@@ -314,7 +314,7 @@ def report_document(report: Report, cloud_png: bytes | None, *, today: date) -> 
     tables, charts = report_tables(report), report_charts(report)
     filters = report.filters
     period = "L'année" if filters.is_calendar_year else "La période"
-    chosen = " ; ".join(f"{name} : {value}" for name, value in filters.catalogue_labels)
+    chosen = " ; ".join(f"{name} : {value}" for name, value in report.catalogue_labels)
     paragraphs: list = [
         Paragraph(
             f"Période : du {filters.start:%d/%m/%Y} au {filters.end:%d/%m/%Y}, "

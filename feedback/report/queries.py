@@ -3,14 +3,17 @@
 
 - activity (feedback/imports/queries.py): participations, distinct participants, visits, half-days, sessions,
   in total and per département, axis and modality, for the period and the previous one;
-- scores (feedback/dashboard/breakdowns.py): satisfaction with its Wilson interval and n, response rate, in
+- scores (feedback/scores.py): satisfaction with its Wilson interval and n, response rate, in
   total and per axis, département, modality and professional profile;
 - comments (feedback/quotes/): the period's themes and its approved quotes, grouped by axis.
 
 Rates under `min_answers` answers are kept in the Report (n is a figure) and hidden wherever they are shown
 (`Report.shows`, the disclosure rule of feedback/disclosure.py): the page's `rate` macro, the JSON, the spreadsheet
 and the document. Comments of anonymous sessions the rule withholds never reach the themes, the cloud or the
-verbatims (`ReportFilters.comments` carries the threshold).
+verbatims (`comment_filters` carries the threshold).
+
+The report reads the one scope of every page (feedback/scope.py) but its profile: the activity counts sessions and
+people present, who have no profile, so a report « of one profile » would mix two populations.
 """
 
 from __future__ import annotations
@@ -25,17 +28,24 @@ from sqlalchemy import func, select
 
 from feedback.analysis.clouds import cached_cloud
 from feedback.analysis.statistics import Difference, SatisfactionRate, rate_difference
-from feedback.dashboard.breakdowns import PROFILE_LABELS, breakdown, satisfaction_for, scores_for
-from feedback.dashboard.filters import Dimension
-from feedback.dashboard.queries import Scores
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses
 from feedback.imports.queries import ActivityFigures, activity_breakdown, activity_totals
-from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
-from feedback.models import Axis, Department, Modality, TrainingSession
+from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_filter_label, department_label
+from feedback.models import Axis, Department, Modality, Speaker, Training, TrainingSession
 from feedback.quotes import queries as quote_queries
 from feedback.quotes import themes as theme_queries
-from feedback.report.filters import ReportFilters
+from feedback.quotes.filters import CommentFilters
+from feedback.scope import Scope
+from feedback.scores import (
+    PROFILE_LABELS,
+    Dimension,
+    Scores,
+    breakdown,
+    catalogue_years,
+    satisfaction_for,
+    scores_for,
+)
 
 #: Themes listed on the report (the word cloud draws more).
 TOP_THEMES = 15
@@ -176,8 +186,8 @@ class VerbatimGroup:
 
 @dataclass(frozen=True)
 class Report:
-    filters: ReportFilters
-    previous_filters: ReportFilters
+    filters: Scope
+    previous_filters: Scope
     #: Rates from fewer answers are not shown (0 for admins).
     min_answers: int
     totals: ActivityFigures
@@ -197,6 +207,24 @@ class Report:
     #: Comments analysed in the period (what the themes' shares are out of).
     comments: int
     verbatims: list[VerbatimGroup]
+
+    @property
+    def catalogue_labels(self) -> list[tuple[str, str]]:
+        """The active filters other than the period: (name, value label)."""
+        scope, labels = self.filters, []
+        if scope.axis is not None:
+            labels.append(("Axe", AXIS_LABELS[scope.axis]))
+        if scope.department is not None:
+            labels.append(("Département", department_filter_label(scope.department)))
+        if scope.modality is not None:
+            labels.append(("Modalité", MODALITY_LABELS[scope.modality]))
+        if scope.training_id is not None:
+            training = db.session.get(Training, scope.training_id)
+            labels.append(("Formation", training.title if training else "?"))
+        if scope.speaker_id is not None:
+            speaker = db.session.get(Speaker, scope.speaker_id)
+            labels.append(("Intervenant·e", speaker.name if speaker else "?"))
+        return labels
 
     @property
     def has_previous(self) -> bool:
@@ -228,10 +256,6 @@ class Report:
             return None
         return rate_difference(current, previous)
 
-    @property
-    def verbatim_count(self) -> int:
-        return sum(len(group.quotes) for group in self.verbatims)
-
     def to_dict(self) -> dict[str, Any]:
         """The report's numbers for scripts and the website (`flask report --json`): what the page shows."""
         return {
@@ -241,7 +265,11 @@ class Report:
                 "axis": self.filters.axis,
                 "department": self.filters.department,
                 "modality": self.filters.modality,
+                "training": self.filters.training_id,
+                "speaker": self.filters.speaker_id,
             },
+            "scope": self.filters.to_args(),
+            "notices": self.filters.messages(),
             "min_answers_for_rate": self.min_answers,
             "figures": {
                 item.key: {
@@ -330,7 +358,7 @@ class Report:
         }
 
 
-def _period(filters: ReportFilters) -> dict[str, str]:
+def _period(filters: Scope) -> dict[str, str]:
     return {"start": filters.start.isoformat(), "end": filters.end.isoformat(), "label": filters.label}
 
 
@@ -347,14 +375,14 @@ def _activity(row: ActivityRow) -> dict[str, Any]:
     }
 
 
-def no_comparison_reason(previous: ReportFilters, totals: ActivityFigures) -> str | None:
+def no_comparison_reason(previous: Scope, totals: ActivityFigures) -> str | None:
     """Why a period is not compared with the previous one: it has no sessions (nothing to compare with)."""
     if totals.sessions:
         return None
     return f"pas de comparaison : aucune session en {previous.label} pour ces filtres"
 
 
-def counting_note(filters: ReportFilters, totals: ActivityFigures) -> str:
+def counting_note(filters: Scope, totals: ActivityFigures) -> str:
     """What the report counts (which sessions, participations and half-days), in the page's words."""
     sessions = ngettext("%(num)d session", "%(num)d sessions", totals.sessions)
     counted = ngettext("%(num)d session", "%(num)d sessions", totals.sessions_with_count)
@@ -456,8 +484,8 @@ def _headline(totals: ActivityFigures, previous: ActivityFigures, no_comparison:
 _SCORE_DIMENSIONS = {"axis": Dimension.AXIS, "department": Dimension.DEPARTMENT, "modality": Dimension.MODALITY}
 
 
-def _score_rows(filters: ReportFilters, by: str) -> list[ScoreRow]:
-    rows = breakdown(filters.scores(), _SCORE_DIMENSIONS[by])
+def _score_rows(filters: Scope, by: str) -> list[ScoreRow]:
+    rows = breakdown(filters, _SCORE_DIMENSIONS[by])
 
     def key_of(row) -> object:
         if not row.key:
@@ -470,9 +498,9 @@ def _score_rows(filters: ReportFilters, by: str) -> list[ScoreRow]:
     ]
 
 
-def _profile_rows(filters: ReportFilters) -> list[ScoreRow]:
+def _profile_rows(filters: Scope) -> list[ScoreRow]:
     """Respondents by professional profile (from the responses: attendance lists keep no profile), most first."""
-    rows = breakdown(filters.scores(), Dimension.PROFILE)
+    rows = breakdown(filters, Dimension.PROFILE)
     total = sum(row.scores.responses for row in rows)
     ordered = sorted(rows, key=lambda row: (row.key == "", -row.scores.responses, row.label.casefold()))
     return [
@@ -482,10 +510,23 @@ def _profile_rows(filters: ReportFilters) -> list[ScoreRow]:
     ]
 
 
-def _verbatims(filters: ReportFilters) -> list[VerbatimGroup]:
+def comment_filters(scope: Scope, min_answers: int) -> CommentFilters:
+    """The comments of the report's scope, without those the disclosure rule withholds at `min_answers`."""
+    return CommentFilters(scope, min_answers=min_answers)
+
+
+def report_scope(scope: Scope) -> Scope:
+    """The scope a report is built on: bounded (« every year » is the catalogue's years) and without the profile."""
+    if not scope.is_bounded:
+        years = catalogue_years() or (utcnow().date(), utcnow().date())
+        scope = scope.bounded(*years)
+    return replace(scope, profile=None)
+
+
+def _verbatims(comments: CommentFilters) -> list[VerbatimGroup]:
     """The period's approved quotes, grouped by axis in the report's order, oldest session first in each."""
     groups: dict[str, list[Verbatim]] = {}
-    for quote in quote_queries.approved_quotes(filters.comments()):
+    for quote in quote_queries.approved_quotes(comments):
         groups.setdefault(quote.axis, []).append(Verbatim(quote.text, quote.attribution))
     return [
         VerbatimGroup(axis, AXIS_LABELS.get(axis, axis), quotes)
@@ -493,17 +534,18 @@ def _verbatims(filters: ReportFilters) -> list[VerbatimGroup]:
     ]
 
 
-def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
+def build_report(filters: Scope, *, min_answers: int) -> Report:
     """Every figure of the report for these filters, and the previous period's for the changes; `min_answers` is
     the viewer's disclosure threshold (feedback.disclosure.threshold)."""
-    filters = replace(filters, min_answers=min_answers)
-    previous = filters.previous()
-    activity, previous_activity = filters.activity(), previous.activity()
+    filters = report_scope(filters)
+    previous = filters.previous_period()
+    assert previous is not None  # a report's scope is bounded
+    activity, previous_activity = filters, previous
     totals, previous_totals = activity_totals(activity), activity_totals(previous_activity)
     by_department = activity_breakdown(activity, "department")
     no_comparison = no_comparison_reason(previous, previous_totals)
     headline = _headline(totals, previous_totals, no_comparison)
-    comments = filters.comments()
+    comments = comment_filters(filters, min_answers)
     return Report(
         filters=filters,
         previous_filters=previous,
@@ -517,8 +559,8 @@ def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
         half_days_by_department=_half_days(
             by_department, activity_breakdown(previous_activity, "department"), no_comparison
         ),
-        satisfaction=scores_for(filters.scores()),
-        previous_satisfaction=satisfaction_for(previous.scores()),
+        satisfaction=scores_for(filters),
+        previous_satisfaction=satisfaction_for(previous),
         satisfaction_by_axis=_score_rows(filters, "axis"),
         satisfaction_by_department=_score_rows(filters, "department"),
         satisfaction_by_modality=_score_rows(filters, "modality"),
@@ -528,13 +570,13 @@ def build_report(filters: ReportFilters, *, min_answers: int) -> Report:
             for theme in theme_queries.themes_for(comments, limit=TOP_THEMES, examples=0)
         ],
         comments=theme_queries.count_comments(comments.response_conditions()),
-        verbatims=_verbatims(filters),
+        verbatims=_verbatims(comments),
     )
 
 
-def word_cloud_png(filters: ReportFilters) -> bytes | None:
+def word_cloud_png(report: Report) -> bytes | None:
     """The period's word cloud (the quotes workspace's, same counts, same cached file), or none without themes."""
-    frequencies = theme_queries.theme_frequencies(filters.comments())
+    frequencies = theme_queries.theme_frequencies(comment_filters(report.filters, report.min_answers))
     if not frequencies:
         return None
     content, _cached = cached_cloud(frequencies, "png", Path(current_app.instance_path) / "wordclouds")

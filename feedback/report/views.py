@@ -8,14 +8,14 @@ from flask import Blueprint, render_template, request
 
 from feedback.auth.access import roles_required
 from feedback.charts import format_value
-from feedback.dashboard.queries import default_year
 from feedback.disclosure import threshold
 from feedback.exports import document_response, workbook_response
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, Role
 from feedback.report.documents import report_charts, report_document, report_tables, report_title
-from feedback.report.filters import ReportFilters
 from feedback.report.queries import Report, available_years, build_report, word_cloud_png
+from feedback.scope import Scope
+from feedback.scores import default_year
 from feedback.timeutil import local_zone
 
 bp = Blueprint("report", __name__, url_prefix="/report")
@@ -25,7 +25,7 @@ report_staff = roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 
 def _report() -> Report:
     """The report of the URL's filters, at the viewer's disclosure threshold (admins see everything)."""
-    return build_report(ReportFilters.from_args(request.args, default_year()), min_answers=threshold())
+    return build_report(Scope.from_args(request.args, default_year()), min_answers=threshold())
 
 
 @bp.get("/")
@@ -58,5 +58,5 @@ def download(file_format: str):
     if file_format == "xlsx":
         return workbook_response(report_title(report), list(report_tables(report).values()))
     today = datetime.now(local_zone()).date()
-    document = report_document(report, word_cloud_png(report.filters), today=today)
+    document = report_document(report, word_cloud_png(report), today=today)
     return document_response(document, "docx")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from feedback.answers import ParsedSurvey
 from feedback.db import db, utcnow
 from feedback.models import Questionnaire, Speaker, TrainerReview, TrainingSession
 from feedback.reviews.queries import is_open_for_review, review_of
-from feedback.survey.forms import ParsedSurvey
 
 
 class ReviewClosed(Exception):

@@ -10,10 +10,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from feedback.answers import field_name, parse_survey
 from feedback.auth.access import staff_only
+from feedback.catalogue.library import TRAINER_FAMILY
+from feedback.catalogue.operations import ensure_family_questionnaire
 from feedback.db import db, utcnow
-from feedback.manage.library import TRAINER_FAMILY
-from feedback.manage.operations import ensure_family_questionnaire
+from feedback.questionnaire_structure import questions_of
 from feedback.reviews.operations import ReviewClosed, save_trainer_review
 from feedback.reviews.queries import (
     is_open_for_review,
@@ -22,8 +24,6 @@ from feedback.reviews.queries import (
     review_of,
     speaker_of,
 )
-from feedback.survey.forms import field_name, parse_survey
-from feedback.survey.structure import questions_of
 
 bp = Blueprint("reviews", __name__, url_prefix="/intervenant")
 

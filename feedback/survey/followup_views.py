@@ -1,8 +1,8 @@
 """The follow-up questionnaire ("évaluation à froid"): /s/suivi/<token>, the personal link of `flask send-followups`.
 
-The questionnaire's own machinery answers it (structure.py, forms.py, operations.py, templates/survey/form.html);
-only the link differs: it names a follow-up contact instead of a session's public code. Opening it spends
-nothing (mail scanners open links first); the stored answer spends it, once.
+The questionnaire's own machinery answers it (questionnaire_structure.py, answers.py, operations.py,
+templates/survey/form.html); only the link differs: it names a follow-up contact instead of a session's public
+code. Opening it spends nothing (mail scanners open links first); the stored answer spends it, once.
 """
 
 from __future__ import annotations
@@ -14,19 +14,14 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from feedback.answers import field_name, parse_survey
 from feedback.db import db
-from feedback.distribution.operations import (
-    FollowUpAlreadyAnswered,
-    find_followup_contact,
-    is_followup_link_expired,
-    submit_followup,
-)
 from feedback.extensions import csrf, limiter
-from feedback.models import FollowUpContact
-from feedback.survey.forms import field_name, parse_survey
-from feedback.survey.operations import AlreadySubmitted
-from feedback.survey.structure import questions_of
-from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.form_tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.models import FollowUpContact, Questionnaire
+from feedback.personal_links import FollowUpAlreadyAnswered, find_followup_contact, is_followup_link_expired
+from feedback.questionnaire_structure import questions_of
+from feedback.survey.operations import AlreadySubmitted, submit_followup
 from feedback.survey.views import _is_cross_site, _submit_limit, posted_form
 
 bp = Blueprint("followup", __name__, url_prefix="/s/suivi")
@@ -42,8 +37,15 @@ def _autosave_key(contact: FollowUpContact) -> str:
     return f"suivi-{contact.session.public_code}"
 
 
+def _questionnaire(contact: FollowUpContact) -> Questionnaire:
+    """The version the link was sent with (`find_followup_contact` finds only contacts that were sent one)."""
+    if contact.questionnaire is None:
+        raise LookupError(f"follow-up contact {contact.id} was never sent a questionnaire")
+    return contact.questionnaire
+
+
 def _render_form(contact: FollowUpContact, token: str, *, submitted=None, errors=None, notice=None, status=200):
-    session, questionnaire = contact.session, contact.questionnaire
+    session, questionnaire = contact.session, _questionnaire(contact)
     return (
         render_template(
             "survey/form.html",
@@ -105,7 +107,9 @@ def submit_form(token: str):
     if contact is None:
         return _render_unknown()
     parsed = parse_survey(
-        questions_of(contact.questionnaire), request.form, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+        questions_of(_questionnaire(contact)),
+        request.form,
+        max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"],
     )
     texts = [(a.question, a.text) for a in parsed.answers.values() if a.text]
     submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
@@ -164,13 +168,13 @@ def _refused_submit(notice: str, status: int):
     """The follow-up's form shown again with what was sent (None for any other request: the generic error page)."""
     if request.method != "POST" or request.endpoint != "followup.submit_form":
         return None
-    token = request.view_args["token"]
+    token = (request.view_args or {})["token"]
     contact = find_followup_contact(token)
     if contact is None or contact.is_used:
         return None
     formdata = posted_form()
     parsed = parse_survey(
-        questions_of(contact.questionnaire), formdata, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
+        questions_of(_questionnaire(contact)), formdata, max_text_length=current_app.config["MAX_TEXT_ANSWER_LENGTH"]
     )
     submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
     return _render_form(contact, token, submitted=submitted, notice=notice, status=status)

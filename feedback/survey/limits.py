@@ -3,7 +3,7 @@
 A plenary answers on the venue's Wi-Fi: hundreds of phones share one public address, so the address alone
 cannot tell a crowd from a script. What a script cannot fake cheaply is what each response needs:
 
-- a blank form, carrying a signed single-use token (tokens.py; one response per token, UNIQUE in the
+- a blank form, carrying a signed single-use token (feedback/form_tokens.py; one response per token, UNIQUE in the
   database): SURVEY_FORM_RATE_LIMIT counts the forms handed to one address for one session, at a level a
   plenary never reaches (a 500-person room loads about 500 in its 2 minutes);
 - time: a response sent less than SURVEY_MIN_ANSWER_SECONDS after its form was given is refused;
@@ -20,10 +20,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from feedback.extensions import limiter
-from feedback.survey.tokens import FormToken
-
-#: The hidden field's name: plain enough for a form-filling script to fill it, unknown to browsers' autofill.
-HONEYPOT_FIELD = "website_url"
+from feedback.form_page import HONEYPOT_FIELD
+from feedback.form_tokens import FormToken
 
 
 def take_blank_form(session_code: str) -> bool:

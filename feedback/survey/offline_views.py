@@ -13,9 +13,9 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from feedback.extensions import csrf
-from feedback.survey.kiosk import is_kiosk
+from feedback.form_tokens import TokenInvalid, issue_token, renew_token
+from feedback.kiosk_links import is_kiosk
 from feedback.survey.limits import take_blank_form
-from feedback.survey.tokens import TokenInvalid, issue_token, renew_token
 from feedback.survey.views import _is_cross_site, _render_closed, _render_form, get_public_session_or_404
 from feedback.web import CSP
 

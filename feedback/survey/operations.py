@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from feedback.db import db, utcnow
-from feedback.models import Answer, QuestionKind, Questionnaire, Response, TrainingSession
+from feedback.answers import ParsedSurvey
+from feedback.db import affected_rows, db, table_of, utcnow
+from feedback.models import Answer, FollowUpContact, QuestionKind, Questionnaire, Response
+from feedback.personal_links import FollowUpAlreadyAnswered, ParticipantQuestionnaire, ParticipantSession, pairing_key
 from feedback.signals import comments_submitted
-from feedback.survey.forms import ParsedSurvey
 
 
 def find_response_by_token(nonce: str) -> Response | None:
@@ -27,12 +28,13 @@ def new_response_key() -> str:
     return secrets.token_hex(16)
 
 
-def submit_response(
-    session: TrainingSession,
+# Over the complexity limit: the submit's hot path: one pass over the answers builds both inserts.
+def submit_response(  # noqa: C901
+    session: ParticipantSession,
     parsed: ParsedSurvey,
     nonce: str,
     *,
-    questionnaire: Questionnaire | None = None,
+    questionnaire: Questionnaire | ParticipantQuestionnaire | None = None,
     followup_key: str | None = None,
     submitted_dt: datetime | None = None,
 ) -> int:
@@ -65,7 +67,7 @@ def submit_response(
         recommendation=None,
         profile=None,
     )
-    # Ids, not relationships: the questions are the cached, detached views of structure.py.
+    # Ids, not relationships: the questions are the cached, detached views of questionnaire_structure.py.
     rows: list[dict] = []
 
     def add(question_id: int, option_id: int | None = None, number: int | None = None, text: str | None = None):
@@ -94,7 +96,7 @@ def submit_response(
             response["recommendation"] = answer.number
     try:
         response_id = (
-            db.session.connection().execute(insert(Response.__table__).returning(Response.id), response).scalar_one()
+            db.session.connection().execute(insert(table_of(Response)).returning(Response.id), response).scalar_one()
         )
     except IntegrityError:
         db.session.rollback()
@@ -106,7 +108,36 @@ def submit_response(
             row["response_id"] = response_id
         # Every row has the same keys: one executemany statement for all the answers (on the table, not the
         # entity: the ORM's bulk insert would split the rows by the columns they leave empty).
-        db.session.connection().execute(insert(Answer.__table__), rows)
+        db.session.connection().execute(insert(table_of(Answer)), rows)
         if any(row["text"] for row in rows):
             comments_submitted.send(response_id=response_id)
+    return response_id
+
+
+def submit_followup(contact: FollowUpContact, parsed: ParsedSurvey, nonce: str) -> int:
+    """Store the follow-up answer, paired with the first one by key, and spend the link; the caller commits.
+
+    Raises AlreadySubmitted for a replay of the same form (the answer is stored), FollowUpAlreadyAnswered when
+    the link was spent by another answer. The address is erased in the same transaction: it is no longer needed.
+    """
+    try:
+        response_id = submit_response(
+            contact.session,
+            parsed,
+            nonce,
+            questionnaire=contact.questionnaire,
+            followup_key=pairing_key(contact.followup_key),
+        )
+    except IntegrityError:
+        # Another answer with this key won the race (UNIQUE followup_key, is_followup); already rolled back.
+        raise FollowUpAlreadyAnswered from None
+    # Conditional: of two answers racing with the same link, only the first to commit spends it.
+    spent = db.session.execute(
+        update(FollowUpContact)
+        .where(FollowUpContact.id == contact.id, FollowUpContact.is_used.is_(False))
+        .values(is_used=True, email=None),
+        execution_options={"synchronize_session": False},
+    )
+    if affected_rows(spent) != 1:
+        raise FollowUpAlreadyAnswered
     return response_id

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from feedback.db import db, utcnow
 from feedback.models import Questionnaire, QuestionnaireStatus, Training, TrainingSession
+from feedback.models.catalogue import form_is_open
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class PublicSession:
     training: PublicTraining
     questionnaire: PublicQuestionnaire
 
-    is_open_at = TrainingSession.is_open_at
+    def is_open_at(self, moment: datetime) -> bool:
+        return form_is_open(self.opens_dt, self.closes_dt, moment)
 
     @property
     def is_open(self) -> bool:
@@ -143,8 +145,5 @@ def _read_public_session(code: str) -> PublicSession | None:
         return None
     values = tuple(row)
     s, t = len(_SESSION_COLUMNS), len(_SESSION_COLUMNS) + len(_TRAINING_COLUMNS)
-    return PublicSession(
-        *values[:s],
-        training=PublicTraining(*values[s:t]),
-        questionnaire=PublicQuestionnaire(*values[t:]),
-    )
+    own = {column.key: value for column, value in zip(_SESSION_COLUMNS, values[:s], strict=True)}
+    return PublicSession(**own, training=PublicTraining(*values[s:t]), questionnaire=PublicQuestionnaire(*values[t:]))

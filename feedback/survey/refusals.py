@@ -12,9 +12,9 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from feedback.answers import ParsedSurvey
+from feedback.form_tokens import FormToken, TokenExpired, TokenInvalid, read_token
 from feedback.models import QuestionKind
-from feedback.survey.forms import ParsedSurvey
-from feedback.survey.tokens import FormToken, TokenExpired, TokenInvalid, read_token
 
 #: The four levels of the satisfaction scale and of a grid's lines, as the form shows them (French msgids).
 _LEVELS = {4: "Très satisfait", 3: "Satisfait", 2: "Peu satisfait", 1: "Pas du tout satisfait"}

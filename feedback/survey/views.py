@@ -15,35 +15,36 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
+from feedback.answers import ParsedSurvey, parse_survey
 from feedback.db import db, utcnow
-from feedback.distribution.addresses import normalise_email
-from feedback.distribution.followup import (
+from feedback.extensions import csrf, limiter
+from feedback.followup_tokens import (
     check_followup_token,
     issue_followup_token,
     read_submission,
     sign_submission,
     submission_cookie_name,
 )
-from feedback.distribution.operations import (
+from feedback.form_page import render_form_page
+from feedback.form_tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.kiosk_links import is_kiosk
+from feedback.mail import normalise_email
+from feedback.models import QuestionnaireStatus
+from feedback.personal_links import (
     InvitationAlreadyUsed,
     find_invitation,
     is_link_token,
     store_followup_contact,
     use_invitation,
 )
-from feedback.extensions import csrf, limiter
-from feedback.models import QuestionnaireStatus
-from feedback.survey.forms import ParsedSurvey, field_name, parse_survey
-from feedback.survey.kiosk import is_kiosk
-from feedback.survey.limits import HONEYPOT_FIELD, filled_honeypot, is_too_fast, take_blank_form
+from feedback.questionnaire_structure import questions_of
+from feedback.survey.limits import filled_honeypot, is_too_fast, take_blank_form
 from feedback.survey.operations import AlreadySubmitted, find_response_by_token, submit_response
 from feedback.survey.queries import PublicSession, clear_snapshots, public_session
 from feedback.survey.refusals import kept_answers, posted_token, salvaged_form
-from feedback.survey.structure import questions_of
-from feedback.survey.tokens import TokenExpired, TokenInvalid, issue_token, read_token
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
-# Participants have no staff session: the form carries its own signed, long-lived token (tokens.py) and
+# Participants have no staff session: the form carries its own signed, long-lived token (feedback/form_tokens.py) and
 # cross-site posts are refused by _is_cross_site(). The session-bound staff CSRF check would refuse every answer.
 csrf.exempt(bp)
 
@@ -146,25 +147,16 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
                 "Trop de formulaires ont été demandés depuis cette connexion en peu de temps. "
                 "Vos réponses sont conservées : patientez une minute, puis envoyez à nouveau."
             )
-    return (
-        render_template(
-            "survey/form.html",
-            session=session,
-            questionnaire=session.questionnaire,
-            questions=questions_of(session.questionnaire),
-            token=token,
-            honeypot=HONEYPOT_FIELD,
-            submitted=submitted or MultiDict(),
-            errors=errors or {},
-            notice=notice,
-            field_name=field_name,
-            english=str(get_locale()) == "en",
-            # The personal link's token rides along in a hidden field; only a stored response spends it.
-            invitation=_personal_token(),
-            kiosk=_kiosk_token(session),
-        ),
-        status,
+    page = render_form_page(
+        session,
+        token=token,
+        submitted=submitted,
+        errors=errors,
+        notice=notice,
+        invitation=_personal_token(),
+        kiosk=_kiosk_token(session),
     )
+    return page, status
 
 
 def _kiosk_token(session) -> str | None:
@@ -213,7 +205,8 @@ def _answered_from_this_device(session) -> bool:
 
 @bp.post("/<code>")
 @limiter.limit(_submit_limit)
-def submit_form(code: str):
+# Over the complexity limit: five refusals inline, each showing the answers back; one refusal type will shorten it.
+def submit_form(code: str):  # noqa: C901
     """Store the answers once; any refusal re-shows the form with every answer kept and a new token."""
     session = get_public_session_or_404(code)
     parsed = _parse(session, request.form)
@@ -349,7 +342,7 @@ def _refused_submit(formdata, notice: str, status: int):
     """The submit's form shown again with what was sent (None for any other request: the generic error page)."""
     if request.method != "POST" or request.endpoint not in ("survey.submit_form", "survey.leave_followup_email"):
         return None
-    code = request.view_args["code"]
+    code = (request.view_args or {})["code"]
     session = public_session(code) if _PUBLIC_CODE.fullmatch(code) else None
     if session is None:
         return None  # no such questionnaire: the error page (a 404 for an unknown code would say the same)

@@ -11,10 +11,10 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
+from feedback.kiosk_links import sign_kiosk
 from feedback.models import Response
-from feedback.survey.kiosk import sign_kiosk
 from feedback.survey.views import clear_cached_pages
 from tests.browser.test_survey_form import ANSWERS, SUBMIT, expected_values, fill, form_url, form_values
 

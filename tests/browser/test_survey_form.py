@@ -9,8 +9,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Response
 
 pytestmark = pytest.mark.browser
@@ -495,7 +495,7 @@ def test_a_person_never_meets_the_scripts_trap_and_a_too_quick_send_keeps_every_
     """At the default minimum answering time: the hidden field is neither seen nor reached with Tab; a send
     quicker than it comes back filled in, accessible, and goes through when sent again."""
     from config import Config
-    from feedback.survey import tokens
+    from feedback import form_tokens as tokens
     from feedback.survey.limits import HONEYPOT_FIELD
 
     class Clock:

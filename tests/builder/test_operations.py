@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.builder import operations as builder
+from feedback.catalogue import operations
+from feedback.catalogue.library import CONFERENCE_WEBINAR
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import CONFERENCE_WEBINAR
 from feedback.models import Question, Questionnaire
 
 
@@ -66,12 +66,12 @@ def test_an_import_of_ten_thousand_questions_is_refused_whole():
 def test_a_session_moves_to_another_version_only_before_its_first_response(make_session, answer_form):
     session = make_session()
     other = operations.create_questionnaire(CONFERENCE_WEBINAR)
-    builder.move_session_to(session, other)
+    operations.move_session_to(session, other)
     assert session.questionnaire is other
     db.session.commit()
     assert answer_form(session, {"q-overall": "4"}).status_code == 303
-    with pytest.raises(builder.SessionHasResponses):
-        builder.move_session_to(session, operations.ensure_default_questionnaire())
+    with pytest.raises(operations.SessionHasResponses):
+        operations.move_session_to(session, operations.ensure_default_questionnaire())
 
 
 def test_a_draft_used_by_no_session_can_be_deleted_a_published_one_cannot():

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import event, func, select
 
 from feedback.builder import operations as builder
+from feedback.catalogue import operations
+from feedback.catalogue.library import CONFERENCE_WEBINAR
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import CONFERENCE_WEBINAR
 from feedback.models import (
     Modality,
     ModalityDefault,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from feedback.builder import operations as builder
+from feedback.catalogue import operations
+from feedback.catalogue.library import CONFERENCE_WEBINAR
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import CONFERENCE_WEBINAR
 from feedback.models import Modality, Question, Questionnaire, Role, TrainingSession
 
 BASE = "/manage/questionnaires"

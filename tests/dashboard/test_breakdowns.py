@@ -5,13 +5,14 @@ The same fixture runs on SQLite and on PostgreSQL (TEST_DATABASE_URL): identical
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from feedback.dashboard.breakdowns import breakdown, sort_rows
-from feedback.dashboard.filters import Dimension, ScoreFilters
 from feedback.models import Axis, Modality
+from feedback.scope import Scope
+from feedback.scores import Dimension, breakdown, sort_rows
 from tests.dashboard.conftest import add_responses
 
 
@@ -30,7 +31,7 @@ def table(rows):
     }
 
 
-YEAR_2025 = ScoreFilters.for_year(2025)
+YEAR_2025 = Scope.for_year(2025)
 
 
 def test_by_training(centre):
@@ -93,7 +94,7 @@ def test_by_profile_has_no_response_rate(centre):
 
 
 def test_by_year_over_a_custom_period(centre):
-    filters = ScoreFilters(date(2024, 1, 1), date(2025, 12, 31))
+    filters = Scope(date(2024, 1, 1), date(2025, 12, 31))
     assert table(breakdown(filters, Dimension.YEAR)) == {
         "2024": (1, 5, 5, 5, 5, 5),
         "2025": (4, 14, 9, 13, 30, 11),
@@ -101,21 +102,21 @@ def test_by_year_over_a_custom_period(centre):
 
 
 def test_filters_combine(centre):
-    only_b_in_essonne = ScoreFilters.from_args(
+    only_b_in_essonne = Scope.from_args(
         MultiDict({"annee": "2025", "intervenant": str(centre["b"].id), "dept": "91"}), default_year=2020
     )
     assert table(breakdown(only_b_in_essonne, Dimension.TRAINING)) == {"Webinaire QPV": (1, 6, 3, 5, 8, 6)}
-    one_profile = ScoreFilters.from_args(MultiDict({"annee": "2025", "profil": "elu"}), default_year=2020)
+    one_profile = Scope.from_args(MultiDict({"annee": "2025", "profil": "elu"}), default_year=2020)
     assert table(breakdown(one_profile, Dimension.TRAINING)) == {
         "Droit des étrangers": (3, 2, 1, 2, None, 2),
         "Webinaire QPV": (1, 0, 0, 0, None, 0),
     }
-    webinars = ScoreFilters.from_args(MultiDict({"annee": "2025", "modalite": "webinaire"}), default_year=2020)
+    webinars = Scope.from_args(MultiDict({"annee": "2025", "modalite": "webinaire"}), default_year=2020)
     assert [r.label for r in breakdown(webinars, Dimension.SESSION)] == ["Webinaire QPV"]
 
 
 def test_unknown_filter_values_are_ignored_and_reported():
-    filters = ScoreFilters.from_args(
+    filters = Scope.from_args(
         MultiDict({"annee": "20x5", "axe": "inconnu", "dept": "75", "formation": "-3", "du": "2025-02-30"}),
         default_year=2025,
     )
@@ -125,14 +126,20 @@ def test_unknown_filter_values_are_ignored_and_reported():
 
 
 def test_filters_round_trip_through_the_url_and_previous_period():
-    filters = ScoreFilters.from_args(
-        MultiDict({"du": "2025-04-01", "au": "2025-06-30", "axe": "politique-ville", "dept": "94"}), default_year=2020
+    filters = Scope.from_args(
+        MultiDict({"du": "2025-04-02", "au": "2025-06-30", "axe": "politique-ville", "dept": "94"}), default_year=2020
     )
-    assert ScoreFilters.from_args(MultiDict(filters.to_args()), default_year=2020) == filters
+    assert Scope.from_args(MultiDict(filters.to_args()), default_year=2020) == filters
     previous = filters.previous_period()
-    assert (previous.start, previous.end) == (date(2024, 12, 31), date(2025, 3, 31))
+    assert (previous.start, previous.end) == (date(2025, 1, 2), date(2025, 4, 1))
     assert previous.axis == Axis.CITY_POLICY
-    assert ScoreFilters.for_year(2025).previous_period() == ScoreFilters.for_year(2024)
+    # A quarter, given as dates or as `trimestre`, is compared with the quarter before.
+    quarter = Scope.from_args({"du": "2025-04-01", "au": "2025-06-30"}, default_year=2020)
+    assert quarter == Scope.from_args({"trimestre": "2025-T2"}) == Scope.from_args({"annee": "2025", "trimestre": "T2"})
+    assert quarter.to_args() == {"trimestre": "2025-T2"} and quarter.label == "T2 2025"
+    assert quarter.previous_period() == Scope.for_quarter(2025, 1)
+    assert Scope.for_quarter(2025, 1).previous_period() == Scope.for_quarter(2024, 4)
+    assert Scope.for_year(2025).previous_period() == Scope.for_year(2024)
 
 
 def test_sorting_puts_thin_rates_last_in_both_directions(centre):
@@ -144,3 +151,56 @@ def test_sorting_puts_thin_rates_last_in_both_directions(centre):
     assert ascending[0].label == "mars 2025"
     assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", False, 5)] == ["mars 2025", "juil. 2025", "nov. 2025"]
     assert [r.label for r in sort_rows(rows, Dimension.MONTH, "", True, 5)][0] == "nov. 2025"
+
+
+def test_by_session_and_modality(centre):
+    s1, s2, s3, _s4, s5 = centre["sessions"]
+    sessions = breakdown(YEAR_2025, Dimension.SESSION)
+    assert {row.key: table([row])[row.label] for row in sessions} == {
+        str(s1.id): (1, 5, 3, 5, 10, 5),
+        str(s2.id): (1, 3, 3, 3, None, 0),
+        str(s3.id): (1, 6, 3, 5, 8, 6),
+        str(s5.id): (1, 0, 0, 0, 12, 0),
+    }
+    assert {row.key: row.day for row in sessions}[str(s2.id)] == date(2025, 7, 1)
+    assert table(breakdown(YEAR_2025, Dimension.MODALITY)) == {
+        "Formation": (3, 8, 6, 8, 22, 5),
+        "Webinaire": (1, 6, 3, 5, 8, 6),
+    }
+
+
+def test_a_quarter_and_no_department_as_scopes(centre):
+    """`trimestre` and `dept=aucun` pick the same sessions in every breakdown (hand counts)."""
+    first_quarter = Scope.from_args({"trimestre": "2025-T1"})
+    assert table(breakdown(first_quarter, Dimension.TRAINING)) == {
+        "Droit des étrangers": (1, 5, 3, 5, 10, 5),
+        "Webinaire QPV": (1, 6, 3, 5, 8, 6),
+    }
+    assert table(breakdown(first_quarter, Dimension.QUARTER)) == {"T1 2025": (2, 11, 6, 10, 18, 11)}
+    fourth = Scope.from_args({"annee": "2025", "trimestre": "T4"})
+    assert table(breakdown(fourth, Dimension.MONTH)) == {"nov. 2025": (1, 0, 0, 0, 12, 0)}
+    no_department = Scope.from_args({"annee": "2025", "dept": "aucun"})
+    assert table(breakdown(no_department, Dimension.QUARTER)) == {"T4 2025": (1, 0, 0, 0, 12, 0)}
+    assert table(breakdown(no_department, Dimension.DEPARTMENT)) == {"Non renseigné": (1, 0, 0, 0, 12, 0)}
+    over_two_years = Scope.from_args({"du": "2024-01-01", "au": "2025-12-31"})
+    assert table(breakdown(over_two_years, Dimension.QUARTER)) == {
+        "T2 2024": (1, 5, 5, 5, 5, 5),
+        "T1 2025": (2, 11, 6, 10, 18, 11),
+        "T3 2025": (1, 3, 3, 3, None, 0),
+        "T4 2025": (1, 0, 0, 0, 12, 0),
+    }
+
+
+def test_the_scope_reads_every_period_and_says_what_it_ignored_or_swapped():
+    swapped = Scope.from_args({"du": "2025-06-30", "au": "2025-01-01", "axe": "nope"}, default_year=2020)
+    assert (swapped.start, swapped.end) == (date(2025, 1, 1), date(2025, 6, 30))
+    assert swapped.messages() == [
+        "Filtres non reconnus, ignorés : axe.",
+        "Dates inversées : la période affichée va du 01/01/2025 au 30/06/2025.",
+    ]
+    assert swapped.to_args() == {"du": "2025-01-01", "au": "2025-06-30"}
+    assert Scope.from_args(swapped.to_args(), default_year=1999) == replace(swapped, axis=None)
+    every = Scope.from_args({"annee": "toutes"}, default_year=2025)
+    assert (every.start, every.end, every.label, every.previous_period()) == (None, None, "toutes années", None)
+    assert Scope.from_args({"trimestre": "T9"}, default_year=2025).ignored == ("trimestre",)
+    assert Scope.from_args({"du": "2024-03-01"}, default_year=2025).end == date(2025, 12, 31)

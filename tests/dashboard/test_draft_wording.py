@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from feedback.builder.operations import export_json, import_questionnaire
+from feedback.catalogue import operations
+from feedback.catalogue.library import HOT_EVALUATION
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import HOT_EVALUATION
 from feedback.models import QuestionnaireStatus, Role
 
 DRAFT_WORDING = "Brouillon : ce contenu vous a-t-il plu ?"

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Role
 from tests.distribution.helpers import answer_followup, answer_on_a_new_phone, followup_link, invite
 from tests.htmltree import parse

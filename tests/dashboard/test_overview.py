@@ -124,3 +124,18 @@ def test_csv_and_xlsx_downloads_hold_the_table_with_hostile_titles_neutralised(
     cells = list(workbook.active.iter_rows(values_only=True))
     assert cells[1][0] == "'" + training.title and cells[1][2] == 6
     assert client.get("/scores/export?annee=2025&format=pdf").status_code == 404
+
+
+def test_a_quarter_or_month_row_leads_to_that_period(client, auth, make_user, centre):
+    auth.login(make_user(Role.MANAGER))
+    tree = parse(client.get("/scores/?annee=2025&vue=trimestre&dept=91").get_data(as_text=True))
+    link = [a for a in tree.find_all("a") if a.text == "T1 2025"][0].get("href")
+    assert "trimestre=2025-T1" in link and "dept=91" in link and "annee" not in link
+    quarter = parse(client.get(link).get_data(as_text=True))
+    assert quarter.find("h1").text == "Résultats T1 2025"
+    # s1 and s3 (Essonne, March): 5 + 6 responses.
+    assert sorted(row[0] for row in rows_of(client.get(link))) == ["Droit des étrangers", "Webinaire QPV"]
+    months = parse(client.get("/scores/?annee=2025&vue=mois").get_data(as_text=True))
+    link = [a for a in months.find_all("a") if a.text == "juil. 2025"][0].get("href")
+    assert "du=2025-07-01" in link and "au=2025-07-31" in link
+    assert [row[0] for row in rows_of(client.get(link))] == ["Droit des étrangers"]

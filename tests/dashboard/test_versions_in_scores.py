@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from feedback.dashboard import queries
+from feedback import scores as queries
+from feedback.catalogue import operations
+from feedback.catalogue.library import HOT_EVALUATION
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import HOT_EVALUATION
 
 
 def test_two_versions_count_together_by_code_and_answers_keep_their_wording(make_session, answer_form, client):

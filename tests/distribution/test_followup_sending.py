@@ -16,12 +16,13 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from feedback import personal_links
+from feedback.answers import parse_survey
+from feedback.catalogue import operations as manage_operations
 from feedback.db import db
-from feedback.distribution import operations
-from feedback.manage import operations as manage_operations
 from feedback.models import FollowUpContact, Invitation, Response, Role
-from feedback.survey.forms import parse_survey
-from feedback.survey.structure import questions_of
+from feedback.questionnaire_structure import questions_of
+from feedback.survey import operations as survey_operations
 from tests.conftest import free_port
 from tests.distribution import helpers
 from tests.distribution.helpers import answer_on_a_new_phone, followup_link, invite
@@ -534,13 +535,13 @@ def test_two_answers_racing_with_one_link_store_one(runner, participant, smtp_se
     participant("camille@exemple.fr")
     run(runner, after(90))
     token = link_in(smtp_server.messages[0]).rpartition("/")[2]
-    questions = questions_of(operations.find_followup_contact(token).questionnaire)
+    questions = questions_of(personal_links.find_followup_contact(token).questionnaire)
     parsed = parse_survey(questions, MultiDict({"q-overall": "4"}), max_text_length=5000)
-    operations.submit_followup(operations.find_followup_contact(token), parsed, "first-form-nonce")
+    survey_operations.submit_followup(personal_links.find_followup_contact(token), parsed, "first-form-nonce")
     db.session.commit()
-    seen = operations.find_followup_contact(token)
+    seen = personal_links.find_followup_contact(token)
     seen.is_used = False  # what the other worker read before the first one committed
-    with pytest.raises(operations.FollowUpAlreadyAnswered):
-        operations.submit_followup(seen, parsed, "second-form-nonce")
+    with pytest.raises(personal_links.FollowUpAlreadyAnswered):
+        survey_operations.submit_followup(seen, parsed, "second-form-nonce")
     db.session.rollback()
     assert db.session.scalar(select(func.count(Response.id)).where(Response.is_followup)) == 1

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations as manage_operations
 from feedback.db import db, utcnow
-from feedback.manage import operations as manage_operations
 from feedback.models import Invitation, Role
 from tests.conftest import free_port
 from tests.distribution.helpers import check, counts, flashes, invitation_of, invite, personal_link, send_form

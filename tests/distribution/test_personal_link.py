@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, inspect, select
 
+from feedback import personal_links
 from feedback.db import db, utcnow
-from feedback.distribution import operations
 from feedback.models import Response, Role
 from tests.conftest import form_token
 from tests.distribution.helpers import ANSWERS, invitation_of, invite, personal_link
@@ -185,11 +185,11 @@ def test_an_expired_link_still_opens_the_form_but_is_not_spent(app, client, invi
 def test_two_responses_racing_with_one_link_spend_it_once(client, invited):
     """The conditional update: the second spend finds the link used even if it loaded it before."""
     session, _, token = invited()
-    seen = operations.find_invitation(session, token)
-    assert operations.use_invitation(session, token) is not None
+    seen = personal_links.find_invitation(session, token)
+    assert personal_links.use_invitation(session, token) is not None
     assert seen.is_used is False  # what a racing request loaded before the other one spent the link
-    with pytest.raises(operations.InvitationAlreadyUsed):
-        operations.use_invitation(session, token)
+    with pytest.raises(personal_links.InvitationAlreadyUsed):
+        personal_links.use_invitation(session, token)
 
 
 def test_a_validation_error_keeps_the_personal_link_in_the_form(client, invited):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.distribution.addresses import CsvUnreadable, normalise_email, parse_csv, parse_pasted
+from feedback.distribution.addresses import CsvUnreadable, parse_csv, parse_pasted
+from feedback.mail import normalise_email
 
 
 def test_pasted_addresses_one_a_line_or_separated_by_commas_and_semicolons_are_lower_cased_and_kept_once():

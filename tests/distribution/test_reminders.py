@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from feedback.catalogue import operations as manage_operations
 from feedback.db import db, utcnow
-from feedback.manage import operations as manage_operations
 from feedback.models import Role
 from tests.conftest import free_port
 from tests.distribution.helpers import ANSWERS, invitation_of, invite, personal_link

@@ -9,8 +9,9 @@ from sqlalchemy import func, inspect, select, text
 
 from feedback.db import db
 from feedback.imports.operations import ImportRefused
-from feedback.imports.queries import ActivityFilters, activity_totals
+from feedback.imports.queries import activity_totals
 from feedback.models import Attendance
+from feedback.scope import Scope
 from tests.imports.helpers import as_file, csv_bytes, load_attendance, snapshot
 
 KINDS = ["csv", "xlsx"]
@@ -43,7 +44,7 @@ def test_the_same_person_is_counted_once_and_no_name_is_stored(kind, make_sessio
     plan = load_attendance(*as_file(rows, kind))
     assert plan.summary == {"sessions": 2, "people": 6, "added": 6, "removed": 0, "duplicates": 1}
 
-    totals = activity_totals(ActivityFilters.for_year(2025))
+    totals = activity_totals(Scope.for_year(2025))
     assert (totals.attendances, totals.distinct_participants, totals.sessions_with_attendance) == (6, 4, 2)
     assert totals.average_visits == 1.5
     # The people present were unknown: the lists give them.

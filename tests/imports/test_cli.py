@@ -16,8 +16,8 @@ def count(model) -> int:
 def test_dry_run_writes_nothing_then_the_import_shows_its_progress(runner):
     result = runner.invoke(args=["import-catalogue", str(REAL_CATALOGUE), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "format rapport d'activité (une ligne par action et département), lu en UTF-8, 122 ligne(s)" in result.output
-    assert "formations : 105 à créer, 0 à modifier, 0 inchangée(s) ; sessions : 254 à créer" in result.output
+    assert "format rapport d'activité (une ligne par action et département), lu en UTF-8, 122 lignes" in result.output
+    assert "formations : 105 à créer, 0 à modifier, 0 inchangées ; sessions : 254 à créer" in result.output
     assert "7411 participations dans le fichier" in result.output
     assert "note — ligne 116 : l'action 2517 n'a pas de date : créée sans session." in result.output
     assert "Simulation : rien n'a été écrit." in result.output
@@ -32,7 +32,7 @@ def test_dry_run_writes_nothing_then_the_import_shows_its_progress(runner):
 
     again = runner.invoke(args=["import-catalogue", str(REAL_CATALOGUE)])
     assert again.exit_code == 0
-    assert "sessions : 0 à créer, 0 à modifier, 254 inchangée(s)" in again.output
+    assert "sessions : 0 à créer, 0 à modifier, 254 inchangées" in again.output
     assert "Rien à changer : ce fichier est déjà importé." in again.output
     db.session.expire_all()
     assert snapshot() == before
@@ -53,7 +53,7 @@ def test_a_refused_file_lists_every_problem_and_exits_1(runner, tmp_path):
     assert result.exit_code == 1
     assert "ligne 2, colonne « date_debut » : la date « 2025-13-01 » n'existe pas." in result.output
     assert "ligne 3, colonne « axe » : axe inconnu(e) « nulle part »" in result.output
-    assert "Fichier refusé (2 problème(s)) : rien n'a été importé." in result.output
+    assert "Fichier refusé (2 problèmes) : rien n'a été importé." in result.output
     assert count(Training) == 0
 
 
@@ -74,8 +74,8 @@ def test_import_attendance_for_one_session(runner, tmp_path, make_session):
     path.write_bytes(csv_bytes([["Nom"], ["Hélène Vasseur"], ["VASSEUR Hélène"], ["Karim Belkacem"]], delimiter=";"))
     dry = runner.invoke(args=["import-attendance", str(path), "--session", str(session.id), "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert f"session {session.id} du {session.start_date.isoformat()} : 2 personne(s), 2 ajoutée(s)" in dry.output
-    assert "1 ligne(s) en double comptée(s) une fois" in dry.output and count(Attendance) == 0
+    assert f"session {session.id} du {session.start_date.isoformat()} : 2 personnes, 2 ajoutées" in dry.output
+    assert "1 ligne en double comptée une fois" in dry.output and count(Attendance) == 0
 
     done = runner.invoke(args=["import-attendance", str(path), "--session", str(session.id)])
     assert done.exit_code == 0 and "Import terminé." in done.output

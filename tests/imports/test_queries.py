@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from feedback.db import db
-from feedback.imports.queries import ActivityFilters, activity_breakdown, activity_totals
+from feedback.imports.queries import activity_breakdown, activity_totals
 from feedback.labels import NO_DEPARTMENT
 from feedback.models import Axis, Department, Modality
+from feedback.scope import Scope
 from tests.imports.helpers import csv_bytes, load_attendance
 
 ESSONNE, VAL_DE_MARNE = Department.ESSONNE, Department.VAL_DE_MARNE
@@ -36,7 +37,7 @@ def world(make_training, make_session):
 
 def test_totals_of_a_year(make_training, make_session):
     world(make_training, make_session)
-    totals = activity_totals(ActivityFilters.for_year(2025))
+    totals = activity_totals(Scope.for_year(2025))
     # net-91's count was unknown: its attendance list gave it (1).
     assert (totals.sessions, totals.participations, totals.half_days, totals.sessions_with_count) == (4, 38, 6, 4)
     assert (totals.attendances, totals.distinct_participants, totals.sessions_with_attendance) == (5, 3, 3)
@@ -45,7 +46,7 @@ def test_totals_of_a_year(make_training, make_session):
 
 def test_breakdowns_by_department_axis_and_modality(make_training, make_session):
     world(make_training, make_session)
-    period = ActivityFilters.for_year(2025)
+    period = Scope.for_year(2025)
     by_department = {g.key: g for g in activity_breakdown(period, "department")}
     assert set(by_department) == {ESSONNE, VAL_DE_MARNE, None}
     essonne = by_department[ESSONNE]
@@ -64,14 +65,12 @@ def test_breakdowns_by_department_axis_and_modality(make_training, make_session)
 
 def test_filters(make_training, make_session):
     world(make_training, make_session)
-    only_91 = activity_totals(ActivityFilters.for_year(2025, department=ESSONNE))
+    only_91 = activity_totals(Scope.for_year(2025, department=ESSONNE))
     assert (only_91.sessions, only_91.participations, only_91.distinct_participants) == (2, 21, 2)
-    none = activity_totals(ActivityFilters.for_year(2025, department=NO_DEPARTMENT))
+    none = activity_totals(Scope.for_year(2025, department=NO_DEPARTMENT))
     assert (none.sessions, none.participations) == (1, 7)
-    networks = activity_totals(
-        ActivityFilters.for_year(2025, modality=Modality.PEER_NETWORK, axis=Axis.PRECARITY_HEALTH)
-    )
+    networks = activity_totals(Scope.for_year(2025, modality=Modality.PEER_NETWORK, axis=Axis.PRECARITY_HEALTH))
     assert (networks.sessions, networks.participations, networks.attendances) == (2, 8, 1)
-    assert activity_totals(ActivityFilters.for_year(2025, axis=Axis.NATIONAL)).sessions == 0
-    spring = activity_totals(ActivityFilters(date(2025, 3, 1), date(2025, 7, 1)))
+    assert activity_totals(Scope.for_year(2025, axis=Axis.NATIONAL)).sessions == 0
+    spring = activity_totals(Scope(date(2025, 3, 1), date(2025, 6, 30)))
     assert (spring.sessions, spring.participations) == (2, 30)

@@ -13,11 +13,12 @@ from collections import Counter
 import pytest
 
 from feedback.db import db
-from feedback.imports.queries import ActivityFilters, activity_breakdown, activity_totals, participations_by_training
+from feedback.imports.queries import activity_breakdown, activity_totals, participations_by_training
 from feedback.models import Axis, Department
+from feedback.scope import Scope
 from tests.imports.helpers import REAL_CATALOGUE, load_catalogue
 
-YEAR = ActivityFilters.for_year(2025)
+YEAR = Scope.for_year(2025)
 E, V, S = Department.ESSONNE, Department.VAL_DE_MARNE, Department.SEINE_ET_MARNE
 
 #: « Participations » printed at the head of each axis's pages.
@@ -97,7 +98,7 @@ def test_participations_per_departement(imported):
     figures are the sums of its action blocks (regional, national and interdepartmental events have none)."""
     by_department = {g.key: g.participations for g in activity_breakdown(YEAR, "department")}
     assert by_department == {E: 2497, V: 1500, S: 1593, None: 1821}
-    only_77 = activity_totals(ActivityFilters.for_year(2025, department=S))
+    only_77 = activity_totals(Scope.for_year(2025, department=S))
     assert only_77.participations == 1593
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from feedback.db import db
 from feedback.models import Role, Speaker, Training, TrainingSession
-from tests.htmltree import form_state, parse
+from tests.htmltree import Node, form_state, parse
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -472,3 +472,30 @@ def test_the_catalogue_lists_each_sessions_tools_under_its_training(manager, mak
     assert manager.post(rows[str(closed.id)].find("form").get("action")).status_code == 302
     reread()
     assert closed.is_open
+
+
+def test_the_catalogue_is_paged_and_searchable(manager, make_training, make_session):
+    """The demo's catalogue (210 trainings, 500 sessions with their tools) made one 530 KB page: 20 a page now."""
+    for number in range(45):
+        training = make_training(f"Formation {number:02d}" + (" QPV" if number % 10 == 0 else ""))
+        make_session(training, start_date=date(2025, 1, 1) + timedelta(days=number), is_open=False)
+
+    def titles(url: str) -> tuple[list[str], Node]:
+        tree = parse(manager.get(url).get_data(as_text=True))
+        rows = tree.find("tbody").find_all("tr")
+        listed = [row for row in rows if "session-rows" not in (row.get("class") or "") and row.find("a")]
+        return [row.find("a").text for row in listed], tree
+
+    first, tree = titles("/manage/trainings")
+    assert first == [f"Formation {n:02d}" + (" QPV" if n % 10 == 0 else "") for n in range(44, 24, -1)]  # newest
+    assert "45 formations — page 1 sur 3." in tree.text
+    assert tree.find("a", rel="next").get("href") == "/manage/trainings?page=2"
+    # Each training's session tools are on its own page only.
+    assert len([item for item in tree.find_all("li") if item.get("data-session")]) == 20
+    last, tree = titles("/manage/trainings?page=3")
+    assert last == ["Formation 04", "Formation 03", "Formation 02", "Formation 01", "Formation 00 QPV"]
+    assert titles("/manage/trainings?page=99")[0] == last and titles("/manage/trainings?page=-1")[0] == first
+    found, tree = titles("/manage/trainings?q=qpv")
+    assert found == ["Formation 40 QPV", "Formation 30 QPV", "Formation 20 QPV", "Formation 10 QPV", "Formation 00 QPV"]
+    assert "5 formations dont le titre contient « qpv »." in tree.text
+    assert "Aucune formation dont le titre contient « 100% »." in titles("/manage/trainings?q=100%25")[1].text

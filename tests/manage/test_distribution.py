@@ -10,9 +10,9 @@ import pytest
 import segno
 from PIL import Image
 
+from feedback.catalogue import operations
+from feedback.catalogue.library import HOT_EVALUATION
 from feedback.db import db, utcnow
-from feedback.manage import operations
-from feedback.manage.library import HOT_EVALUATION
 from feedback.manage.slide import slide_layout
 from feedback.models import Role
 from tests.htmltree import parse

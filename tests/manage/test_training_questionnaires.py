@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Role, Training, TrainingSession
 from tests.htmltree import form_state, parse
 

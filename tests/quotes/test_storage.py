@@ -98,8 +98,8 @@ def test_flask_analyse_analyses_what_is_missing_once(make_session, runner):
     ids = _store_without_analysis(make_session(), ["Très bonne journée, échanges riches.", "Trop long.", "RAS"])
     result = runner.invoke(args=["analyse"])
     assert result.exit_code == 0, result.output
-    assert "3 commentaire(s) analysé(s)" in result.output
-    assert "3 nouveau(x), 0 réanalysé(s)" in result.output
+    assert "3 commentaires analysés" in result.output
+    assert "3 nouveaux, 0 réanalysés" in result.output
     assert "positif 1" in result.output and "négatif 1" in result.output and "neutre 1" in result.output
     assert [analysis_of(i).tone for i in ids] == ["positive", "negative", "neutral"]
     assert analysis_of(ids[0]).masked_text == "Très bonne journée, échanges riches."
@@ -125,7 +125,7 @@ def test_a_new_lexicon_version_re_analyses_on_demand_and_keeps_staff_work(make_s
 
     result = runner.invoke(args=["analyse"])
     assert result.exit_code == 0, result.output
-    assert "2 commentaire(s) analysé(s)" in result.output and "0 nouveau(x), 2 réanalysé(s)" in result.output
+    assert "2 commentaires analysés" in result.output and "0 nouveaux, 2 réanalysés" in result.output
     assert analysis_of(ids["liked"]).version == analysis_version()
     assert analysis_of(ids["liked"]).tone == "positive"
     assert db.session.scalar(select(func.count()).select_from(CommentPhrase)) == phrases  # replaced, not doubled
@@ -142,7 +142,7 @@ def test_analyse_all_masks_names_known_since_the_comment_arrived(make_session, m
     assert "Rien à analyser" in runner.invoke(args=["analyse"]).output
     result = runner.invoke(args=["analyse", "--all"])
     assert result.exit_code == 0, result.output
-    assert "1 réanalysé(s)" in result.output
+    assert "1 réanalysé)" in result.output
     assert analysis_of(ids["liked"]).masked_text == "Merci [nom] pour cette journée."
 
 

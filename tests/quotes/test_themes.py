@@ -12,9 +12,10 @@ from feedback.models import Axis, Department, Modality
 from feedback.quotes.filters import CommentFilters
 from feedback.quotes.queries import comment_page
 from feedback.quotes.themes import count_comments, emerging_for, family_keys, theme_frequencies, themes_for
+from feedback.scope import Scope
 
-YEAR_2025 = CommentFilters(start=date(2025, 1, 1), end=date(2025, 12, 31))
-YEAR_2024 = CommentFilters(start=date(2024, 1, 1), end=date(2024, 12, 31))
+YEAR_2025 = CommentFilters(Scope.for_year(2025))
+YEAR_2024 = CommentFilters(Scope.for_year(2024))
 
 #: (session, comment, consents to be quoted)
 COMMENTS = [
@@ -87,12 +88,18 @@ def test_examples_come_only_from_authors_who_consented(scope):
 
 
 def test_themes_per_training_trainer_axis_period_and_departement(scope):
-    assert counts(themes_for(CommentFilters(training_id=scope["t1"].id))) == {"échanges": 3, "cas pratiques": 2}
-    trainer_b = themes_for(CommentFilters(speaker_id=scope["b"].id))
+    assert counts(themes_for(CommentFilters(Scope.every_year(training_id=scope["t1"].id)))) == {
+        "échanges": 3,
+        "cas pratiques": 2,
+    }
+    trainer_b = themes_for(CommentFilters(Scope.every_year(speaker_id=scope["b"].id)))
     assert counts(trainer_b) == {"réseau": 2, "cas pratiques": 2}  # « réseau de collègues » is a theme of its own
-    assert counts(themes_for(CommentFilters(axis=Axis.CITY_POLICY))) == counts(trainer_b)
-    assert counts(themes_for(CommentFilters(modality=Modality.TRAINING))) == {"échanges": 3, "cas pratiques": 2}
-    essonne_2025 = CommentFilters(start=date(2025, 1, 1), end=date(2025, 12, 31), department=Department.ESSONNE)
+    assert counts(themes_for(CommentFilters(Scope.every_year(axis=Axis.CITY_POLICY)))) == counts(trainer_b)
+    assert counts(themes_for(CommentFilters(Scope.every_year(modality=Modality.TRAINING)))) == {
+        "échanges": 3,
+        "cas pratiques": 2,
+    }
+    essonne_2025 = CommentFilters(Scope.for_year(2025, department=Department.ESSONNE))
     assert counts(themes_for(essonne_2025)) == {"cas pratiques": 3, "échanges": 2}
     assert counts(themes_for(YEAR_2024)) == {"réseau": 2}
 

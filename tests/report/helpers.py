@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from feedback.catalogue import operations
+from feedback.catalogue.library import HOT_EVALUATION
 from feedback.db import db
-from feedback.manage import operations
-from feedback.manage.library import HOT_EVALUATION
 from feedback.models import Answer, Axis, Department, Modality, QuoteStatus, Role
 from feedback.quotes.operations import change_status
 from tests.dashboard.conftest import add_responses

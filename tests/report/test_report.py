@@ -46,7 +46,7 @@ def rows_of(tree: Node, table_id: str) -> dict[str, list[str]]:
 def report_json(runner, *args: str) -> dict:
     result = runner.invoke(args=["report", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 # --- Proof against the seed report -----------------------------------------------------------------------------
@@ -269,18 +269,30 @@ def test_the_page_lists_the_approved_verbatims_by_axis_and_the_themes(client, au
 
 def test_the_json_command_takes_a_period_and_filters_and_refuses_bad_ones(runner, centre):
     data = report_json(runner, "--period", "2025", "--department", "94", "--axis", "politique-ville")
-    assert data["filters"] == {"axis": "politique-ville", "department": "94", "modality": None}
+    assert data["filters"] == {
+        "axis": "politique-ville",
+        "department": "94",
+        "modality": None,
+        "training": None,
+        "speaker": None,
+    }
+    assert data["scope"] == {"annee": "2025", "axe": "politique-ville", "dept": "94"} and data["notices"] == []
     assert data["figures"]["participations"]["value"] == 37
     assert data["satisfaction"]["n"] == 3 and data["satisfaction"]["rate"] is None
     default = report_json(runner)
     assert default["period"]["label"] == "2025"
-    for period, message in (
-        ("2025-02-30:2025-03-01", "Période illisible"),
-        ("2025-06-30:2025-01-01", "Période à l'envers"),
-        ("20251", "Année hors limites"),
-    ):
+    for period in ("2025-02-30:2025-03-01", "20251", "2025-T5", "2025-01-01:"):
         result = runner.invoke(args=["report", "--period", period, "--json"])
-        assert result.exit_code == 2 and message in result.output, period
+        assert result.exit_code == 2 and "Période illisible" in result.output, period
+    # Reversed dates are swapped, as on every page, and the command says so on stderr (the JSON stays readable).
+    reversed_dates = runner.invoke(args=["report", "--period", "2025-06-30:2025-01-01", "--json"])
+    assert reversed_dates.exit_code == 0
+    assert "Dates inversées : la période affichée va du 01/01/2025 au 30/06/2025." in reversed_dates.stderr
+    assert (
+        json.loads(reversed_dates.stdout)["period"]
+        == report_json(runner, "--period", "2025-01-01:2025-06-30")["period"]
+    )
+    assert report_json(runner, "--period", "2025-T1")["period"]["label"] == "T1 2025"
     summary = runner.invoke(args=["report", "--period", "2025"])
     assert summary.exit_code == 0 and "participations : 57 (+27)" in summary.output
 

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from config import Config
+from feedback import form_tokens as tokens
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Response
-from feedback.survey import tokens
 from feedback.survey.limits import HONEYPOT_FIELD
 from tests.conftest import form_token
 from tests.htmltree import form_state, parse
@@ -29,7 +29,7 @@ ANSWERS = {"q-overall": "3", "q-recommend": "8", "q-liked": COMMENT}
 
 
 class Clock:
-    """The form's clock (tokens.py): tokens are issued and aged by it, nothing else is."""
+    """The form's clock (form_tokens.py): tokens are issued and aged by it, nothing else is."""
 
     def __init__(self) -> None:
         self.now = time.time()

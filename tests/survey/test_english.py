@@ -15,8 +15,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from feedback.catalogue import operations
 from feedback.db import db, utcnow
-from feedback.manage import operations
 from tests.conftest import form_token
 from tests.htmltree import parse
 
@@ -32,7 +32,7 @@ PARTICIPANT_FILES = (
     "templates/errors/error.html",
     "templates/auth/login.html",
     "templates/base.html",
-    "feedback/survey/forms.py",
+    "feedback/answers.py",
     "feedback/survey/views.py",
     "feedback/survey/followup_views.py",
     "feedback/auth/forms.py",

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
+from feedback.form_tokens import read_token
+from feedback.kiosk_links import sign_kiosk
 from feedback.models import Response
-from feedback.survey.kiosk import sign_kiosk
-from feedback.survey.tokens import read_token
 from feedback.web import CSP
 from tests.conftest import form_token
 from tests.htmltree import parse

@@ -10,11 +10,11 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, inspect, select
 
+from feedback.catalogue import operations
 from feedback.db import db, utcnow
-from feedback.manage import operations
-from feedback.manage.library import PROFILES
+from feedback.form_tokens import SALT
 from feedback.models import Answer, Response
-from feedback.survey.tokens import SALT
+from feedback.models.domain import PROFILES
 from tests.conftest import form_token
 from tests.htmltree import form_state, parse
 

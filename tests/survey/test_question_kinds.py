@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from feedback.dashboard.queries import scale_distributions
+from feedback.catalogue import operations
 from feedback.db import db
-from feedback.manage import operations
 from feedback.models import Answer, Response, TrainingSession
+from feedback.scores import scale_distributions
 from tests.conftest import form_token
 from tests.htmltree import parse
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from feedback.survey.kiosk import sign_kiosk
+from feedback.kiosk_links import sign_kiosk
 from tests.htmltree import parse
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"

@@ -11,10 +11,17 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from flask_babel import gettext as _
 
 from feedback.models import Question, QuestionKind
+
+if TYPE_CHECKING:
+    from feedback.questionnaire_structure import QuestionView
+
+#: A question as the ORM loads it, or the cached, detached view of questionnaire_structure.py.
+AnyQuestion: TypeAlias = "Question | QuestionView"
 
 SHORT_TEXT_MAX = 300
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -27,18 +34,18 @@ def clean_text(value: str) -> str:
     return _CONTROL_CHARS.sub("", value).strip()
 
 
-def field_name(question: Question) -> str:
+def field_name(question: AnyQuestion) -> str:
     return f"q-{question.code}"
 
 
-def grid_field_name(question: Question, item_value: str) -> str:
+def grid_field_name(question: AnyQuestion, item_value: str) -> str:
     """One radio group per item of a grid question."""
     return f"q-{question.code}-{item_value}"
 
 
 @dataclass
 class ParsedAnswer:
-    question: Question
+    question: AnyQuestion
     number: int | None = None
     option_values: list[str] = field(default_factory=list)
     text: str | None = None
@@ -72,10 +79,11 @@ def _parse_int(raw: str, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
-def parse_survey(questions: Iterable[Question], formdata, *, max_text_length: int) -> ParsedSurvey:
+# Over the complexity limit: one branch per question kind, all sharing the keep-what-was-sent handling.
+def parse_survey(questions: Iterable[AnyQuestion], formdata, *, max_text_length: int) -> ParsedSurvey:  # noqa: C901
     """Validate every answer of a submitted form; never raises on bad input.
 
-    `questions` are the questionnaire's questions in order (ORM rows or the cached views of structure.py).
+    `questions` are the questionnaire's questions in order (ORM rows or the cached views of questionnaire_structure.py).
     """
     answers: dict[str, ParsedAnswer] = {}
     errors: dict[str, str] = {}
@@ -134,7 +142,7 @@ def parse_survey(questions: Iterable[Question], formdata, *, max_text_length: in
     return ParsedSurvey(answers=answers, errors=errors, submitted=submitted, consents_to_quote=consents)
 
 
-def _parse_grid(question: Question, formdata, answer: ParsedAnswer, errors: dict, submitted: dict) -> None:
+def _parse_grid(question: AnyQuestion, formdata, answer: ParsedAnswer, errors: dict, submitted: dict) -> None:
     """Each item on the 4-level scale; a required grid needs every line answered."""
     missing = False
     for item in question.options:

@@ -2,29 +2,7 @@
 
 from __future__ import annotations
 
-SATISFACTION_LEVELS = (
-    (4, "Très satisfait", "Very satisfied"),
-    (3, "Satisfait", "Satisfied"),
-    (2, "Peu satisfait", "Dissatisfied"),
-    (1, "Pas du tout satisfait", "Very dissatisfied"),
-)
-#: Levels counted as satisfied (top-2 box), as Qualiopi practice reads it.
-SATISFIED_LEVELS = (3, 4)
-
-PROFILES = (
-    ("chef-projet-pdv", "Chef·fe de projet Politique de la ville", "City policy project manager"),
-    ("pre", "Référent·e de parcours / coordonnateur·rice PRE", "PRE coordinator or case worker"),
-    ("adulte-relais", "Médiateur·rice adulte-relais", "Adult mediator"),
-    ("sante", "Coordonnateur·rice santé (ASV, CLS, CLSM)", "Health coordinator"),
-    ("linguistique", "Formateur·rice / coordinateur·rice linguistique", "Language trainer or coordinator"),
-    ("collectivite", "Agent·e de collectivité", "Local authority officer"),
-    ("association", "Association", "Non-profit organisation"),
-    ("bailleur", "Bailleur social", "Social landlord"),
-    ("etat", "Services de l'État", "State services"),
-    ("elu", "Élu·e", "Elected official"),
-    ("habitant", "Habitant·e", "Resident"),
-    ("autre", "Autre", "Other"),
-)
+from feedback.models.domain import PROFILES
 
 #: The professional profile, copied onto each response for the breakdowns; shared by the questionnaires asking it.
 PROFILE_QUESTION = {
@@ -107,7 +85,7 @@ HOT_EVALUATION = {
     ],
 }
 
-DEFAULT_FAMILY = HOT_EVALUATION["family"]
+DEFAULT_FAMILY = str(HOT_EVALUATION["family"])
 
 PEER_NETWORK = {
     "family": "reseau-de-pairs",
@@ -282,7 +260,7 @@ TRAINER_VIEW = {
 }
 
 #: The trainers' own questionnaire: answered by speakers (feedback/reviews), never offered to participants.
-TRAINER_FAMILY = TRAINER_VIEW["family"]
+TRAINER_FAMILY = str(TRAINER_VIEW["family"])
 
 #: Starting points offered by the builder, in the order shown.
 LIBRARY = (HOT_EVALUATION, PEER_NETWORK, CONFERENCE_WEBINAR, FOLLOW_UP, TRAINER_VIEW)

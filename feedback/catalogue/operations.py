@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from feedback.catalogue.library import DEFAULT_FAMILY, HOT_EVALUATION, LIBRARY
 from feedback.db import db, utcnow
-from feedback.manage.library import DEFAULT_FAMILY, HOT_EVALUATION, LIBRARY
 from feedback.models import (
     Axis,
     Department,
@@ -228,3 +228,22 @@ def create_speaker(*, name: str, organisation: str = "", email: str | None = Non
 def update_speaker(speaker: Speaker, *, name: str, organisation: str, email: str | None, user) -> None:
     speaker.name, speaker.organisation, speaker.email, speaker.user = name, organisation, (email or None), user
     db.session.flush()
+
+
+class SessionHasResponses(Exception):
+    """A session keeps its questionnaire version once answered."""
+
+
+def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> None:
+    """Give a session another published version; refused once it has responses (they keep their wording)."""
+    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
+        raise ValueError("a session answers a published version")
+    session.questionnaire = questionnaire
+    db.session.flush()
+    # Look for responses only once the row is ours, so that none slips in between the look and the move (the caller
+    # rolls back on refusal). SQLite: the UPDATE took the database's write lock. PostgreSQL: FOR UPDATE waits for a
+    # response being stored (its foreign key holds a KEY SHARE lock on the row) and holds new ones until we commit.
+    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
+    answered = db.session.scalar(select(Response.id).where(Response.session_id == session.id).limit(1))
+    if answered is not None:
+        raise SessionHasResponses(session)

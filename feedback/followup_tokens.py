@@ -1,7 +1,7 @@
 """The thank-you page's form for the follow-up questionnaire: its own signed token, bound to the session's code.
 
 The survey blueprint is exempt from the staff CSRF check (participants have no login session); like the
-questionnaire's token (survey/tokens.py), this one needs no cookie and lasts SURVEY_TOKEN_MAX_AGE. Its own salt
+questionnaire's token (form_tokens.py), this one needs no cookie and lasts SURVEY_TOKEN_MAX_AGE. Its own salt
 keeps the two apart: neither can stand in for the other.
 
 The submit of the questionnaire also leaves a cookie for the thank-you page (path /s/<code>/merci) with the
@@ -11,7 +11,7 @@ response's submission token, signed: an address left on that page pairs that res
 
 from __future__ import annotations
 
-from feedback.survey.tokens import TokenExpired, TokenInvalid, load_for_session, sign_for_session
+from feedback.form_tokens import TokenExpired, TokenInvalid, load_for_session, sign_for_session
 
 SALT = "followup-contact-v1"
 

@@ -1,9 +1,10 @@
-"""Kiosk mode: one tablet at the door collects a whole room's responses in a row.
+"""Kiosk links: one tablet at the door collects a whole room's responses in a row (the survey area's kiosk mode).
 
 The kiosk link is signed for one session (a staff member takes it from the session's page): a participant cannot
 turn an ordinary phone into a kiosk, which would let one phone answer again and again where the questionnaire asks
 for one answer per device. A staff-only link would need a staff login on the tablet, and a tablet handed round the
 room must never carry one. The link lasts KIOSK_LINK_MAX_AGE, long enough for a conference of several days.
+Shared below the areas: the scores area's session page gives the link, the survey area checks it.
 """
 
 from __future__ import annotations
