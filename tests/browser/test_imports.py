@@ -52,6 +52,6 @@ def test_refused_then_previewed_then_confirmed(manager_page, live_server, tmp_pa
 
     page.get_by_role("button", name="Confirmer l'import").click()
     # 254 sessions written in one transaction: allow for a busy machine.
-    page.get_by_role("status").filter(has_text="Catalogue importé : 105 formation(s) créée(s)").wait_for(timeout=30_000)
+    page.get_by_role("status").filter(has_text="Catalogue importé : 105 formations créées").wait_for(timeout=30_000)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(TrainingSession)) == 254
