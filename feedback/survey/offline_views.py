@@ -3,7 +3,7 @@
 The page's script (static/survey.js) keeps on the phone the answers a lost network stopped, and sends them when it
 comes back; the service worker (static/survey-sw.js, served from /s/ so that its scope covers every form) keeps the
 pages of the sessions opened on the phone and sends the waiting answers through Background Sync where the browser
-has it. Exactly one response per filled form: every resend carries the same nonce (tokens.renew_token).
+has it. Exactly one response per filled form: every resend carries the same nonce (form_tokens.renew_token).
 """
 
 from __future__ import annotations
