@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from feedback.catalogue.library import DEFAULT_FAMILY, HOT_EVALUATION, LIBRARY
 from feedback.db import db, utcnow
+from feedback.errors import Refusal
 from feedback.models import (
     Axis,
     Department,
@@ -230,8 +231,14 @@ def update_speaker(speaker: Speaker, *, name: str, organisation: str, email: str
     db.session.flush()
 
 
-class SessionHasResponses(Exception):
+class SessionHasResponses(Refusal):
     """A session keeps its questionnaire version once answered."""
+
+    default_message = (
+        "Cette session a déjà des réponses : elle garde sa version du questionnaire, "
+        "pour que chaque réponse reste liée aux questions qui ont été posées."
+    )
+    default_field = "questionnaire"
 
 
 def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> None:
@@ -246,4 +253,20 @@ def move_session_to(session: TrainingSession, questionnaire: Questionnaire) -> N
     db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
     answered = db.session.scalar(select(Response.id).where(Response.session_id == session.id).limit(1))
     if answered is not None:
-        raise SessionHasResponses(session)
+        raise SessionHasResponses()
+
+
+def edit_session(
+    session: TrainingSession,
+    *,
+    questionnaire: Questionnaire | None,
+    schedule: tuple[datetime | None, datetime | None] | None,
+    **fields: Any,
+) -> None:
+    """Save a session's form: its questionnaire version first (SessionHasResponses once it has responses), then its
+    fields, then its opening and closing times (`schedule` None: the times were not touched, their seconds stay)."""
+    if questionnaire is not None and questionnaire.id != session.questionnaire_id:
+        move_session_to(session, questionnaire)
+    update_session(session, **fields)
+    if schedule is not None:
+        schedule_session(session, opens_dt=schedule[0], closes_dt=schedule[1])

@@ -13,6 +13,7 @@ from feedback.auth.operations import get_user_by_email
 from feedback.catalogue import operations
 from feedback.catalogue import queries as catalogue_queries
 from feedback.db import db
+from feedback.errors import Refusal, show_refusal
 from feedback.manage import slide
 from feedback.manage.forms import SessionForm, SpeakerForm, TrainingForm
 from feedback.manage.queries import catalogue_page
@@ -188,34 +189,22 @@ def edit_session(session_id: int):
         form.speakers.data = [s.id for s in session.speakers]
         form.opens_at.data, form.closes_at.data = form.stored_schedule
         form.questionnaire.data = str(session.questionnaire_id)
-    if form.validate_on_submit() and not _moved_or_refused(session, form):
-        operations.update_session(session, **_session_fields(form))
-        if not form.schedule_unchanged():  # keep the stored seconds when the times were not touched
-            operations.schedule_session(
-                session, opens_dt=local_to_utc(form.opens_at.data), closes_dt=local_to_utc(form.closes_at.data)
+    if form.validate_on_submit():
+        # Times left untouched keep their stored seconds.
+        schedule = (
+            None if form.schedule_unchanged() else (local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data))
+        )
+        try:
+            operations.edit_session(
+                session, questionnaire=_chosen_questionnaire(form), schedule=schedule, **_session_fields(form)
             )
-        db.session.commit()
-        flash("Session enregistrée.", "success")
-        return redirect(url_for("dashboard.session", session_id=session.id))
+        except Refusal as refusal:
+            show_refusal(refusal, form)
+        else:
+            db.session.commit()
+            flash("Session enregistrée.", "success")
+            return redirect(url_for("dashboard.session", session_id=session.id))
     return render_template("manage/session_form.html", form=form, training=session.training, session=session)
-
-
-def _moved_or_refused(session: TrainingSession, form: SessionForm) -> bool:
-    """Give the session the chosen version; True (and a field error, nothing saved) when it has responses."""
-    chosen = _chosen_questionnaire(form)
-    if chosen is None or chosen.id == session.questionnaire_id:
-        return False
-    try:
-        operations.move_session_to(session, chosen)
-    except operations.SessionHasResponses:
-        db.session.rollback()
-        form.questionnaire.errors = [
-            *form.questionnaire.errors,
-            "Cette session a déjà des réponses : elle garde sa version du questionnaire, "
-            "pour que chaque réponse reste liée aux questions qui ont été posées.",
-        ]
-        return True
-    return False
 
 
 def _to_minute(moment):
