@@ -14,6 +14,7 @@ endif
 export BASE_URL
 FLASK := $(BIN)/flask --app feedback
 # French is the source language (the msgids); each other language has a committed .po compiled here into a .mo.
+# The French .po holds only the plural entries, generated, so that ngettext follows French's rule (« 0 session »).
 TRANSLATIONS := feedback/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
@@ -48,14 +49,18 @@ translations-update: $(VENV)/.installed
 		--project=Retours --no-wrap -o $(TRANSLATIONS)/messages.pot feedback templates
 	$(BIN)/pybabel --quiet update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete --no-wrap
 	rm -f $(TRANSLATIONS)/messages.pot
+	$(BIN)/python $(TRANSLATIONS)/french_plurals.py
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(FLASK) analyse
 	@echo
-	@echo "Retours : ouvrez $(BASE_URL)/ (Ctrl+C pour arrêter)"
+	@echo "Retours : ouvrez $(BASE_URL)/ (Ctrl+C pour arrêter le site et la file d'attente)"
 	@echo
+	@# The job queue's consumer (e-mails, webhooks, scheduled tasks) beside gunicorn; Ctrl+C stops both.
+	$(FLASK) queue-worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	WEB_CONCURRENCY=$(WORKERS) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(VENV)/.installed-dev translations
@@ -89,6 +94,7 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python benchmarks/themes_quality.py || status=1; \
 	$(BIN)/python benchmarks/analysis_speed.py || status=1; \
 	$(BIN)/python benchmarks/quotes_page.py $(QUOTES_BENCH_ARGS) || status=1; \
+	$(BIN)/python benchmarks/queue_work.py $(QUEUE_BENCH_ARGS) || status=1; \
 	$(BIN)/python benchmarks/slow_3g.py || status=1; \
 	exit $$status
 

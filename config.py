@@ -165,6 +165,30 @@ class Config:
     #: people count as new ones). Set it once, to 32+ random characters, and keep it.
     ATTENDANCE_HASH_KEY = os.environ.get("ATTENDANCE_HASH_KEY") or None
 
+    #: The job queue (feedback/queue.py): unset, a SQLite file in instance/ that needs no server (one machine);
+    #: redis://host:6379/0 when several machines serve the app. `flask queue-worker` (started by `make run`) runs it.
+    QUEUE_URL = os.environ.get("QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
+    #: Threads of the queue's consumer: each sends one batch of mail or one webhook delivery at a time.
+    QUEUE_WORKERS = _env_int("QUEUE_WORKERS", 2)
+    #: Run each task inside the call that enqueues it (no consumer): for the tests and for debugging only.
+    QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
+    #: A claim on mail to send (or a webhook delivery) that was not recorded within this many seconds belongs to a
+    #: worker that died: the periodic catch-up takes the work again (at least once, see README « La file d'attente »).
+    QUEUE_CLAIM_SECONDS = _env_int("QUEUE_CLAIM_SECONDS", 600)
+    #: When the scheduled tasks run (local time, crontab fields "minute hour"): reminders and follow-ups, the purge.
+    SCHEDULE_REMINDERS = os.environ.get("SCHEDULE_REMINDERS", "0 9")
+    SCHEDULE_FOLLOWUPS = os.environ.get("SCHEDULE_FOLLOWUPS", "30 9")
+    SCHEDULE_PURGE = os.environ.get("SCHEDULE_PURGE", "15 3")
+
+    #: Webhooks: seconds to wait for a receiver; only https:// URLs unless this is set (development, tests).
+    WEBHOOK_TIMEOUT = _env_int("WEBHOOK_TIMEOUT", 10)
+    WEBHOOK_ALLOW_HTTP = _env_bool("WEBHOOK_ALLOW_HTTP", False)
+    #: Seconds between the attempts of a delivery (exponential, then every 6 hours) until 24 hours have passed.
+    WEBHOOK_RETRY_DELAYS = (5, 60, 300, 1800, 7200, 21600)
+    WEBHOOK_RETRY_HOURS = _env_int("WEBHOOK_RETRY_HOURS", 24)
+    #: An endpoint whose deliveries have all failed for this many hours is disabled, and the admins told.
+    WEBHOOK_DISABLE_AFTER_HOURS = _env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+
     #: Path to the 2025 activity catalogue used by the demo data.
     DEMO_CATALOGUE = os.environ.get("DEMO_CATALOGUE")
 
@@ -173,6 +197,8 @@ class DevelopmentConfig(Config):
     """Local use: `make run`."""
 
     DEBUG = False
+    #: A receiver on this machine can be tried over plain http:// (production refuses anything but https://).
+    WEBHOOK_ALLOW_HTTP = _env_bool("WEBHOOK_ALLOW_HTTP", True)
 
     @classmethod
     def validate(cls) -> None:
@@ -203,6 +229,12 @@ class TestingConfig(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 9
     MAIL_TIMEOUT = 5
+    #: Tasks run inside the request that enqueues them (the same task code); the tests of the queue itself start a
+    #: real consumer (tests/test_queue.py, tests/webhooks/).
+    QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", True)
+    QUEUE_URL = os.environ.get("QUEUE_URL", "memory://")
+    WEBHOOK_ALLOW_HTTP = True
+    WEBHOOK_TIMEOUT = 5
 
 
 class ProductionConfig(Config):

@@ -60,6 +60,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.survey.followup_views import bp as followup_bp
     from feedback.survey.offline_views import bp as survey_offline_bp
     from feedback.survey.views import bp as survey_bp
+    from feedback.webhooks import events as webhook_events
+    from feedback.webhooks.views import bp as webhooks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(survey_bp)
@@ -74,9 +76,15 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(report_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(webhooks_bp)
+    webhook_events.connect()
 
     from feedback.cli import register_commands
+    from feedback.queue import init_queue
     from feedback.web import register_web_layer
+
+    init_queue(app)
+    import feedback.tasks  # noqa: F401  (every area's tasks, known to the consumer and to this process)
 
     register_commands(app)
     register_web_layer(app)

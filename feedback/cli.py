@@ -20,9 +20,13 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(welcome_command)
     app.cli.add_command(analyse_text_command)
 
-    from feedback.distribution.cli import send_followups_command, send_reminders_command
+    from feedback.distribution.cli import send_reminders_command
+    from feedback.followup.cli import send_followups_command
 
     app.cli.add_command(send_reminders_command)
+    from feedback.queue import queue_worker_command
+
+    app.cli.add_command(queue_worker_command)
     app.cli.add_command(send_followups_command)
 
     from feedback.quotes.cli import analyse_command

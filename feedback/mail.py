@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -45,8 +45,14 @@ def new_message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 # Over the complexity limit: one branch per SMTP failure: per address (kept for the next run) or of the server.
-def send_batch(messages: Sequence[EmailMessage]) -> BatchResult:  # noqa: C901
-    """Send the messages over one SMTP connection; stops at the first failure of the server itself."""
+def send_batch(  # noqa: C901
+    messages: Sequence[EmailMessage], *, after_each: Callable[[int, str], None] | None = None
+) -> BatchResult:
+    """Send the messages over one SMTP connection; stops at the first failure of the server itself.
+
+    `after_each(index, outcome)` is called as soon as the server answered for a message ("sent", "refused" or
+    "deferred"): the caller records it before the next one leaves.
+    """
     result = BatchResult()
     if not messages:
         return result
@@ -69,20 +75,23 @@ def send_batch(messages: Sequence[EmailMessage]) -> BatchResult:  # noqa: C901
                 # This address only: the connection is still good for the next ones.
                 codes = [code for code, _ in refusal.recipients.values()]
                 current_app.logger.warning("SMTP server refused the recipient of message %s: %s", index, codes)
-                (result.refused if all(code >= 500 for code in codes) else result.deferred).append(index)
+                outcome = "refused" if all(code >= 500 for code in codes) else "deferred"
             except smtplib.SMTPDataError as refusal:
                 if refusal.smtp_code == 421:  # the server is closing the connection: nothing more goes through
                     current_app.logger.warning("SMTP server closed the connection at message %s", index)
                     result.error = "le serveur de messagerie a interrompu l'envoi"
                     break
                 current_app.logger.warning("SMTP server refused message %s: %s", index, refusal.smtp_code)
-                (result.refused if refusal.smtp_code >= 500 else result.deferred).append(index)
+                outcome = "refused" if refusal.smtp_code >= 500 else "deferred"
             except (OSError, smtplib.SMTPException):
                 current_app.logger.exception("SMTP batch stopped at message %s", index)
                 result.error = "le serveur de messagerie a interrompu l'envoi"
                 break
             else:
-                result.sent.append(index)
+                outcome = "sent"
+            getattr(result, outcome).append(index)
+            if after_each is not None:
+                after_each(index, outcome)
     finally:
         try:
             connection.quit()

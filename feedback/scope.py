@@ -25,7 +25,7 @@ the API can all use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -84,6 +84,85 @@ def _profile(raw: str) -> str:
     return raw
 
 
+def _text(args: Mapping[str, str], name: str) -> str:
+    value = args.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _gives_period(args: Mapping[str, str]) -> bool:
+    """Whether the parameters fix the period by themselves (no default year needed)."""
+    quarter = _QUARTER.match(_text(args, "trimestre"))
+    return (
+        _text(args, "annee") == ALL_YEARS
+        or _year(_text(args, "annee")) is not None
+        or bool(quarter and quarter.group(1))
+        or (_date(_text(args, "du")) is not None and _date(_text(args, "au")) is not None)
+    )
+
+
+def _year_or_quarter(
+    args: Mapping[str, str], default_year: int | None, ignored: list[str]
+) -> tuple[date | None, date | None]:
+    """The period of `annee` and `trimestre` (the default year without them; every year for `annee=toutes`)."""
+    start, end = (date(default_year, 1, 1), date(default_year, 12, 31)) if default_year is not None else (None, None)
+    raw_year = _text(args, "annee")
+    year = _year(raw_year) if raw_year and raw_year != ALL_YEARS else None
+    if raw_year == ALL_YEARS:
+        start = end = None
+    elif raw_year and year is None:
+        ignored.append("annee")
+    elif year is not None:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    raw_quarter = _text(args, "trimestre")
+    if raw_quarter:
+        match = _QUARTER.match(raw_quarter)
+        quarter_year = (int(match.group(1)) if match.group(1) else year or default_year) if match else None
+        if match and quarter_year is not None and MIN_YEAR <= quarter_year <= MAX_YEAR:
+            start, end = quarter_bounds(quarter_year, int(match.group(2)))
+        else:
+            ignored.append("trimestre")
+    return start, end
+
+
+def _dates(
+    args: Mapping[str, str], start: date | None, end: date | None, ignored: list[str]
+) -> tuple[date | None, date | None, bool]:
+    """`du` and `au` over the period so far (each alone replaces its own bound); swapped when reversed."""
+    for name in ("du", "au"):
+        raw = _text(args, name)
+        day = _date(raw) if raw else None
+        if raw and day is None:
+            ignored.append(name)
+        elif day is not None and name == "du":
+            start = day
+        elif day is not None:
+            end = day
+    if start is not None and end is not None and end < start:
+        return end, start, True
+    return start, end, False
+
+
+def _catalogue(args: Mapping[str, str], ignored: list[str]) -> dict:
+    """The catalogue filters, each converted or, when it cannot be read, named in `ignored`."""
+    values: dict = {}
+    for name, key, convert in (
+        ("axe", "axis", Axis),
+        ("modalite", "modality", Modality),
+        ("dept", "department", parse_department),
+        ("formation", "training_id", _identifier),
+        ("intervenant", "speaker_id", _identifier),
+        ("profil", "profile", _profile),
+    ):
+        raw = _text(args, name)
+        if not raw:
+            continue
+        try:
+            values[key] = convert(raw)
+        except ValueError:
+            ignored.append(name)
+    return values
+
+
 @dataclass(frozen=True)
 class Scope:
     """A period [start, end] (both days included; both None for every year) and any catalogue filters."""
@@ -117,70 +196,19 @@ class Scope:
         return cls(None, None, **filters)
 
     @classmethod
-    # Over the complexity limit: one branch per URL parameter, each refused with its own French message.
-    def from_args(cls, args: Mapping[str, str], default_year: int | None = None) -> Scope:  # noqa: C901
+    def from_args(cls, args: Mapping[str, str], default_year: int | Callable[[], int] | None = None) -> Scope:
         """The scope of URL parameters (a dict, or request.args: only the first value of each is read).
 
-        `default_year` is the period without any period parameter (None: every year). Nothing raises: what cannot
-        be read is listed in `ignored`.
+        `default_year` is the period without any period parameter (None: every year); a function is called only
+        when the parameters do not give the period (it costs a GROUP BY over the responses). Nothing raises: what
+        cannot be read is listed in `ignored`.
         """
         ignored: list[str] = []
-
-        def text(name: str) -> str:
-            value = args.get(name)
-            return "" if value is None else str(value).strip()
-
-        start: date | None = None
-        end: date | None = None
-        if default_year is not None:
-            start, end = date(default_year, 1, 1), date(default_year, 12, 31)
-        raw_year = text("annee")
-        year = None
-        if raw_year == ALL_YEARS:
-            start = end = None
-        elif raw_year:
-            year = _year(raw_year)
-            if year is None:
-                ignored.append("annee")
-            else:
-                start, end = date(year, 1, 1), date(year, 12, 31)
-        raw_quarter = text("trimestre")
-        if raw_quarter:
-            match = _QUARTER.match(raw_quarter)
-            quarter_year = (int(match.group(1)) if match.group(1) else year or default_year) if match else None
-            if match and quarter_year is not None and MIN_YEAR <= quarter_year <= MAX_YEAR:
-                start, end = quarter_bounds(quarter_year, int(match.group(2)))
-            else:
-                ignored.append("trimestre")
-        given = {}
-        for name in ("du", "au"):
-            raw = text(name)
-            if raw:
-                given[name] = _date(raw)
-                if given[name] is None:
-                    ignored.append(name)
-        start = given.get("du") or start
-        end = given.get("au") or end
-        swapped = start is not None and end is not None and end < start
-        if swapped:
-            start, end = end, start
-
-        values: dict = {}
-        for name, key, convert in (
-            ("axe", "axis", Axis),
-            ("modalite", "modality", Modality),
-            ("dept", "department", parse_department),
-            ("formation", "training_id", _identifier),
-            ("intervenant", "speaker_id", _identifier),
-            ("profil", "profile", _profile),
-        ):
-            raw = text(name)
-            if not raw:
-                continue
-            try:
-                values[key] = convert(raw)
-            except ValueError:
-                ignored.append(name)
+        if callable(default_year):
+            default_year = None if _gives_period(args) else default_year()
+        start, end = _year_or_quarter(args, default_year, ignored)
+        start, end, swapped = _dates(args, start, end, ignored)
+        values = _catalogue(args, ignored)
         return cls(start, end, **values, ignored=tuple(dict.fromkeys(ignored)), swapped=swapped)
 
     @classmethod

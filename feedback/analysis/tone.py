@@ -222,12 +222,13 @@ _LACK_SKIP = frozenset({"de", "d", "autre", "autres", "vrai", "vraie", "vrais", 
 #: Words after "pas de", "aucun", "sans" that are not nouns: no lack there ("sans que", "pas du tout").
 _NOT_A_NOUN = frozenset(
     {"que", "qu", "le", "la", "les", "l", "un", "une", "du", "des", "tout", "vraiment", "trop", "etre", "avoir",
-     "faire"}
+     "faire", "doute"}
 )  # fmt: skip
 
 INTENSIFIERS = frozenset(
-    {"tres", "vraiment", "hyper", "extremement", "particulierement", "tellement", "vachement", "beaucoup", "fort"}
-)
+    {"tres", "vraiment", "hyper", "extremement", "particulierement", "tellement", "vachement", "beaucoup", "fort",
+     "fortement", "vivement", "grandement"}
+)  # fmt: skip
 #: "trop" before these is colloquial praise ("trop bien"), not excess.
 COLLOQUIAL_PRAISE = frozenset(
     {"bien", "top", "cool", "genial", "geniale", "super", "sympa", "chouette", "fort", "beau", "belle", "bon",
@@ -650,6 +651,13 @@ class _Scanner:
                     return i + 1
                 if head.pos_ in ("VERB", "AUX") and "Inf" in head.morph.get("VerbForm"):
                     return i + 1  # "difficile de bien suivre": how to follow, not praise
+                following_word = self._word(i + 1)
+                if following_word and following_word not in COLLOQUIAL_PRAISE:
+                    entry = self.engine.polarity(following_word)
+                    if entry is not None and entry.polarity < 0:
+                        # "j'ai bien perdu mon temps", "bien bas": "bien" stresses the blame that follows.
+                        self.intensity, self.intensity_until = (1.3, i + 2)
+                        return i + 1
         return None
 
     def _negation_reach(self, i: int) -> int:
@@ -674,6 +682,8 @@ class _Scanner:
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
             return i + 1  # "je ne regrette pas": the negation was already spent on "regrette"
+        if negator == "sans" and self._word(i + 1) == "doute":
+            return i + 2  # "sans doute": probably, no lack and no negation
         self.negation_until = max(self.negation_until, self._negation_reach(i))
         if (
             negator == "pas"

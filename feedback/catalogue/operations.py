@@ -26,6 +26,7 @@ from feedback.models import (
     Training,
     TrainingSession,
 )
+from feedback.signals import session_closed, session_opened
 
 
 def create_questionnaire(definition: dict[str, Any], *, publish: bool = True) -> Questionnaire:
@@ -202,6 +203,7 @@ def open_session(session: TrainingSession, *, now: datetime | None = None) -> No
     if session.closes_dt is not None and session.closes_dt <= now:
         session.closes_dt = None
     db.session.flush()
+    session_opened.send(session_id=session.id, at=now)
 
 
 def close_session(session: TrainingSession, *, now: datetime | None = None) -> None:
@@ -210,6 +212,7 @@ def close_session(session: TrainingSession, *, now: datetime | None = None) -> N
     if session.opens_dt is None or session.opens_dt > now:
         session.opens_dt = now
     db.session.flush()
+    session_closed.send(session_id=session.id, at=now)
 
 
 def schedule_session(session: TrainingSession, *, opens_dt: datetime | None, closes_dt: datetime | None) -> None:

@@ -23,8 +23,8 @@ from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
-from feedback.distribution import queries as distribution_queries
 from feedback.exports import FORMATS, Column, ExportTable, table_response
+from feedback.followup import queries as followup_queries
 from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
@@ -64,11 +64,13 @@ bp = Blueprint("dashboard", __name__, url_prefix="/scores")
 SORT_KEYS = ("nom", "taux", "reponses", "sessions", "taux-reponse")
 
 
-def _scope(default: int) -> Scope:
-    """The URL's scope (feedback/scope.py); « every year » bounded to the catalogue's years for the trend."""
-    scope = Scope.from_args(request.args, default)
+def _scope(speaker_id: int | None = None) -> Scope:
+    """The URL's scope (feedback/scope.py), by default on the latest year with responses (of the speaker's sessions
+    for « Mes résultats »); « every year » bounded to the catalogue's years for the trend."""
+    scope = Scope.from_args(request.args, lambda: default_year(speaker_id))
     if not scope.is_bounded:
-        scope = scope.bounded(*(catalogue_years() or (date(default, 1, 1), date(default, 12, 31))))
+        this_year = utcnow().year
+        scope = scope.bounded(*(catalogue_years() or (date(this_year, 1, 1), date(this_year, 12, 31))))
     return scope
 
 
@@ -214,7 +216,7 @@ def _overview_rows(filters: Scope, dimension: Dimension, sort: str, descending: 
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def overview():
     """The centre's figures for a period at a glance, a trend, and a sortable table by any dimension."""
-    filters = _scope(default_year())
+    filters = _scope()
     dimension, sort, descending = _table_request(Dimension.AXIS)
     total = scores_for(filters)
     before = _previous(filters)
@@ -251,7 +253,7 @@ def overview():
 @roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 def export():
     """The overview's current table as CSV or XLSX, through the shared export writer."""
-    filters = _scope(default_year())
+    filters = _scope()
     dimension, sort, descending = _table_request(Dimension.AXIS)
     file_format = request.args.get("format", "csv")
     if file_format not in FORMATS:
@@ -315,7 +317,7 @@ def my_sessions():
     speaker = db.session.scalar(select(Speaker).where(Speaker.user_id == current_user.id))
     if speaker is None:
         return render_template("dashboard/my_sessions.html", speaker=None)
-    filters = replace(_scope(default_year(speaker.id)), speaker_id=speaker.id)
+    filters = replace(_scope(speaker.id), speaker_id=speaker.id)
     total = scores_for(filters)
     centre = satisfaction_for(filters.without_catalogue_filters())
     before = _previous(filters)
@@ -366,7 +368,7 @@ def training(training_id: int):
     training = get_training_or_404(training_id)
     whole_training = session_filter(training_id=training.id)
     visible = session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
-    followup_counts = distribution_queries.followup_counts(training.id)
+    followup_counts = followup_queries.followup_counts(training.id)
     # The follow-up, like the training's own rate, is compared over the whole training.
     has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(

@@ -10,18 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from feedback.auth.access import get_session_or_404, managers_only
 from feedback.auth.forms import ConfirmForm
 from feedback.db import db, utcnow
-from feedback.distribution import operations, queries
+from feedback.distribution import operations, queries, tasks
 from feedback.distribution.addresses import AddressList, CsvUnreadable, InvalidEntry, parse_csv, parse_pasted
 from feedback.distribution.forms import AddressesForm, SendInvitationsForm
-from feedback.mail import BatchResult, send_batch
 from feedback.models import TrainingSession
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage")
 
 #: Addresses invited in one go: a conference hall, not a mailing list.
 MAX_ADDRESSES = 1000
-#: Messages sent over one SMTP connection (servers often cap a connection at 100) before recording them.
-MAIL_BATCH = 50
 
 
 @dataclass
@@ -143,65 +140,29 @@ def send_pending_invitations(session_id: int):
 
 
 def _send_pending(session: TrainingSession):
-    """Draw the links and commit, then send by batches of one SMTP connection each, committing what was accepted."""
-    pending = db.session.scalars(queries.pending_invitations(session)).all()
-    outgoing = operations.prepare_invitations(session, list(pending))
+    """Commit the invitations, then hand their sending to the job queue: the manager never waits on the SMTP server."""
     try:
-        # Two commits on purpose: the links exist before any e-mail leaves, and no write lock is held while the
-        # mail server is talked to (on SQLite that would stall every participant's submit).
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         flash("Ces adresses viennent d'être invitées par ailleurs : vérifiez la liste ci-dessous.", "error")
         return redirect(url_for("distribution.invitations", session_id=session.id))
-    result = BatchResult()
-    for start in range(0, len(outgoing), MAIL_BATCH):
-        batch = outgoing[start : start + MAIL_BATCH]
-        batch_result = send_batch([mail.message for mail in batch])
-        operations.record_invitations_sent(batch, batch_result)
-        # What the server took is recorded batch by batch: if the worker is stopped during a long list (its
-        # timeout), "Envoyer les invitations en attente" will not send those again.
-        db.session.commit()
-        result.sent += [start + i for i in batch_result.sent]
-        result.refused += [start + i for i in batch_result.refused]
-        result.deferred += [start + i for i in batch_result.deferred]
-        if batch_result.error:
-            result.error = batch_result.error
-            break
-    _flash_result(outgoing, result)
+    pending = queries.invitation_counts(session).pending
+    try:
+        # After the commit: the worker reads what this request stored.
+        tasks.send_invitations(session.id)
+    except Exception:  # the queue's storage is down: the periodic catch-up sends them once it is back
+        current_app.logger.exception("invitations of session %s not enqueued", session.id)
+    if pending:
+        flash(
+            f"{_plural(pending, 'invitation part', 'invitations partent')} : l'envoi se fait en arrière-plan, "
+            "la page indique ce que le serveur de messagerie a accepté.",
+            "success",
+        )
+    else:
+        flash("Aucune invitation à envoyer.", "success")
     return redirect(url_for("distribution.invitations", session_id=session.id))
 
 
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
-
-
-def _flash_result(outgoing: list[operations.OutgoingMail], result: BatchResult) -> None:
-    sent, total = len(result.sent), len(outgoing)
-    unsent = total - sent - len(result.refused)
-    if result.error:
-        done = "Aucune invitation n'a été envoyée" if not sent else f"{sent} invitation(s) envoyée(s) sur {total}"
-        flash(
-            f"{done} : {result.error}. "
-            f"{_plural(unsent, 'adresse reste', 'adresses restent')} en attente : réessayez plus tard avec "
-            "« Envoyer les invitations en attente ».",
-            "error",
-        )
-    elif sent:
-        flash(f"{_plural(sent, 'invitation envoyée', 'invitations envoyées')}.", "success")
-    if result.deferred and not result.error:
-        flash(
-            f"{_plural(len(result.deferred), 'adresse refusée', 'adresses refusées')} pour l'instant par le serveur "
-            "de messagerie, gardée(s) en attente : réessayez plus tard avec « Envoyer les invitations en attente ».",
-            "error",
-        )
-    if result.refused:
-        refused = ", ".join(outgoing[i].email for i in result.refused[:20])
-        more = "…" if len(result.refused) > 20 else ""
-        flash(
-            f"Adresses refusées par le serveur de messagerie, non invitées : {refused}{more}. "
-            "Vérifiez-les et invitez-les à nouveau.",
-            "error",
-        )
-    if not outgoing:
-        flash("Aucune invitation à envoyer.", "success")

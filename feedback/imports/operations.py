@@ -30,6 +30,7 @@ from feedback.imports.catalogue import CatalogueFile, SessionSpec, TrainingSpec
 from feedback.imports.parsing import fold
 from feedback.imports.tables import Problem
 from feedback.models import Attendance, Modality, Questionnaire, Speaker, Training, TrainingSession
+from feedback.signals import import_completed
 
 Progress = Callable[[int], None]
 _CHUNK = 500
@@ -261,6 +262,7 @@ def import_catalogue(file: CatalogueFile, *, progress: Progress | None = None) -
         if progress is not None:
             progress(done)
     db.session.flush()
+    import_completed.send(kind="catalogue", summary=plan.summary)
     return plan
 
 
@@ -455,4 +457,5 @@ def import_attendance(plan: AttendancePlan) -> AttendancePlan:
         if item.present_after is not None:
             item.session.participants_present = item.present_after
     db.session.flush()
+    import_completed.send(kind="attendance", summary=plan.summary)
     return plan

@@ -18,6 +18,7 @@ from feedback.models.responses import Answer, Response
 from feedback.models.reviews import TrainerReview
 from feedback.models.users import LoginSession, Role, User
 from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
+from feedback.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "QUOTE_TRANSITIONS",
@@ -50,5 +51,8 @@ __all__ = [
     "Training",
     "TrainingSession",
     "User",
+    "WEBHOOK_EVENTS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "session_speakers",
 ]

@@ -45,6 +45,9 @@ class Invitation(Model):
     #: When it was used; left empty for an anonymous questionnaire, where the exact time could be matched with
     #: the response's own time and so tell whose response it is.
     used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker of the job queue claimed the invitation's (or its reminder's) e-mail to send it; cleared once
+    #: the SMTP server answered. A claim older than QUEUE_CLAIM_SECONDS is a dead worker's (feedback/outbox.py).
+    claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Its address was handed to the follow-up questionnaire (a FollowUpContact, not related to this row).
     is_followup_collected: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -67,7 +70,7 @@ class FollowUpContact(Model):
 
     How the two answers are paired, never through the e-mail: `followup_key` is random (128 bits). When a
     participant leaves an address right after answering, the response just sent gets
-    `distribution.operations.pairing_key(followup_key)`, an HMAC of this key with the application's secret, in
+    `followup.operations.pairing_key(followup_key)`, an HMAC of this key with the application's secret, in
     place of the random value every first answer gets, and the follow-up answer later gets the same value. The
     database alone (a backup, say) therefore never relates an answer to an e-mail, and once the e-mail is erased
     the two answers stay paired without anyone being identifiable. Addresses that come from invitations are
@@ -108,6 +111,8 @@ class FollowUpContact(Model):
     #: When the SMTP server accepted the follow-up e-mail, and its reminder.
     sent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When a worker claimed the follow-up's (or its reminder's) e-mail; cleared once the SMTP server answered.
+    claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The follow-up was answered through the link (single use).
     is_used: Mapped[bool] = mapped_column(default=False, server_default=false())
 

@@ -59,7 +59,7 @@ class Response(Model):
     #: Copied from the professional-profile answer (the option's stable value).
     profile: Mapped[str | None] = mapped_column(String(60))
     #: Pairs a first answer with its follow-up answer. Every first answer gets a random value; when its author
-    #: leaves an e-mail on the thank-you page it is replaced by `distribution.operations.pairing_key` of the follow-up
+    #: leaves an e-mail on the thank-you page it is replaced by `followup.operations.pairing_key` of the follow-up
     #: contact's random key (an HMAC with the application's secret), which the follow-up answer gets too. Neither the
     #: value nor its presence tells, from the database alone, which answer goes with an e-mail of followup_contacts.
     followup_key: Mapped[str | None] = mapped_column(String(32))

@@ -9,7 +9,7 @@ are read here. A value that is not one of the known choices is ignored and the p
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement
@@ -61,7 +61,9 @@ class CommentFilters:
     min_answers: int = 0
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], *, default_year: int | None = None) -> CommentFilters:
+    def from_args(
+        cls, args: Mapping[str, str], *, default_year: int | Callable[[], int] | None = None
+    ) -> CommentFilters:
         """The scope (`default_year` None: every year) and the comment's own parameters."""
         ignored: list[str] = []
         values: dict = {}

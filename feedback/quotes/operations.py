@@ -6,6 +6,7 @@ import unicodedata
 
 from feedback.db import db, utcnow
 from feedback.models import QUOTE_TRANSITIONS, Quote, QuoteStatus, User
+from feedback.signals import quote_approved
 
 MAX_QUOTE_LENGTH = 2000
 
@@ -34,6 +35,8 @@ def change_status(answer_id: int, status: QuoteStatus, user: User) -> Quote:
     quote.status_by_id = user.id
     quote.status_dt = utcnow()
     db.session.flush()
+    if status == QuoteStatus.APPROVED:
+        quote_approved.send(answer_id=answer_id)
     return quote
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,11 +56,7 @@ ACTIONS = {
 }
 
 
-def _latest_year() -> int:
-    return scores_default_year()
-
-
-def _filters(*, default_year: int | None = None) -> CommentFilters:
+def _filters(*, default_year: Callable[[], int] | None = None) -> CommentFilters:
     """The URL's filters, with the viewer's disclosure threshold (comments of small anonymous sessions left out)."""
     return replace(CommentFilters.from_args(request.args, default_year=default_year), min_answers=threshold())
 
@@ -186,7 +183,7 @@ def edit_quote_text(answer_id: int):
 @quote_staff
 def suggestions():
     """For each top theme, the most quotable comments: picking the report's quotes takes minutes."""
-    filters = _filters(default_year=_latest_year())
+    filters = _filters(default_year=scores_default_year)
     return render_template(
         "quotes/suggestions.html",
         suggestions=queries.suggestions(filters),
@@ -198,7 +195,7 @@ def suggestions():
 @quote_staff
 def themes():
     """The themes of a period and scope (training, trainer, axis...), those that grew, and their word cloud."""
-    filters = _filters(default_year=_latest_year()).catalogue_only()
+    filters = _filters(default_year=scores_default_year).catalogue_only()
     return render_template(
         "quotes/themes.html",
         themes=theme_queries.themes_for(filters, limit=30),
@@ -213,7 +210,7 @@ def themes():
 @quote_staff
 def cloud(file_format: str):
     """The word cloud of the scope's themes (PNG or SVG), drawn once per set of counts and kept on disk."""
-    filters = _filters(default_year=_latest_year()).catalogue_only()
+    filters = _filters(default_year=scores_default_year).catalogue_only()
     directory = Path(current_app.instance_path) / "wordclouds"
     # Found again without counting while the scope's comments stay the same; drawn once per set of counts.
     state = theme_queries.scope_state(filters.response_conditions())

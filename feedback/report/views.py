@@ -25,7 +25,7 @@ report_staff = roles_required(Role.ADMIN, Role.MANAGER, Role.COMMUNICATION)
 
 def _report() -> Report:
     """The report of the URL's filters, at the viewer's disclosure threshold (admins see everything)."""
-    return build_report(Scope.from_args(request.args, default_year()), min_answers=threshold())
+    return build_report(Scope.from_args(request.args, default_year), min_answers=threshold())
 
 
 @bp.get("/")

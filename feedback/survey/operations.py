@@ -12,7 +12,7 @@ from feedback.answers import ParsedSurvey
 from feedback.db import affected_rows, db, table_of, utcnow
 from feedback.models import Answer, FollowUpContact, QuestionKind, Questionnaire, Response
 from feedback.personal_links import FollowUpAlreadyAnswered, ParticipantQuestionnaire, ParticipantSession, pairing_key
-from feedback.signals import comments_submitted
+from feedback.signals import comments_submitted, response_submitted
 
 
 def find_response_by_token(nonce: str) -> Response | None:
@@ -111,6 +111,15 @@ def submit_response(  # noqa: C901
         db.session.connection().execute(insert(table_of(Answer)), rows)
         if any(row["text"] for row in rows):
             comments_submitted.send(response_id=response_id)
+    response_submitted.send(
+        response_id=response_id,
+        session_id=session.id,
+        questionnaire_id=questionnaire.id,
+        submitted_dt=now,
+        overall_level=response["overall_level"],
+        recommendation=response["recommendation"],
+        is_followup=response["is_followup"],
+    )
     return response_id
 
 

@@ -338,6 +338,16 @@ def test_tone_on_the_held_out_comments_stays_above_its_floor():
         # sarcasm
         ("Super, encore une panne de micro", NEGATIVE),
         ("Bravo, toujours pas de chauffage dans la salle", NEGATIVE),
+        # seen on the second collection's DEV rows: "bien" stressing a blame, "sans doute" (probably), adverbs
+        # that say how much, regret, blame words of school and work-study reviews
+        ("J'ai bien perdu mon temps avec cette formation", NEGATIVE),
+        ("J'y ai sans doute passé les meilleures journées de l'année", POSITIVE),
+        ("Je déconseille fortement cet organisme", NEGATIVE),
+        ("Si j'avais su, je n'aurais pas choisi cette formation", NEGATIVE),
+        ("Formateurs de très haut niveau", POSITIVE),
+        ("Un accompagnement qui laisse vraiment à désirer", NEGATIVE),
+        ("Des intervenants défaillants et une organisation minable", NEGATIVE),
+        ("Un organisme en amélioration continue, toujours à l'écoute", POSITIVE),
     ],
 )
 def test_error_kinds_seen_on_real_comments(text, expected):
@@ -433,11 +443,12 @@ def test_every_verdict_stays_explainable(text):
 
 # --- Real comments: the MEASURE part (never tuned on) ---------------------------------------------------------
 
-#: Measured on the MEASURE part of the real comments (334 comments, /work/devset at 05:01 UTC on 2026-12-07):
-#: 74.6 % exact, 88.4 % of criticisms flagged (benchmarks/tone_quality.py). Below the targets (80 %, 92 %):
-#: the floors guard what is reached, a little under it; they may rise, never fall.
-REAL_ACCURACY_FLOOR = 0.72
-REAL_CRITICISM_FLOOR = 0.86
+#: Measured on the MEASURE part of the real comments (462 comments: the first collection's 334 and 128 of the
+#: second's, 08:31 UTC on 2026-12-07): 75.5 % exact, 90.4 % of criticisms flagged (benchmarks/tone_quality.py;
+#: on the first collection's 334 alone 74.3 % / 89.1 %). Below the targets (80 %, 92 %): the floors guard what
+#: is reached, a little under it; they may rise, never fall.
+REAL_ACCURACY_FLOOR = 0.74
+REAL_CRITICISM_FLOOR = 0.89
 
 
 def _real_measure_rows() -> list[dict]:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from feedback.builder.operations import start_new_version
 from feedback.db import db
-from feedback.models import Answer, Role, Speaker, TrainingSession
+from feedback.models import Answer, Role, Speaker, TrainingSession, WebhookDelivery
+from feedback.webhooks.operations import create_endpoint
 from tests.conftest import form_token
 from tests.htmltree import parse
 
@@ -46,7 +47,7 @@ ALL_SCORES = "all_scores"  # managers, admins and communication
 ANY_STAFF = "any_staff"  # any logged-in account (their own data only)
 SCORES_OF = "scores_of"  # the scores of one training or session: its speakers, and who reads all scores
 QUOTES = "quotes"  # the quotes workspace: communication staff, managers and admins (never trainers)
-ADMIN = "admin"  # accounts and the audit log: admins only
+ADMIN = "admin"  # accounts, the audit log and the webhooks: admins only
 OWN_SESSION = "own_session"  # a speaker's own questionnaire on their session: that speaker only, managers included
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
@@ -76,7 +77,7 @@ def classify(endpoint: str) -> str | None:
         return "public"
     if endpoint.startswith(("manage.", "distribution.", "builder.", "imports.")):
         return MANAGE
-    if endpoint.startswith("accounts."):
+    if endpoint.startswith(("accounts.", "webhooks.")):
         return ADMIN
     return CLASSES.get(endpoint)
 
@@ -171,6 +172,11 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
     for _ in range(app_min_answers() - 1):
         assert answer_form(session_b, {"q-overall": "3"}).status_code == 303
     draft = start_new_version(session_b.questionnaire)  # the builder's pages, on a draft its buttons may change
+    # A webhook endpoint with one delivery (an address refused before any connection: the sweep sends nothing out).
+    endpoint = create_endpoint("https://127.0.0.1:9/hook", ["session.closed"])
+    delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_world", event="session.closed", payload="{}")
+    delivery.status = "failed"
+    db.session.add(delivery)
     db.session.commit()
     return World(
         {
@@ -184,6 +190,8 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
             "questionnaire_id": draft.id,
             "question_id": draft.questions[0].id,
             "answer_id": db.session.scalar(select(Answer.id).where(Answer.text == "Confidentiel B")),
+            "endpoint_id": endpoint.id,
+            "delivery_id": delivery.id,
         }
     )
 

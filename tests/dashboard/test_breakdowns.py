@@ -204,3 +204,18 @@ def test_the_scope_reads_every_period_and_says_what_it_ignored_or_swapped():
     assert (every.start, every.end, every.label, every.previous_period()) == (None, None, "toutes années", None)
     assert Scope.from_args({"trimestre": "T9"}, default_year=2025).ignored == ("trimestre",)
     assert Scope.from_args({"du": "2024-03-01"}, default_year=2025).end == date(2025, 12, 31)
+
+
+def test_the_default_year_is_looked_up_only_when_the_url_gives_no_period():
+    def not_needed() -> int:
+        raise AssertionError("the URL gives the period")
+
+    assert Scope.from_args({"annee": "2024", "axe": "politique-ville"}, not_needed) == Scope.for_year(
+        2024, axis=Axis.CITY_POLICY
+    )
+    assert Scope.from_args({"trimestre": "2024-T2"}, not_needed) == Scope.for_quarter(2024, 2)
+    assert Scope.from_args({"du": "2024-02-01", "au": "2024-01-01"}, not_needed).start == date(2024, 1, 1)
+    assert Scope.from_args({"annee": "toutes"}, not_needed) == Scope.every_year()
+    assert Scope.from_args({}, lambda: 2023) == Scope.for_year(2023)
+    assert Scope.from_args({"trimestre": "T2"}, lambda: 2023) == Scope.for_quarter(2023, 2)
+    assert Scope.from_args({"annee": "20x5"}, lambda: 2023) == Scope.for_year(2023)

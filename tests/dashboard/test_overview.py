@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from feedback.models import Role
 from tests.dashboard.conftest import add_responses
-from tests.htmltree import Node, parse
+from tests.htmltree import Node, form_state, parse
 
 
 def rows_of(page) -> list[list[str]]:
@@ -139,3 +139,17 @@ def test_a_quarter_or_month_row_leads_to_that_period(client, auth, make_user, ce
     link = [a for a in months.find_all("a") if a.text == "juil. 2025"][0].get("href")
     assert "du=2025-07-01" in link and "au=2025-07-31" in link
     assert [row[0] for row in rows_of(client.get(link))] == ["Droit des étrangers"]
+
+
+def test_the_form_keeps_a_quarter_and_sends_it_back(client, auth, make_user, centre):
+    """Year and quarter selects: a quarter's page shows them chosen, and submitting the form gives the same page."""
+    auth.login(make_user(Role.MANAGER))
+    page = client.get("/scores/?trimestre=2025-T3&dept=94")
+    form = parse(page.get_data(as_text=True)).find("form", class_="filters")
+    state = form_state(form)
+    assert state["annee"] == ["2025"] and state["trimestre"] == ["T3"]
+    assert state["du"] == [""] and state["au"] == [""] and state["dept"] == ["94"]
+    again = client.get("/scores/", query_string={key: values[0] for key, values in state.items() if values})
+    assert parse(again.get_data(as_text=True)).find("h1").text == "Résultats T3 2025"
+    # s2 alone: July 2025, Val-de-Marne, the language axis.
+    assert [row[0] for row in rows_of(again)] == ["Linguistique, intégration & discriminations"]

@@ -293,6 +293,12 @@ def test_the_json_command_takes_a_period_and_filters_and_refuses_bad_ones(runner
         == report_json(runner, "--period", "2025-01-01:2025-06-30")["period"]
     )
     assert report_json(runner, "--period", "2025-T1")["period"]["label"] == "T1 2025"
+    # Every year: the catalogue's years, 2024 and 2025.
+    assert report_json(runner, "--period", "toutes")["period"] == {
+        "start": "2024-01-01",
+        "end": "2025-12-31",
+        "label": "du 01/01/2024 au 31/12/2025",
+    }
     summary = runner.invoke(args=["report", "--period", "2025"])
     assert summary.exit_code == 0 and "participations : 57 (+27)" in summary.output
 

@@ -1,0 +1,1 @@
+"""The follow-up questionnaire (« évaluation à froid »): addresses, e-mails, links, pairing with first answers."""

@@ -1,0 +1,1 @@
+"""Webhooks: admins register endpoints; events are delivered, signed, through the job queue."""
