@@ -27,6 +27,7 @@ def render_form_page(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     invitation: str | None = None,
+    kiosk: str | None = None,
 ) -> str:
     """The questionnaire of `session` (a session, or any object with its attributes), with what was sent shown back."""
     return render_template(
@@ -43,4 +44,6 @@ def render_form_page(
         english=str(get_locale()) == "en",
         # The personal link's token rides along in a hidden field; only a stored response spends it.
         invitation=invitation,
+        # Kiosk mode (feedback/kiosk_links.py): the link's signature rides along too; nothing kept for the next person.
+        kiosk=kiosk,
     )

@@ -83,3 +83,21 @@ def read_token(token: str, session_code: str, *, salt: str = SALT) -> FormToken:
     if not isinstance(started, int | float) or isinstance(started, bool):
         started = None
     return FormToken(session_code=data["s"], nonce=data["n"], started=started)
+
+
+def renew_token(token: str, session_code: str) -> str:
+    """A fresh token for answers kept on a phone while the network was down: the same nonce and start, a new date.
+
+    The nonce stays the response's dedup key, so answers sent before the network dropped (and stored, the reply lost
+    on the way back) are still recognised when sent again. Only the date is checked no more: the signature and the
+    session still are (TokenInvalid otherwise).
+    """
+    if not token or len(token) > 300:
+        raise TokenInvalid
+    try:
+        data = _serializer().loads(token)  # no max_age: an expired token of ours is exactly what is renewed
+    except BadSignature as exc:
+        raise TokenInvalid from exc
+    if not isinstance(data, dict) or data.get("s") != session_code or not isinstance(data.get("n"), str):
+        raise TokenInvalid
+    return sign_for_session(session_code, salt=SALT, **{k: v for k, v in data.items() if k in ("n", "t")})

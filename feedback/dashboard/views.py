@@ -25,6 +25,7 @@ from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.exports import FORMATS, Column, ExportTable, table_response
 from feedback.followup import queries as followup_queries
+from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
     MODALITY_LABELS,
@@ -393,6 +394,9 @@ def session(session_id: int):
         context = {
             "public_url": url,
             "qr": qr_svg(url, scale=5, title="QR code du questionnaire"),
+            # Staff only: a signed link, so that no participant can turn a phone into a kiosk (feedback/kiosk_links.py).
+            "kiosk_url": kiosk_url(session.public_code),
+            "kiosk_qr": qr_svg(kiosk_url(session.public_code), scale=4, title="QR code du mode borne"),
             "confirm_form": ConfirmForm(),
             # The speakers' own questionnaires: shown apart, never part of the scores above.
             "trainer_reviews": reviews_of_session(session),

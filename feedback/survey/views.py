@@ -27,6 +27,7 @@ from feedback.followup_tokens import (
 )
 from feedback.form_page import render_form_page
 from feedback.form_tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.kiosk_links import is_kiosk
 from feedback.mail import normalise_email
 from feedback.models import QuestionnaireStatus
 from feedback.personal_links import (
@@ -147,9 +148,21 @@ def _render_form(session, *, submitted=None, errors=None, notice=None, status=20
                 "Vos réponses sont conservées : patientez une minute, puis envoyez à nouveau."
             )
     page = render_form_page(
-        session, token=token, submitted=submitted, errors=errors, notice=notice, invitation=_personal_token()
+        session,
+        token=token,
+        submitted=submitted,
+        errors=errors,
+        notice=notice,
+        invitation=_personal_token(),
+        kiosk=_kiosk_token(session),
     )
     return page, status
+
+
+def _kiosk_token(session) -> str | None:
+    """The kiosk link's signature (?k= when opened, a hidden field when sent), if genuine for this session."""
+    token = posted_form().get("kiosk") if request.method == "POST" else request.args.get("k")
+    return token if is_kiosk(token, session.public_code) else None
 
 
 def _personal_token() -> str | None:
@@ -182,8 +195,12 @@ def _device_cookie(session) -> str:
 
 
 def _answered_from_this_device(session) -> bool:
-    """Only for questionnaires that ask for one answer per device (off by default: shared tablets)."""
-    return session.questionnaire.is_one_per_device and request.cookies.get(_device_cookie(session)) == "1"
+    """Only for questionnaires that ask for one answer per device (off by default: shared tablets); never a kiosk."""
+    return (
+        session.questionnaire.is_one_per_device
+        and request.cookies.get(_device_cookie(session)) == "1"
+        and _kiosk_token(session) is None
+    )
 
 
 @bp.post("/<code>")
@@ -245,6 +262,7 @@ def submit_form(code: str):  # noqa: C901
         return render_template("survey/thanks.html", session=session, already_answered=True)
     # Read before the commit, which expires every loaded object (one more query otherwise).
     one_per_device = session.questionnaire.is_one_per_device
+    kiosk = _kiosk_token(session) is not None
     try:
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
@@ -255,6 +273,8 @@ def submit_form(code: str):  # noqa: C901
         db.session.rollback()
         return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
+    if kiosk:
+        return response  # a shared tablet: no cookie ties the next person to this response, or stops them
     # For the thank-you page only: an address left there pairs this response with the follow-up answer.
     response.set_cookie(
         submission_cookie_name(code),

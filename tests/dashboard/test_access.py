@@ -33,6 +33,9 @@ PUBLIC = {
     "survey.submit_form",
     "survey.thanks",
     "survey.leave_followup_email",
+    "survey_offline.service_worker",
+    "survey_offline.renew_form_token",
+    "survey_offline.kiosk",
     "followup.show_form",
     "followup.submit_form",
     "followup.thanks",
@@ -125,6 +128,9 @@ PUBLIC_EXPECTED = {
     ("survey.submit_form", "POST"): (400, 400),  # no form token: the form again, nothing stored
     ("survey.thanks", "GET"): (200, 200),
     ("survey.leave_followup_email", "POST"): (400, 400),
+    ("survey_offline.service_worker", "GET"): (200, 200),
+    ("survey_offline.renew_form_token", "POST"): (200, 200),  # no token to renew: a new one (counted like a form)
+    ("survey_offline.kiosk", "GET"): (403, 403),  # no signed kiosk link: a page that says so
     ("followup.show_form", "GET"): (404, 404),
     ("followup.submit_form", "POST"): (404, 404),
     ("followup.thanks", "GET"): (404, 404),

@@ -1,4 +1,5 @@
-"""The form page stays light for a weak phone signal: HTML + CSS under 30 KB, no web font, nothing from another site."""
+"""The form page stays light for a weak phone signal: HTML, CSS, script and service worker under 30 KB, no web font,
+nothing from another site."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
+from feedback.kiosk_links import sign_kiosk
 from tests.htmltree import parse
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
-#: Uncompressed budget for what a phone must download before it can show the form (scripts are deferred).
+#: Uncompressed budget for everything a phone downloads for the form, its script and service worker included.
 PAGE_BUDGET = 30_000
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "srcset", "poster", "data")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
@@ -38,16 +42,32 @@ def stylesheet_paths(html: str) -> list[str]:
     return [n.get("href") for n in parse(html).iter() if n.tag == "link" and n.get("rel") == "stylesheet"]
 
 
-def test_the_form_page_and_its_css_weigh_under_30_kb(client, make_session):
+def script_paths(html: str) -> list[str]:
+    return [n.get("src") for n in parse(html).iter() if n.tag == "script" and n.get("src")]
+
+
+@pytest.mark.parametrize("mode", ["form", "kiosk"])
+def test_the_whole_form_page_with_its_css_script_and_service_worker_weighs_under_30_kb(client, make_session, mode):
+    """Everything a phone downloads for the form: the page, its stylesheet, its script and the service worker
+    (registered once the page is shown; it keeps the page for a visit without network)."""
     session = make_session()
-    page = client.get(f"/s/{session.public_code}")
+    path = f"/s/{session.public_code}" + (f"/borne?k={sign_kiosk(session.public_code)}" if mode == "kiosk" else "")
+    page = client.get(path)
     assert page.status_code == 200
     html = page.get_data()
-    css = (STATIC_DIR / "survey.css").read_bytes()
 
     assert stylesheet_paths(html.decode()) == ["/static/survey.css"], "the form must load survey.css, and only it"
-    weight = len(html) + len(css)
-    assert weight < PAGE_BUDGET, f"form page {len(html)} B + survey.css {len(css)} B = {weight} B"
+    assert script_paths(html.decode()) == ["/static/survey.js"], "the form must load survey.js, and only it"
+    worker = client.get("/s/sw.js")
+    assert worker.status_code == 200
+    files = {
+        "page": html,
+        "survey.css": (STATIC_DIR / "survey.css").read_bytes(),
+        "survey.js": (STATIC_DIR / "survey.js").read_bytes(),
+        "sw.js": worker.get_data(),
+    }
+    weight = sum(len(content) for content in files.values())
+    assert weight < PAGE_BUDGET, " + ".join(f"{name} {len(content)} B" for name, content in files.items())
 
 
 def test_the_form_page_requests_nothing_from_another_site_and_no_web_font(client, make_session):

@@ -1,0 +1,72 @@
+"""The form without network: its service worker, a fresh token for answers kept on the phone, and kiosk mode.
+
+The page's script (static/survey.js) keeps on the phone the answers a lost network stopped, and sends them when it
+comes back; the service worker (static/survey-sw.js, served from /s/ so that its scope covers every form) keeps the
+pages of the sessions opened on the phone and sends the waiting answers through Background Sync where the browser
+has it. Exactly one response per filled form: every resend carries the same nonce (form_tokens.renew_token).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from feedback.extensions import csrf
+from feedback.form_tokens import TokenInvalid, issue_token, renew_token
+from feedback.kiosk_links import is_kiosk
+from feedback.survey.limits import take_blank_form
+from feedback.survey.views import _is_cross_site, _render_closed, _render_form, get_public_session_or_404
+from feedback.web import CSP
+
+bp = Blueprint("survey_offline", __name__, url_prefix="/s")
+csrf.exempt(bp)  # as the form itself (survey/views.py): its own signed token, cross-site posts refused
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, from /s/ so that its scope covers the forms (/static/ would not)."""
+    source = (Path(current_app.static_folder) / "survey-sw.js").read_text(encoding="utf-8")
+    # The pages it serves without network carry the same Content-Security-Policy as from the server.
+    response = current_app.response_class(source.replace("__CSP__", CSP, 1), mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/s/"
+    response.headers["Cache-Control"] = "no-cache"  # a new version reaches the phones at their next visit
+    return response
+
+
+@bp.post("/<code>/jeton")
+def renew_form_token(code: str):
+    """A token for answers kept on the phone: the same nonce renewed, or a new one (counted like a blank form)."""
+    session = get_public_session_or_404(code)
+    if not session.is_open:
+        return _no_store(jsonify(open=False), 410)  # the page shows the answers back (the submit's closed page)
+    if _is_cross_site():
+        return _no_store(jsonify(error="cross-site"), 400)
+    if not take_blank_form(session.public_code):
+        return _no_store(jsonify(error="busy"), 429)  # the page tries again later, answers kept
+    wait = 0
+    try:
+        token = renew_token(request.form.get("token", ""), session.public_code)
+    except TokenInvalid:
+        # None yet (a kiosk reset without network) or not ours: a new nonce, sendable after the usual minimum time.
+        token = issue_token(session.public_code)
+        wait = current_app.config["SURVEY_MIN_ANSWER_SECONDS"]
+    return _no_store(jsonify(open=True, token=token, wait=wait), 200)
+
+
+def _no_store(response, status: int):
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
+@bp.get("/<code>/borne")
+def kiosk(code: str):
+    """The form in kiosk mode, for a tablet that collects a room's responses one after another."""
+    session = get_public_session_or_404(code)
+    if not is_kiosk(request.args.get("k"), session.public_code):
+        return render_template("survey/kiosk_link.html", session=session), 403
+    if not session.is_open:
+        return _render_closed(session)
+    if not take_blank_form(session.public_code):
+        abort(429)
+    return _render_form(session, token=issue_token(session.public_code))

@@ -1,0 +1,83 @@
+/* Served as /s/sw.js: keeps the form of each session opened on this phone, and its two files, to open it without
+   network; sends the answers waiting on the phone through Background Sync (survey.js does it too when open). */
+"use strict";
+var PAGES = "retours-pages-v1";
+var CSP = "__CSP__"; // feedback/web.py's, put in when served
+var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.(css|js))$/;
+
+self.addEventListener("install", function () {
+  self.skipWaiting();
+});
+self.addEventListener("activate", function (event) {
+  event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== location.origin || !KEPT.test(url.pathname)) return;
+  // The network first (a fresh token, the latest wording); the copy only without network.
+  event.respondWith(
+    caches.open(PAGES).then(function (cache) {
+      return fetch(request).then(function (response) {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      }, function () {
+        return cache.match(request).then(function (hit) {
+          return hit || cache.match(request, { ignoreSearch: true });
+        }).then(function (hit) {
+          if (!hit) return Response.error();
+          var headers = new Headers(hit.headers); // a page kept by survey.js has no header: the policy is added
+          headers.set("Content-Security-Policy", CSP);
+          return new Response(hit.body, { headers: headers });
+        });
+      });
+    }),
+  );
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "retours-outbox") event.waitUntil(flush());
+});
+
+function flush() {
+  // survey.js's copy of the waiting sends, each with its token renewed (the same nonce: stored once).
+  return caches.open("retours-outbox").then(function (cache) {
+    return cache.match("/s/outbox").then(function (kept) {
+      return kept ? kept.json() : [];
+    }).then(function (items) {
+      var left = [];
+      return items.reduce(function (chain, item) {
+        return chain.then(function () {
+          return send(item).then(function (gone) {
+            if (!gone) left.push(item);
+          });
+        });
+      }, Promise.resolve()).then(function () {
+        cache.put("/s/outbox", new Response(JSON.stringify(left)));
+        return clients.matchAll({ includeUncontrolled: true }).then(function (pages) {
+          pages.forEach(function (page) {
+            page.postMessage("retours-sent");
+          });
+        });
+      });
+    });
+  });
+}
+
+function send(item) {
+  var body = new URLSearchParams(item.body);
+  var ask = new URLSearchParams();
+  ask.set("token", body.get("token"));
+  // Without a token (a kiosk reset offline) only the page asks for one: two new nonces would be two responses.
+  if (!body.get("token") || item.held) return Promise.resolve(false);
+  return fetch(item.url + "/jeton", { method: "POST", body: ask }).then(function (res) {
+    if (!res.ok) return false; // closed (the page shows the answers back) or busy: left to the page
+    return res.json().then(function (data) {
+      body.set("token", data.token);
+      return fetch(item.url, { method: "POST", body: body }).then(function (res) {
+        return res.redirected && /\/merci$/.test(new URL(res.url).pathname);
+      });
+    });
+  }); // no network: rejected, Background Sync tries again later
+}
