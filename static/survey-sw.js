@@ -23,8 +23,9 @@ self.addEventListener("fetch", function (event) {
         if (response.ok) cache.put(request, response.clone());
         return response;
       }, function () {
-        return cache.match(request).then(function (hit) {
-          return hit || cache.match(request, { ignoreSearch: true });
+        // ignoreVary: Flask answers « Vary: Cookie », and the next visit carries the cookie the first one set.
+        return cache.match(request, { ignoreVary: true }).then(function (hit) {
+          return hit || cache.match(request, { ignoreSearch: true, ignoreVary: true });
         }).then(function (hit) {
           if (!hit) return Response.error();
           var headers = new Headers(hit.headers); // a page kept by survey.js has no header: the policy is added

@@ -17,7 +17,7 @@ def test_dry_run_writes_nothing_then_the_import_shows_its_progress(runner):
     result = runner.invoke(args=["import-catalogue", str(REAL_CATALOGUE), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "format rapport d'activité (une ligne par action et département), lu en UTF-8, 122 lignes" in result.output
-    assert "formations : 105 à créer, 0 à modifier, 0 inchangées ; sessions : 254 à créer" in result.output
+    assert "formations : 105 à créer, 0 à modifier, 0 inchangée ; sessions : 254 à créer" in result.output
     assert "7411 participations dans le fichier" in result.output
     assert "note — ligne 116 : l'action 2517 n'a pas de date : créée sans session." in result.output
     assert "Simulation : rien n'a été écrit." in result.output

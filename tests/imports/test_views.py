@@ -68,7 +68,7 @@ def test_upload_preview_confirm_then_the_same_file_again(client, manager, kind):
     assert count(Training) == 0  # nothing before the confirmation
 
     done = client.post("/manage/imports/confirm", data={"token": token_of(html)}, follow_redirects=True)
-    assert "Catalogue importé : 2 formations créées, 0 modifiées ; 2 sessions créées" in done.get_data(as_text=True)
+    assert "Catalogue importé : 2 formations créées, 0 modifiée ; 2 sessions créées" in done.get_data(as_text=True)
     assert (count(Training), count(TrainingSession)) == (2, 2)
     before = snapshot()
 
@@ -151,7 +151,7 @@ def test_an_attendance_list_through_the_pages_stores_no_name(client, manager, ma
     assert waiting and not any("Vasseur" in p.read_text() or "Hélène" in p.read_text() for p in waiting)
 
     done = client.post("/manage/imports/confirm", data={"token": token_of(html)}, follow_redirects=True)
-    assert "Émargement importé : 1 session, 2 personnes ; 2 ajoutées, 0 retirées." in done.get_data(as_text=True)
+    assert "Émargement importé : 1 session, 2 personnes ; 2 ajoutées, 0 retirée." in done.get_data(as_text=True)
     assert count(Attendance) == 2 and session.participants_present == 2
     assert not list(pending_dir.glob("*.json"))
 
