@@ -45,7 +45,7 @@ def test_a_trainer_never_sees_another_trainers_figures_through_filters(
     auth.login(trainer)
     # A forged speaker filter is overridden by the trainer's own speaker.
     html = client.get(f"/scores/mine?annee=2025&intervenant={other.id}").get_data(as_text=True)
-    assert '<span class="big">0</span> réponses' in html
+    assert '<span class="big">0</span> réponse<' in html
     assert client.get("/scores/?annee=2025").status_code == 404
     assert client.get("/scores/export?annee=2025&format=csv").status_code == 404
 

@@ -99,7 +99,7 @@ def test_flask_analyse_analyses_what_is_missing_once(make_session, runner):
     result = runner.invoke(args=["analyse"])
     assert result.exit_code == 0, result.output
     assert "3 commentaires analysés" in result.output
-    assert "3 nouveaux, 0 réanalysés" in result.output
+    assert "3 nouveaux, 0 réanalysé" in result.output
     assert "positif 1" in result.output and "négatif 1" in result.output and "neutre 1" in result.output
     assert [analysis_of(i).tone for i in ids] == ["positive", "negative", "neutral"]
     assert analysis_of(ids[0]).masked_text == "Très bonne journée, échanges riches."
@@ -125,7 +125,7 @@ def test_a_new_lexicon_version_re_analyses_on_demand_and_keeps_staff_work(make_s
 
     result = runner.invoke(args=["analyse"])
     assert result.exit_code == 0, result.output
-    assert "2 commentaires analysés" in result.output and "0 nouveaux, 2 réanalysés" in result.output
+    assert "2 commentaires analysés" in result.output and "0 nouveau, 2 réanalysés" in result.output
     assert analysis_of(ids["liked"]).version == analysis_version()
     assert analysis_of(ids["liked"]).tone == "positive"
     assert db.session.scalar(select(func.count()).select_from(CommentPhrase)) == phrases  # replaced, not doubled
