@@ -5,9 +5,10 @@ Chrome DevTools "Slow 3G" conditions (CDP Network.emulateNetworkConditions: 2,00
 50 kB/s down and up), then opens it again in the same context without any network (from the service worker's
 cache: the signal gone after the QR code was scanned). It prints, as medians over the runs:
 
-- usable: the form parsed, its stylesheet applied and its script run (DOMContentLoaded: deferred scripts wait for
-  the stylesheet), so a participant can tap an answer and what they type is kept;
-- first paint (first-contentful-paint) and load (every file, the service worker's registration started).
+- usable: the whole page received and painted with its stylesheet (the stylesheet is inlined in the page): every
+  question can be answered and « Envoyer » sends, because the form works without its script;
+- script ready (DOMContentLoaded: the deferred script has run: autosave, sending later without network, the
+  double-tap guard), first paint (first-contentful-paint) and load (every file, the service worker started).
 
     .venv/bin/python benchmarks/slow_3g.py            # 5 runs
     .venv/bin/python benchmarks/slow_3g.py --runs 9
@@ -49,7 +50,8 @@ TARGET_USABLE_S = 3.0
 TIMINGS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
-  return {usable: nav.domContentLoadedEventEnd, paint: paint ? paint.startTime : null, load: nav.loadEventEnd,
+  return {usable: Math.max(nav.responseEnd, paint ? paint.startTime : nav.loadEventEnd),
+          ready: nav.domContentLoadedEventEnd, paint: paint ? paint.startTime : null, load: nav.loadEventEnd,
           bytes: nav.transferSize};
 }"""
 
@@ -113,17 +115,20 @@ def main() -> int:
         server.shutdown()
 
     print(f"Participant's form on a weak signal, median of {args.runs} runs")
-    print(f"{'':44}{'usable':>9}{'first paint':>13}{'load':>9}")
+    print(f"{'':44}{'usable':>9}{'script ready':>14}{'first paint':>13}{'load':>9}")
     for profile, (firsts, agains) in results.items():
         for name, runs in (("first visit", firsts), ("again, offline (cache)", agains)):
             label = f"{profile}, {name}"
-            print(f"{label:44}{median_s(runs, 'usable'):>9}{median_s(runs, 'paint'):>13}{median_s(runs, 'load'):>9}")
+            print(
+                f"{label:44}{median_s(runs, 'usable'):>9}{median_s(runs, 'ready'):>14}"
+                f"{median_s(runs, 'paint'):>13}{median_s(runs, 'load'):>9}"
+            )
     usable = statistics.median(run["usable"] for run in results["DevTools Slow 3G"][0]) / 1000
     met = usable <= TARGET_USABLE_S
     verdict = "met" if met else "MISSED"
     print(f"target: usable within {TARGET_USABLE_S:.0f} s at Slow 3G on the first visit: {usable:.2f} s, {verdict}")
     if not met:
-        print("  (each request waits 2 s at Slow 3G: the page, then its stylesheet and script, are two round trips)")
+        print("  (each request waits 2 s at Slow 3G: what the first paint waits for beyond the page costs 2 s more)")
     return 0 if met else 1
 
 

@@ -1,9 +1,9 @@
-/* Served as /s/sw.js: keeps the form of each session opened on this phone, and its two files, to open it without
+/* Served as /s/sw.js: keeps the form of each session opened on this phone, and its script, to open it without
    network; sends the answers waiting on the phone through Background Sync (survey.js does it too when open). */
 "use strict";
 var PAGES = "retours-pages-v1";
 var CSP = "__CSP__"; // feedback/web.py's, put in when served
-var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.(css|js))$/;
+var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.js)$/;
 
 self.addEventListener("install", function () {
   self.skipWaiting();

@@ -281,16 +281,13 @@ flush();
 if (navigator.serviceWorker && location.pathname.indexOf("/s/") === 0) {
   navigator.serviceWorker.register("/s/sw.js", { scope: "/s/" }).then(function () {
     // This visit did not go through the worker: keep the page as it came (asking for it again would count one
-    // more blank form against the room's limit) and its two files, for a visit offline.
+    // more blank form against the room's limit) and its script (the stylesheet is in the page), for a visit offline.
     return caches.open("retours-pages-v1").then(function (cache) {
       cache.put(location.href, new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
-      return Promise.all([document.querySelector("link[rel=stylesheet]").href, document.scripts[0].src].map(
-        function (url) {
-          return cache.match(url).then(function (hit) {
-            return hit || cache.add(url);
-          });
-        },
-      ));
+      var script = document.scripts[0].src;
+      return cache.match(script).then(function (hit) {
+        return hit || cache.add(script);
+      });
     });
   }).catch(Boolean);
   // The worker sent some (Background Sync): resent now, they are told "already received" and shown as gone.

@@ -3,6 +3,8 @@ the health check, and the log of refused access."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -14,6 +16,7 @@ from config import ProductionConfig, TestingConfig
 from feedback import create_app
 from feedback.db import db
 from feedback.models import Answer, Response, Role, Training
+from feedback.web import SURVEY_CSS_SOURCE
 from tests.conftest import PASSWORD, form_token
 from tests.htmltree import form_state, parse
 
@@ -56,12 +59,24 @@ def test_every_page_carries_a_strict_csp_and_the_other_headers(client, auth, mak
         headers = client.get(url).headers
         csp = {part.split()[0]: part.split()[1:] for part in headers["Content-Security-Policy"].split("; ")}
         assert csp["script-src"] == ["'self'"], url  # no 'unsafe-inline', no 'unsafe-eval', no other host
-        assert csp["default-src"] == ["'self'"] and csp["style-src"] == ["'self'"]
+        # Styles: our files, and the form's inlined stylesheet by its hash only (never 'unsafe-inline').
+        assert csp["default-src"] == ["'self'"] and csp["style-src"] == ["'self'", SURVEY_CSS_SOURCE]
         assert csp["object-src"] == ["'none'"] and csp["base-uri"] == ["'none'"]
         assert csp["frame-ancestors"] == ["'none'"] and headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
         assert "Strict-Transport-Security" not in headers  # plain HTTP on a developer's machine
+
+
+def test_the_forms_inlined_stylesheet_is_the_one_the_policy_allows(client, make_session):
+    """The browser applies an inline <style> only if its bytes hash to a source of style-src: checked on the page."""
+    page = client.get(f"/s/{make_session().public_code}")
+    html = page.get_data(as_text=True)
+    styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    allowed = dict(part.split(" ", 1) for part in page.headers["Content-Security-Policy"].split("; "))["style-src"]
+    assert f"'sha256-{digest}'" in allowed.split()
 
 
 def test_no_page_has_an_inline_script_or_event_handler():

@@ -45,12 +45,14 @@ def status(page):
 
 
 def wait_until_kept_for_offline(page) -> None:
-    """The service worker is in charge and holds this page: from now on the page opens without network."""
+    """The service worker is in charge and holds this page and its script: from now on it opens without network."""
     page.wait_for_function(
         """async () => {
           const worker = await navigator.serviceWorker.getRegistration('/s/');
           const cache = await caches.open('retours-pages-v1');
-          return Boolean(worker && worker.active && await cache.match(location.href));
+          // The page and its script: without the script, a page opened offline would post into no network.
+          return Boolean(worker && worker.active && await cache.match(location.href)
+                         && await cache.match(document.scripts[0].src));
         }""",
         polling=100,
     )
