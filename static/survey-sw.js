@@ -5,8 +5,13 @@ var PAGES = "retours-pages-v1";
 var CSP = "__CSP__"; // feedback/web.py's, put in when served
 var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.js)$/;
 
-self.addEventListener("install", function () {
-  self.skipWaiting();
+self.addEventListener("install", function (event) {
+  // The script first: a page opened offline without it would post its answers into no network.
+  event.waitUntil(caches.open(PAGES).then(function (cache) {
+    return cache.add("/static/survey.js");
+  }).then(function () {
+    return self.skipWaiting();
+  }));
 });
 self.addEventListener("activate", function (event) {
   event.waitUntil(self.clients.claim());
