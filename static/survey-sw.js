@@ -1,12 +1,11 @@
-/* Served as /s/sw.js: keeps the form of each session opened on this phone, and its script, to open it without
-   network; sends the answers waiting on the phone through Background Sync (survey.js does it too when open). */
+/* /s/sw.js: each form opened here and its script, for offline; waiting answers sent by Background Sync. */
 "use strict";
 var PAGES = "retours-pages-v1";
 var CSP = "__CSP__"; // feedback/web.py's, put in when served
 var KEPT = /^\/(s\/[\w-]{1,32}(\/borne)?|static\/survey\.js)$/;
 
 self.addEventListener("install", function (event) {
-  // The script first: a page opened offline without it would post its answers into no network.
+  // Without its script, a page opened offline would post into no network.
   event.waitUntil(caches.open(PAGES).then(function (cache) {
     return cache.add("/static/survey.js");
   }).then(function () {
@@ -28,7 +27,7 @@ self.addEventListener("fetch", function (event) {
         if (response.ok) cache.put(request, response.clone());
         return response;
       }, function () {
-        // ignoreVary: Flask answers « Vary: Cookie », and the next visit carries the cookie the first one set.
+        // ignoreVary: "Vary: Cookie", and the next visit may carry a cookie the first one set
         return cache.match(request, { ignoreVary: true }).then(function (hit) {
           return hit || cache.match(request, { ignoreSearch: true, ignoreVary: true });
         }).then(function (hit) {
