@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import wraps
@@ -260,11 +261,7 @@ def update_session(data, session_id: int):
 @errors(404)
 def open_session(session_id: int):
     """Open the session's questionnaire now (managers and admins)."""
-    session = _visible_session_or_404(session_id)
-    catalogue.open_session(session)
-    audit.record("api.session_open", "session", session.id, acting_token_details())
-    db.session.commit()
-    return _one_session(session)
+    return _open_or_close(session_id, catalogue.open_session, "api.session_open")
 
 
 @bp.post("/sessions/<int:session_id>/close")
@@ -273,9 +270,14 @@ def open_session(session_id: int):
 @errors(404)
 def close_session(session_id: int):
     """Close the session's questionnaire now (managers and admins)."""
+    return _open_or_close(session_id, catalogue.close_session, "api.session_close")
+
+
+def _open_or_close(session_id: int, operation: Callable[[TrainingSession], object], action: str):
+    """The two routes differ only by their operation and their audit line (and their documentation)."""
     session = _visible_session_or_404(session_id)
-    catalogue.close_session(session)
-    audit.record("api.session_close", "session", session.id, acting_token_details())
+    operation(session)
+    audit.record(action, "session", session.id, acting_token_details())
     db.session.commit()
     return _one_session(session)
 
