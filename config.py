@@ -181,6 +181,11 @@ class Config:
     SCHEDULE_REMINDERS = os.environ.get("SCHEDULE_REMINDERS", "0 9")
     SCHEDULE_FOLLOWUPS = os.environ.get("SCHEDULE_FOLLOWUPS", "30 9")
     SCHEDULE_PURGE = os.environ.get("SCHEDULE_PURGE", "15 3")
+    #: The report's DOCX and XLSX of a scope with more responses than this are prepared by the job queue (the link
+    #: opens a page that refreshes until the file is ready); smaller ones are made inside the request.
+    REPORT_QUEUE_ABOVE = _env_int("REPORT_QUEUE_ABOVE", 20_000)
+    #: A prepared report file can be downloaded for this many hours after it was asked for, then it is deleted.
+    REPORT_FILE_HOURS = _env_int("REPORT_FILE_HOURS", 24)
 
     #: Webhooks: seconds to wait for a receiver; only https:// URLs unless this is set (development, tests).
     WEBHOOK_TIMEOUT = _env_int("WEBHOOK_TIMEOUT", 10)

@@ -1,7 +1,7 @@
 """Every task of the job queue, imported by `queue.init_queue` so that the consumer knows them all.
 
-Each area keeps its own tasks (distribution/, followup/, quotes/, webhooks/ tasks.py); the daily purge is scheduled
-here, the command `flask purge` staying for cron.
+Each area keeps its own tasks (distribution/, followup/, quotes/, report/, webhooks/ tasks.py); the daily purge is
+scheduled here, the command `flask purge` staying for cron.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from feedback.followup import tasks as followup_tasks  # noqa: F401
 from feedback.privacy.operations import purge, record_purge
 from feedback.queue import at_local_time, periodic
 from feedback.quotes import tasks as quote_tasks  # noqa: F401
+from feedback.report import tasks as report_tasks  # noqa: F401
 from feedback.webhooks import tasks as webhook_tasks  # noqa: F401
 
 
