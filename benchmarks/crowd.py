@@ -203,7 +203,7 @@ class Server:
             if app == "retours"
             else None
         )
-        wait_healthy(port, self.process)
+        wait_healthy(port, self.process, timeout=180)  # a loaded machine: the 2 cores are shared
 
     def analysed_after(self, patience: float = 600) -> tuple[int, int, float]:
         """Wait for the queue to analyse every comment stored: (comments, analysed, seconds waited)."""
@@ -256,7 +256,14 @@ class Server:
         self.log.close()
         drop_database(self.engine, self.name)
         lines = self.log_path.read_text().splitlines()
-        return [line for line in lines if "Traceback" in line or "Error" in line]
+        errors = []
+        for index, line in enumerate(lines):
+            if "Traceback" in line:  # the exception's own line: the first one past the indented frames
+                following = (later for later in lines[index + 1 :] if later and not later.startswith(" "))
+                errors.append(next(following, line))
+            elif "Error" in line and not line.startswith(" "):
+                errors.append(line)
+        return list(dict.fromkeys(errors))
 
 
 # -- the plenary -----------------------------------------------------------------------------------------------------
