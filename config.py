@@ -172,6 +172,9 @@ class Config:
     QUEUE_URL = os.environ.get("QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
     #: Threads of the queue's consumer: each sends one batch of mail or one webhook delivery at a time.
     QUEUE_WORKERS = _env_int("QUEUE_WORKERS", 2)
+    #: Niceness the consumer gives itself as it starts (0: none): its CPU work (the comments' analysis, report files)
+    #: yields to the web workers on the same cores, so a crowd's submits are not slowed by the analysis they cause.
+    QUEUE_NICE = _env_int("QUEUE_NICE", 10)
     #: Run each task inside the call that enqueues it (no consumer): for the tests and for debugging only.
     QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
     #: A claim on mail to send (or a webhook delivery) that was not recorded within this many seconds belongs to a
