@@ -236,6 +236,10 @@ def test_a_comment_sent_to_gunicorn_is_analysed_by_the_queue_worker_once_its_pag
             assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
             db.session.rollback()
             time.sleep(0.1)
+        # Neither gunicorn's master nor its worker has loaded spaCy's compiled modules: the consumer has.
+        web = [server.pid, *Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+        assert not any("/spacy/" in Path(f"/proc/{pid}/maps").read_text() for pid in web)
+        assert "/spacy/" in Path(f"/proc/{worker.pid}/maps").read_text()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -194,9 +194,17 @@ def _prune(directory: Path) -> None:
     files = [entry for entry in os.scandir(directory) if entry.is_file() and not entry.name.endswith(".part")]
     if len(files) <= MAX_CACHED_FILES:
         return
-    files.sort(key=lambda entry: entry.stat().st_mtime)
+    files.sort(key=_modified)
     for entry in files[: len(files) - MAX_CACHED_FILES]:
         Path(entry.path).unlink(missing_ok=True)
+
+
+def _modified(entry: os.DirEntry) -> float:
+    """Its modification time; 0 for a file another process (a web worker, the queue's consumer) pruned meanwhile."""
+    try:
+        return entry.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def cached_cloud(frequencies: Mapping[str, int], file_format: str, directory: Path) -> tuple[bytes, bool]:

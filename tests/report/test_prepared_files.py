@@ -17,6 +17,7 @@ from feedback import queue
 from feedback.db import db, utcnow
 from feedback.models import ReportFile, Role
 from feedback.report import operations, tasks
+from tests.conftest import free_port
 from tests.htmltree import parse
 from tests.queue_helpers import wait_until
 
@@ -140,3 +141,18 @@ def test_a_file_claimed_by_a_dead_worker_is_made_once_its_claim_expires(
     assert [f.status for f in _files()] == ["ready"]
     assert client.get(page_url).mimetype == XLSX
     assert db.session.scalar(select(func.count()).select_from(ReportFile)) == 1
+
+
+def test_with_the_queue_down_the_file_is_made_by_the_catch_up(app, client, auth, make_user, quoted, large):
+    auth.login(make_user(Role.MANAGER))
+    queue.configure(f"redis://127.0.0.1:{free_port()}/0", immediate=False)  # nothing listens there
+    try:
+        asked = client.get("/report/rapport.docx?annee=2025")
+    finally:
+        queue.configure(app.config["QUEUE_URL"], immediate=app.config["QUEUE_IMMEDIATE"])
+    assert asked.status_code == 302  # the request is stored; the page says the file is on its way
+    assert "préparation en cours" in client.get(asked.headers["Location"]).get_data(as_text=True)
+
+    tasks.catch_up_report_files.call_local()  # the consumer's per-minute run, once the queue is back
+    assert [f.status for f in _files()] == ["ready"]
+    assert client.get(asked.headers["Location"]).mimetype == DOCX
