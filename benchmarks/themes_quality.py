@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from feedback.analysis.comments import analyse_comments  # noqa: E402
 from feedback.analysis.language import preload  # noqa: E402
-from feedback.analysis.themes import CommentPhrases, build_themes, phrase_key  # noqa: E402
+from feedback.analysis.theme_words import phrase_key  # noqa: E402
+from feedback.analysis.themes import CommentPhrases, build_themes  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "analysis" / "data" / "real_comments.csv"
 TOP = 30

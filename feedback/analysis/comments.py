@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from feedback.analysis.aspects import Aspect, extract_aspects
 from feedback.analysis.language import parse, parse_many
 from feedback.analysis.masking import Masked, mask_document
 from feedback.analysis.quotes import is_quotable
-from feedback.analysis.themes import Aspect, CommentPhrases, Theme, build_themes, extract_aspects
+from feedback.analysis.themes import CommentPhrases, Theme, build_themes
 from feedback.analysis.tone import Tone, analyse_tone, combine_with_rating
 
 if TYPE_CHECKING:

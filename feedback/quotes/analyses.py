@@ -25,7 +25,7 @@ from feedback.analysis.comments import analyse_document
 from feedback.analysis.language import parse_many
 from feedback.analysis.quotes import is_quotable, word_count
 from feedback.analysis.text import fold, normalise
-from feedback.analysis.themes import question_words
+from feedback.analysis.theme_words import question_words
 from feedback.analysis.version import analysis_version
 from feedback.db import db, table_of, utcnow
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User

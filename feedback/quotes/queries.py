@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from feedback.analysis.quotes import QUOTE_WORDS, attribution
-from feedback.analysis.themes import Theme, phrase_key
+from feedback.analysis.theme_words import phrase_key
+from feedback.analysis.themes import Theme
 from feedback.auth.access import own_sessions
 from feedback.db import db
 from feedback.disclosure import discloses_comments, threshold, withheld_comment_sessions

@@ -8,18 +8,11 @@ import unicodedata
 
 import pytest
 
+from feedback.analysis.aspects import Aspect, extract_aspects
 from feedback.analysis.comments import analyse_comments
 from feedback.analysis.language import parse
-from feedback.analysis.themes import (
-    Aspect,
-    CommentPhrases,
-    build_themes,
-    count_phrases,
-    emerging_themes,
-    extract_aspects,
-    phrase_key,
-    question_words,
-)
+from feedback.analysis.theme_words import phrase_key, question_words
+from feedback.analysis.themes import CommentPhrases, build_themes, count_phrases, emerging_themes
 
 
 def aspects(text: str, question: str | None = None, masked=()) -> list[str]:
