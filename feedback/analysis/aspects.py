@@ -77,7 +77,7 @@ def _is_kept_adjective(token: Token) -> bool:
     folded = fold(token.lemma_.lower())
     if folded in CLASSIFYING or (folded, fold(token.head.lemma_.lower())) in COMPOUNDS:
         return True
-    if folded in EVALUATIVE or token.i < token.head.i or "Part" in token.morph.get("VerbForm"):
+    if folded in EVALUATIVE or token.i < token.head.i or "Part" in token.morph.get("VerbForm", None):
         return False
     if any(child.dep_ == "advmod" for child in token.children):
         return False  # « très », « trop », « peu »: a judgement
@@ -252,14 +252,14 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
             words.append(adjective)
             keys.append(adjective_key)
     if complement is not None:
-        case, noun = complement
-        noun_folded = fold(_lemma_of(noun))
+        case, governed = complement
+        noun_folded = fold(_lemma_of(governed))
         noun_key = word_key(noun_folded)
-        if not (_excluded_word(noun_key, context) or _excluded_word(noun_folded, context)) and noun.pos_ == "NOUN":
-            words.extend([case, noun])
+        if not (_excluded_word(noun_key, context) or _excluded_word(noun_folded, context)) and governed.pos_ == "NOUN":
+            words.extend([case, governed])
             keys.append(noun_key)
-            used.add(noun.i)
-            for adjective in _adjectives(noun, context.blocked):
+            used.add(governed.i)
+            for adjective in _adjectives(governed, context.blocked):
                 if fold(adjective.lemma_.lower()) in CLASSIFYING:
                     words.append(adjective)
                     keys.append(word_key(fold(adjective.lemma_.lower())))
@@ -289,7 +289,7 @@ def _written(words: list[Token]) -> str:
     doc = words[0].doc
     if all(i in chosen or doc[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
         words = list(doc[first : last + 1])
-    parts = []
+    parts: list[str] = []
     for token in words:
         text = token.text if token.text.isupper() and len(token.text) <= 6 else token.lower_
         text = normalise(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from feedback.analysis.aspects import Aspect, extract_aspects
 from feedback.analysis.language import parse, parse_many
@@ -33,7 +33,7 @@ class CommentAnalysis:
     def phrases(self) -> tuple[str, ...]:
         return tuple(aspect.phrase for aspect in self.aspects)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "tone": self.tone.label,

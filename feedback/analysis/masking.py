@@ -140,11 +140,11 @@ _PARTICLE_WORDS = frozenset(
 
 @dataclass(frozen=True)
 class _NameMatcher:
-    full: re.Pattern | None
-    parts: re.Pattern | None
+    full: re.Pattern[str] | None
+    parts: re.Pattern[str] | None
 
 
-def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     alternatives = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
     if not alternatives:
         return None
@@ -175,7 +175,7 @@ def _known_name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, s
     folded = fold_same_length(text)
     if len(folded) != len(text):
         return []
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     if matcher.full is not None:
         spans.extend((m.start(), m.end(), "name") for m in matcher.full.finditer(folded))
     if matcher.parts is not None:
@@ -189,20 +189,19 @@ def _known_name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, s
 
 def _resolve(spans: list[tuple[int, int, str]], text: str) -> tuple[tuple[int, int, str], ...]:
     """Sorted, non-overlapping: overlapping findings are merged with the stronger kind."""
-    merged: list[list] = []
+    merged: list[tuple[int, int, str]] = []
     for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
         if merged and start < merged[-1][1]:
-            last = merged[-1]
-            last[1] = max(last[1], end)
-            if _PRIORITY.index(kind) < _PRIORITY.index(last[2]):
-                last[2] = kind
+            last_start, last_end, last_kind = merged[-1]
+            stronger = kind if _PRIORITY.index(kind) < _PRIORITY.index(last_kind) else last_kind
+            merged[-1] = (last_start, max(last_end, end), stronger)
             continue
         # Parts of one address separated by a comma stay one placeholder.
         if merged and kind == merged[-1][2] == "address" and not text[merged[-1][1] : start].strip(" ,"):
-            merged[-1][1] = end
+            merged[-1] = (merged[-1][0], end, kind)
             continue
-        merged.append([start, end, kind])
-    return tuple((s, e, k) for s, e, k in merged)
+        merged.append((start, end, kind))
+    return tuple(merged)
 
 
 def _replace(text: str, spans: Sequence[tuple[int, int, str]]) -> str:

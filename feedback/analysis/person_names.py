@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from feedback.analysis.text import fold
 
 if TYPE_CHECKING:
+    import numpy
+    from numpy.typing import NDArray
     from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
+
+    _Vector = NDArray[numpy.floating[Any]]
 
 _DATA = Path(__file__).with_name("data")
 #: Civilities before a name (a regular expression's alternatives): « Mme Durand », « Dr Martin ».
@@ -97,15 +102,16 @@ def _not_names() -> tuple[tuple[str, ...], ...]:
 
 
 @cache
-def _prototypes(vocab_id: int, vocab) -> tuple | None:  # noqa: ARG001 - the id keys the cache per pipeline
+def _prototypes(vocab_id: int, vocab: Vocab) -> tuple[_Vector, _Vector] | None:  # noqa: ARG001 - the id keys the cache
     import numpy
 
-    def mean(words: str):
-        vectors = [vocab[w].vector for w in words.split() if vocab[w].has_vector]
+    def mean(words: str) -> _Vector | None:
+        vectors = [numpy.asarray(vocab[w].vector) for w in words.split() if vocab[w].has_vector]
         if not vectors:
             return None
         average = numpy.mean(vectors, axis=0)
-        return average / numpy.linalg.norm(average)
+        normalised: _Vector = average / numpy.linalg.norm(average)
+        return normalised
 
     person, place = mean(_PERSON_SEEDS), mean(_PLACE_SEEDS)
     return None if person is None or place is None else (person, place)
@@ -126,10 +132,11 @@ def _person_like(token: Token) -> bool:
         return False
     import numpy
 
-    norm = numpy.linalg.norm(token.vector)
+    vector = numpy.asarray(token.vector)
+    norm = numpy.linalg.norm(vector)
     if not norm:
         return False
-    vector = token.vector / norm
+    vector = vector / norm
     person, place = float(vector @ prototypes[0]), float(vector @ prototypes[1])
     return person >= _PERSON_MIN and person - place >= _PERSON_MARGIN
 

@@ -76,9 +76,9 @@ def rate_difference(a: SatisfactionRate, b: SatisfactionRate) -> Difference | No
     Newcombe (1998, method 10) combines the two Wilson intervals; unlike "the intervals do not overlap",
     it keeps the 95 % level for the difference itself.
     """
-    if a.interval is None or b.interval is None:
-        return None
     p1, p2 = a.rate, b.rate
+    if a.interval is None or b.interval is None or p1 is None or p2 is None:
+        return None
     l1, u1, l2, u2 = a.interval.low, a.interval.high, b.interval.low, b.interval.high
     d = p1 - p2
     return Difference(

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import simplemma
 
@@ -104,14 +105,14 @@ def close_keys(labels: Mapping[str, str], counts: Mapping[str, int]) -> dict[str
 
 
 def merge_keys(
-    counts: Mapping[str, int], spellings: Mapping[str, Counter], tones: Mapping[str, Counter]
-) -> tuple[dict[str, int], dict[str, Counter], dict[str, Counter], dict[str, str]]:
+    counts: Mapping[str, int], spellings: Mapping[str, Mapping[str, int]], tones: Mapping[str, Mapping[str, int]]
+) -> tuple[dict[str, int], dict[str, Counter[str]], dict[str, Counter[str]], dict[str, str]]:
     """Counts, spellings and tones with close keys merged; and {merged key: its theme's key}."""
     labels = {key: pick_label(spelling) for key, spelling in spellings.items() if spelling}
     mapping = close_keys(labels, counts)
     new_counts: Counter[str] = Counter()
-    new_spellings: dict[str, Counter] = defaultdict(Counter)
-    new_tones: dict[str, Counter] = defaultdict(Counter)
+    new_spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    new_tones: dict[str, Counter[str]] = defaultdict(Counter)
     for key, count in counts.items():
         target = mapping.get(key, key)
         new_counts[target] += count
@@ -188,7 +189,7 @@ class Theme:
         """Comments criticising it (negative, or mixed)."""
         return self.tones.get("negative", 0) + self.tones.get("mixed", 0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "phrase": self.phrase,
             "key": self.key,
@@ -231,7 +232,7 @@ def pick_label(spellings: Mapping[str, int]) -> str:
 
 def count_phrases(phrase_lists: Iterable[Sequence[str] | CommentPhrases]) -> PhraseCounts:
     counts: Counter[str] = Counter()
-    spellings: dict[str, Counter] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     total = 0
     for phrases in phrase_lists:
         total += 1
@@ -284,8 +285,8 @@ def build_themes(
     """The themes of a set of comments, most said first, each with its tone split and example comments."""
     keyed = [comment.keyed() for comment in comments]
     counts: Counter[str] = Counter()
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    tones: dict[str, Counter] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    tones: dict[str, Counter[str]] = defaultdict(Counter)
     for aspects in keyed:
         counts.update(aspects.keys())
         for key, (phrase, tone) in aspects.items():
@@ -334,7 +335,7 @@ class EmergingTheme:
         """Gain in share of comments, in points (0.05 = said by 5 % more of the comments)."""
         return self.share - self.previous_share
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "phrase": self.phrase,
             "count": self.count,
