@@ -139,7 +139,7 @@ def variant_merging() -> tuple[float, list[tuple[str, str]]]:
     failed = []
     for index, pair in enumerate(VARIANT_PAIRS):
         group = analyses[index * 4 : index * 4 + 4]
-        themes = build_themes([CommentPhrases(a.text, (), a.tone.label, a.aspects) for a in group])
+        themes = build_themes([CommentPhrases(a.text, a.tone.label, a.aspects) for a in group])
         if not themes or themes[0].count != 4:
             failed.append(pair)
     return 1 - len(failed) / len(VARIANT_PAIRS), failed

@@ -48,7 +48,7 @@ class CommentAnalysis:
 
     def for_themes(self) -> CommentPhrases:
         """What themes need; examples are the masked text, never the original."""
-        return CommentPhrases(self.masked.text, (), self.tone.label, self.aspects, self.is_quotable)
+        return CommentPhrases(self.masked.text, self.tone.label, self.aspects, self.is_quotable)
 
     @property
     def is_quotable(self) -> bool:

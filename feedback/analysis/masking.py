@@ -221,14 +221,3 @@ def mask_document(doc: Doc, names: Iterable[str] = ()) -> Masked:
     resolved = _resolve(spans, text)
     found = Counter(PLACEHOLDERS[kind] for _s, _e, kind in resolved)
     return Masked(_replace(text, resolved), dict(sorted(found.items())), resolved)
-
-
-def mask_personal_data(text: str, names: Iterable[str] = ()) -> Masked:
-    """For callers holding plain text: parse it (NFC) and mask it."""
-    from feedback.analysis.language import parse
-
-    return mask_document(parse(_nfc(text)), names)
-
-
-def mask(text: str, names: Iterable[str] = ()) -> str:
-    return mask_personal_data(text, names).text

@@ -111,9 +111,3 @@ def net_score(counts: dict[int, int]) -> NetScore:
     passives = sum(c for v, c in counts.items() if v in (7, 8))
     detractors = sum(c for v, c in counts.items() if 0 <= v <= 6)
     return NetScore(promoters, passives, detractors)
-
-
-def mean_of(counts: dict[int, int]) -> float | None:
-    """Mean of a distribution given as value -> count."""
-    total = sum(counts.values())
-    return sum(v * c for v, c in counts.items()) / total if total else None

@@ -11,7 +11,7 @@ theme; the database's counts get the same merge (`merge_keys`, used by the quote
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -20,7 +20,6 @@ import simplemma
 
 from feedback.analysis.aspects import Aspect
 from feedback.analysis.text import fold, has_accent
-from feedback.analysis.theme_words import phrase_key
 
 #: A theme is kept when at least this many comments say it.
 MIN_COMMENTS = 2
@@ -126,13 +125,10 @@ def merge_keys(
 
 @dataclass(frozen=True)
 class CommentPhrases:
-    """One analysed comment as themes need it: the text shown as an example, its aspects and tone.
-
-    `phrases` are typed phrases (keys computed by `phrase_key`) for callers without a parse; `aspects` carry
-    their own key and tone, which then wins over the comment's `tone`."""
+    """One analysed comment as themes need it: the text shown as an example, its aspects and tone (an aspect's own
+    tone wins over the comment's)."""
 
     text: str
-    phrases: Sequence[str] = ()
     tone: str | None = None
     aspects: Sequence[Aspect] = ()
     is_quotable: bool = False
@@ -140,8 +136,6 @@ class CommentPhrases:
     def keyed(self) -> dict[str, tuple[str, str | None]]:
         """{key: (phrase, tone)}, each key once; a key said in praising and criticising clauses is mixed."""
         result: dict[str, tuple[str, str | None]] = {}
-        for phrase in self.phrases:
-            result.setdefault(phrase_key(phrase), (phrase, self.tone))
         for aspect in self.aspects:
             tone = aspect.tone or self.tone
             if aspect.key in result:
@@ -228,21 +222,6 @@ def pick_label(spellings: Mapping[str, int]) -> str:
         ((phrase, count) for phrase, count in spellings.items() if fold(phrase) == best),
         key=lambda item: (not _is_known(item[0]), not has_accent(item[0]), -item[1], item[0]),
     )[0]
-
-
-def count_phrases(phrase_lists: Iterable[Sequence[str] | CommentPhrases]) -> PhraseCounts:
-    counts: Counter[str] = Counter()
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    total = 0
-    for phrases in phrase_lists:
-        total += 1
-        comment = phrases if isinstance(phrases, CommentPhrases) else CommentPhrases("", tuple(phrases))
-        keyed = comment.keyed()
-        counts.update(keyed.keys())
-        for key, (phrase, _tone) in keyed.items():
-            spellings[key][phrase] += 1
-    labels = {key: pick_label(spelling) for key, spelling in spellings.items()}
-    return PhraseCounts(counts, total, labels)
 
 
 def kept_keys(counts: Mapping[str, int], min_count: int) -> list[str]:
@@ -346,36 +325,17 @@ class EmergingTheme:
         }
 
 
-def _as_counts(value: PhraseCounts | Mapping[str, int], total: int | None) -> PhraseCounts:
-    if isinstance(value, PhraseCounts):
-        return value
-    if total is None:
-        raise ValueError("the number of comments of each period is needed to compare shares")
-    counts: Counter[str] = Counter()
-    labels: dict[str, str] = {}
-    for phrase, count in sorted(value.items()):
-        key = phrase_key(phrase)
-        counts[key] += count
-        labels.setdefault(key, phrase)
-    return PhraseCounts(counts, total, labels)
-
-
 def emerging_themes(
-    current: PhraseCounts | Mapping[str, int],
-    previous: PhraseCounts | Mapping[str, int],
+    now: PhraseCounts,
+    before: PhraseCounts,
     *,
-    current_total: int | None = None,
-    previous_total: int | None = None,
     min_count: int = MIN_COMMENTS,
     limit: int = 10,
 ) -> list[EmergingTheme]:
     """Themes that grew most against the previous period, in share of comments (periods differ in size).
 
-    Takes `count_phrases` results, or plain {phrase: comments} counters with the number of comments of each
-    period. A theme must be said by `min_count` comments now; new themes (absent before) count from 0 %.
+    A theme must be said by `min_count` comments now; new themes (absent before) count from 0 %.
     """
-    now = _as_counts(current, current_total)
-    before = _as_counts(previous, previous_total)
     result = []
     for key in kept_keys(now.counts, min_count):
         share = now.counts[key] / (now.total or 1)
