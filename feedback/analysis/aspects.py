@@ -226,23 +226,9 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
     adjectives = _adjectives(token, context.blocked)
     excluded = _excluded_word(head_key, context) or _excluded_word(folded, context)
     if folded in LIGHT_HEADS or excluded:
-        # The theme is the complement (« manque de temps ») or the classifying adjective (« côté pratique »).
-        if complement is not None and depth < 2:
-            found = _noun_aspect(complement[1], context, depth + 1)
-            if found is not None:
-                aspect = found[0]
-                if folded in WRITTEN_LIGHT_HEADS:  # « mise en pratique »: the theme « pratique », as written
-                    words = [token, complement[0], complement[1]]
-                    aspect = Aspect(aspect.key, _written(words), token.idx, aspect.end)
-                return aspect, found[1] | {token.i}
-        named_by = [c for c in token.children if c.dep_ == "amod" and fold(c.lemma_.lower()) in ADJECTIVE_NOUNS]
-        for adjective in adjectives + named_by:
-            noun = _adjective_noun(fold(adjective.lemma_.lower()))
-            if noun and word_key(noun) not in context.question:
-                aspect = Aspect(word_key(noun), noun_label(noun, adjective), token.idx, token.idx + len(token.text))
-                return aspect, {token.i, adjective.i}
-        if excluded:
-            return None
+        handed = _handed_on(token, folded, complement, adjectives, context, depth)
+        if handed is not None or excluded:
+            return handed
     used = {token.i}
     words = [token]
     keys = [head_key]
@@ -252,17 +238,11 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
             words.append(adjective)
             keys.append(adjective_key)
     if complement is not None:
-        case, governed = complement
-        noun_folded = fold(_lemma_of(governed))
-        noun_key = word_key(noun_folded)
-        if not (_excluded_word(noun_key, context) or _excluded_word(noun_folded, context)) and governed.pos_ == "NOUN":
-            words.extend([case, governed])
-            keys.append(noun_key)
-            used.add(governed.i)
-            for adjective in _adjectives(governed, context.blocked):
-                if fold(adjective.lemma_.lower()) in CLASSIFYING:
-                    words.append(adjective)
-                    keys.append(word_key(fold(adjective.lemma_.lower())))
+        complement_words, complement_keys = _complement_words(*complement, context)
+        if complement_words:
+            words.extend(complement_words)
+            keys.extend(complement_keys)
+            used.add(complement[1].i)  # its noun is used even when the phrase is cut back to the head
     words.sort(key=lambda t: t.i)
     if len(words) > MAX_PHRASE_WORDS:
         words, keys = [token], [head_key]
@@ -274,6 +254,48 @@ def _noun_aspect(token: Token, context: _Context, depth: int = 0) -> tuple[Aspec
     start = min(t.idx for t in words)
     end = max(t.idx + len(t.text) for t in words)
     return Aspect(key, phrase, start, end), used | {t.i for t in words}
+
+
+def _handed_on(
+    token: Token,
+    folded: str,
+    complement: tuple[Token, Token] | None,
+    adjectives: list[Token],
+    context: _Context,
+    depth: int,
+) -> tuple[Aspect, set[int]] | None:
+    """The aspect a light or excluded head hands on: its complement (« manque de temps ») or the noun of its
+    classifying adjective (« côté pratique »); None when it has neither."""
+    if complement is not None and depth < 2:
+        found = _noun_aspect(complement[1], context, depth + 1)
+        if found is not None:
+            aspect = found[0]
+            if folded in WRITTEN_LIGHT_HEADS:  # « mise en pratique »: the theme « pratique », as written
+                words = [token, complement[0], complement[1]]
+                aspect = Aspect(aspect.key, _written(words), token.idx, aspect.end)
+            return aspect, found[1] | {token.i}
+    named_by = [c for c in token.children if c.dep_ == "amod" and fold(c.lemma_.lower()) in ADJECTIVE_NOUNS]
+    for adjective in adjectives + named_by:
+        noun = _adjective_noun(fold(adjective.lemma_.lower()))
+        if noun and word_key(noun) not in context.question:
+            aspect = Aspect(word_key(noun), noun_label(noun, adjective), token.idx, token.idx + len(token.text))
+            return aspect, {token.i, adjective.i}
+    return None
+
+
+def _complement_words(case: Token, governed: Token, context: _Context) -> tuple[list[Token], list[str]]:
+    """The words a complement adds to its head's phrase (its preposition, its noun and the noun's classifying
+    adjectives) and their keys; none when the noun is excluded or no noun."""
+    noun_folded = fold(_lemma_of(governed))
+    noun_key = word_key(noun_folded)
+    if _excluded_word(noun_key, context) or _excluded_word(noun_folded, context) or governed.pos_ != "NOUN":
+        return [], []
+    words, keys = [case, governed], [noun_key]
+    for adjective in _adjectives(governed, context.blocked):
+        if fold(adjective.lemma_.lower()) in CLASSIFYING:
+            words.append(adjective)
+            keys.append(word_key(fold(adjective.lemma_.lower())))
+    return words, keys
 
 
 def noun_label(noun: str, adjective: Token) -> str:

@@ -259,35 +259,47 @@ def _chunk_is_person(doc: Doc, start: int, end: int, labels: list[str]) -> bool:
 
 
 def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
+    """(start, end, "name") character spans of the people named in a parsed comment."""
     labels = _entity_labels(doc)
     folded_words = [fold(t.text) for t in doc]
     not_names = _not_name_tokens(folded_words)
-    masked_tokens: set[int] = set()
+    found = [
+        *_capitalised_people(doc, labels),  # 1. capitalised runs that the parse or the vectors say are people
+        *_thanked(doc, folded_words),  # 2. after thanks: « merci à Mehdi », « bravo à karim et à linh »
+        *_after_civility(doc, folded_words),  # 3. a lower-case name after a civility: « mme haddad »
+    ]
+    kept = [(start, end) for start, end in found if end > start and not any(k in not_names for k in range(start, end))]
+    spans = [(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), "name") for start, end in kept]
+    # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
+    masked_tokens = {k for start, end in kept for k in range(start, end)}
+    spans.extend(_signature(doc, labels, masked_tokens | not_names, folded_words))
+    return spans
 
-    def add(start: int, end: int) -> None:
-        if end <= start or any(k in not_names for k in range(start, end)):
-            return
-        spans.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), "name"))
-        masked_tokens.update(range(start, end))
 
-    # 1. Capitalised runs that the parse or the vectors say are people.
+def _name_start(doc: Doc, start: int, end: int, labels: list[str]) -> int:
+    """Where the name of a capitalised run starts: a capitalised common word opening a sentence is that word
+    (« Bravo », « Claire et précise »), not a name, unless the parser reads it as the first name of a longer person
+    (« Marc Petit »); once it is dropped, so is the « de » that joined it (« Intervention de Carlos Rodrigues »)."""
+    while start < end and _starts_sentence(doc, start):
+        word = fold(doc[start].text)
+        longer_person = labels[start] == "PER" and start + 1 < end and labels[start + 1] == "PER"
+        if word in _INTERJECTIONS or word in _THANKS or (_is_known_word(doc[start].text) and not longer_person):
+            start += 1
+        else:
+            break
+    while start < end and doc[start].lower_ in _NAME_PARTICLES:
+        start += 1
+    return start
+
+
+def _capitalised_people(doc: Doc, labels: list[str]) -> list[tuple[int, int]]:
+    """Capitalised runs that the parse or the vectors say are people, and those joined to one by « et » or a comma
+    (« Thuy Le et Chloé »)."""
     quoted = _inside_quotes(doc)
     people: list[tuple[int, int]] = []
     others: list[tuple[int, int]] = []
-    for start, end in _chunks(doc):
-        # A capitalised common word opening a sentence is that word (« Bravo », « Claire et précise »), not a name,
-        # unless the parser reads it as the first name of a longer person (« Marc Petit »).
-        while start < end and _starts_sentence(doc, start):
-            word = fold(doc[start].text)
-            longer_person = labels[start] == "PER" and start + 1 < end and labels[start + 1] == "PER"
-            if word in _INTERJECTIONS or word in _THANKS or (_is_known_word(doc[start].text) and not longer_person):
-                start += 1
-            else:
-                break
-        # « Intervention de Carlos Rodrigues »: once the common word is dropped, so is the « de » that joined it.
-        while start < end and doc[start].lower_ in _NAME_PARTICLES:
-            start += 1
+    for chunk_start, end in _chunks(doc):
+        start = _name_start(doc, chunk_start, end, labels)
         if start >= end or quoted[start] or _thing_before(doc, start):
             continue
         if all(sum(c.isalpha() for c in doc[k].text) < 2 for k in range(start, end)):
@@ -296,59 +308,66 @@ def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
             people.append((start, end))
         elif not any(labels[k] in ("ORG", "LOC") and not _person_like(doc[k]) for k in range(start, end)):
             others.append((start, end))
-    # A capitalised word joined to a person by « et » or a comma is a person too (« Thuy Le et Chloé »).
     starts, ends = {s for s, _ in people}, {e for _, e in people}
     for start, end in others:
         if (end + 1 in starts and _coordinated(doc, end)) or (start - 1 in ends and _coordinated(doc, start - 1)):
             people.append((start, end))
-    for start, end in people:
-        add(start, end)
+    return people
 
-    # 2. After thanks: « merci à Mehdi », « bravo à karim et à linh », « merci a claire ».
-    n = len(doc)
+
+def _thanked(doc: Doc, folded_words: list[str]) -> list[tuple[int, int]]:
+    """The names after thanks: « merci à Mehdi », « bravo à karim et à linh », « merci a claire »."""
+    found: list[tuple[int, int]] = []
     for i, word in enumerate(folded_words):
-        if word not in _THANKS:
-            continue
-        j = i + 1
-        while j < n and folded_words[j] in _THANKS_SKIP:
-            j += 1
-        after_a = j < n and folded_words[j] == "a"
-        if after_a:
-            j += 1
-        lower_ok = word in _THANKS_LOWER and after_a
-        after_comma = False
-        while j < n:
-            k = j
-            while k < n and k - j < 4 and _trigger_name_word(doc[k], lower_ok, first=k == j, after_comma=after_comma):
-                k += 1
-            if k == j:
-                break
-            add(j, k)
-            # Coordinated names: « X et Y », « X, Y et à Z ».
-            if k < n and doc[k].text in {",", "et", "&"}:
-                after_comma = doc[k].text == ","
-                k += 1
-                if k < n and doc[k].text == "et":
-                    after_comma = False
-                    k += 1
-                if k < n and folded_words[k] == "a":
-                    k += 1
-                j = k
-                continue
-            break
+        if word in _THANKS:
+            found.extend(_names_after_thanks(doc, folded_words, i))
+    return found
 
-    # 3. A lower-case name after a civility (« mme haddad »), not « monsieur le maire ».
+
+def _names_after_thanks(doc: Doc, folded_words: list[str], i: int) -> list[tuple[int, int]]:
+    """The names after the thanks word at `i`, coordinated ones included (« X et Y », « X, Y et à Z »)."""
+    n = len(doc)
+    j = i + 1
+    while j < n and folded_words[j] in _THANKS_SKIP:
+        j += 1
+    after_a = j < n and folded_words[j] == "a"
+    if after_a:
+        j += 1
+    lower_ok = folded_words[i] in _THANKS_LOWER and after_a
+    after_comma = False
+    found: list[tuple[int, int]] = []
+    while j < n:
+        k = j
+        while k < n and k - j < 4 and _trigger_name_word(doc[k], lower_ok, first=k == j, after_comma=after_comma):
+            k += 1
+        if k == j:
+            break
+        found.append((j, k))
+        if k >= n or doc[k].text not in {",", "et", "&"}:
+            break
+        after_comma = doc[k].text == ","
+        k += 1
+        if k < n and doc[k].text == "et":
+            after_comma = False
+            k += 1
+        if k < n and folded_words[k] == "a":
+            k += 1
+        j = k
+    return found
+
+
+def _after_civility(doc: Doc, folded_words: list[str]) -> list[tuple[int, int]]:
+    """A lower-case name after a civility (« mme haddad »), not « monsieur le maire »."""
+    n = len(doc)
+    found: list[tuple[int, int]] = []
     for i in range(n - 1):
         if folded_words[i].rstrip(".") in _CIVILITIES and doc[i + 1].is_lower and doc[i + 1].is_alpha:
             k = i + 1
             while k < n and k - i <= 2 and doc[k].is_lower and doc[k].is_alpha and not _is_known_word(doc[k].text):
                 k += 1
             if folded_words[i + 1] not in _NOT_A_NAME:
-                add(i + 1, k)
-
-    # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
-    spans.extend(_signature(doc, labels, masked_tokens | not_names, folded_words))
-    return spans
+                found.append((i + 1, k))
+    return found
 
 
 def _trigger_name_word(token: Token, lower_ok: bool, *, first: bool, after_comma: bool = False) -> bool:
