@@ -6,6 +6,7 @@ common first names than towns) say are people; the words after « merci à », �
 Precision guards: a capitalised common word opening a sentence (« Claire et précise »), a capitalised word after a
 determiner or naming a thing (« la salle Rose », « l'atelier Victor Hugo »), acronyms, places by their vector, and
 the organisation's vocabulary (`data/not_names.txt`: « Politique de la ville », « QPV ») are left alone.
+A little over 400 lines and kept whole: the four ways share these guards and word lists.
 """
 
 from __future__ import annotations

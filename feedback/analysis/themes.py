@@ -49,19 +49,9 @@ def _similarity(first: str, second: str) -> float:
 FAMILY_ENDINGS = (("qu", ""), ("eur", "ric"), ("", "it"), ("if", "ivit"), ("el", "elit"), ("", "ment"))
 
 
-def _same_family(first: str, second: str) -> bool:
-    for one, other in FAMILY_ENDINGS:
-        for a, b in ((first, second), (second, first)):
-            if a.endswith(one) and b.endswith(other):
-                root_a, root_b = a[: len(a) - len(one)], b[: len(b) - len(other)]
-                if root_a == root_b and len(root_a) >= CLOSE_FORM_PREFIX:
-                    return True
-    return False
-
-
 def _family_signatures(key: str) -> list[tuple[int, int, str]]:
     """(ending pair, side, root) for each way `key` ends one of `FAMILY_ENDINGS`: two keys are of one family when one
-    has (pair, 0, root) and the other (pair, 1, root), which `_same_family` checks pair by pair."""
+    has (pair, 0, root) and the other (pair, 1, root), a root of `CLOSE_FORM_PREFIX` letters or more."""
     signatures = []
     for pair, endings in enumerate(FAMILY_ENDINGS):
         for side, ending in enumerate(endings):
