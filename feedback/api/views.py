@@ -16,7 +16,6 @@ from flask_smorest import Blueprint, abort
 
 from feedback import audit
 from feedback.api import queries
-from feedback.api import sources as src
 from feedback.api.auth import acting_token_details, authenticate, rate_limit_key, user
 from feedback.api.schemas import (
     CommentListArgs,
@@ -40,12 +39,16 @@ from feedback.api.schemas import (
     TrainingSchema,
 )
 from feedback.catalogue import operations as catalogue
+from feedback.comments.filters import CommentFilters
+from feedback.comments.rows import approved_quotes
+from feedback.comments.themes import comment_themes, themes_for
 from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.extensions import limiter
 from feedback.labels import parse_department
 from feedback.models import Axis, Department, Modality, Training, TrainingSession
 from feedback.qr import qr_svg
+from feedback.report_figures.build import build_report
 from feedback.scope import MAX_YEAR, MIN_YEAR, Scope
 from feedback.scores import Dimension, breakdown, default_year, net_score_for, scores_for
 
@@ -445,7 +448,7 @@ def list_comments(args):
         )
     except queries.BadCursor:
         abort(422, messages={"cursor": [CURSOR_REFUSED]})
-    themes = src.comment_themes([analysis.answer_id for analysis, *_ in rows])
+    themes = comment_themes([analysis.answer_id for analysis, *_ in rows])
     items = [
         {
             "id": analysis.answer_id,
@@ -470,8 +473,8 @@ def _readers_of_all_scores() -> None:
         abort(404)
 
 
-def _comment_filters(args: dict) -> src.CommentFilters:
-    return src.CommentFilters(scope=_scope(args), min_answers=threshold(user()))
+def _comment_filters(args: dict) -> CommentFilters:
+    return CommentFilters(scope=_scope(args), min_answers=threshold(user()))
 
 
 @bp.get("/themes")
@@ -483,7 +486,7 @@ def list_themes(args):
     """The themes of a period's comments, most said first, with their tone split (communication, managers, admins)."""
     _readers_of_all_scores()
     filters = _comment_filters(args)
-    themes = src.themes_for(filters, limit=50, examples=0)
+    themes = themes_for(filters, limit=50, examples=0)
     items = [
         {"theme": t.phrase, "key": t.key, "comments": t.count, "share": t.share, "tones": dict(t.tones)} for t in themes
     ]
@@ -508,7 +511,7 @@ def list_quotes(args):
             "session_date": q.session_date,
             "training_id": q.training_id,
         }
-        for q in src.approved_quotes(filters)
+        for q in approved_quotes(filters)
     ]
     return {"period": {"start": filters.scope.start.isoformat(), "end": filters.scope.end.isoformat()}, "items": items}
 
@@ -522,7 +525,7 @@ def report(args):
     """The report's figures, the same numbers as `flask report --json` (communication, managers, admins)."""
     _readers_of_all_scores()
     # As the command prints it, whole: a key the report gains reaches the API too (ReportSchema documents them).
-    return _json_response(src.build_report(_scope(args), min_answers=threshold(user())).to_dict())
+    return _json_response(build_report(_scope(args), min_answers=threshold(user())).to_dict())
 
 
 def _json_response(payload: dict) -> FlaskResponse:

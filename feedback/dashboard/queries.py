@@ -1,16 +1,24 @@
-"""The follow-up comparison of a training (first answers against « évaluation à froid » answers); every other
-score is read from feedback/scores.py."""
+"""The follow-up comparison of a training (first answers against « évaluation à froid » answers), where its mailing
+stands, and the trainers' reviews of a session for its page; every other score is read from feedback/scores.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from feedback.analysis.statistics import SatisfactionRate, satisfaction_rate
 from feedback.db import db
-from feedback.models import Answer, Question, QuestionKind, Response, TrainingSession
+from feedback.models import (
+    Answer,
+    FollowUpContact,
+    Question,
+    QuestionKind,
+    Response,
+    TrainerReview,
+    TrainingSession,
+)
 from feedback.models.domain import SATISFIED_LEVELS
 from feedback.scores import ANSWERED, RESPONSES, SATISFIED
 
@@ -154,4 +162,44 @@ def followup_comparison(training_id: int) -> FollowUpComparison:
         applied_not_useful=int(pairs.applied_not_useful),
         paired_satisfaction=satisfaction_rate(pairs.satisfied, pairs.both_overall),
         paired_satisfaction_later=satisfaction_rate(pairs.satisfied_later, pairs.both_overall),
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    #: Addresses waiting for the follow-up (e-mail kept, not sent yet).
+    waiting: int
+    sent: int
+    reminded: int
+    answered: int
+
+
+def followup_counts(training_id: int) -> FollowUpCounts:
+    """Where the follow-up of a training stands, from its contacts (one aggregate)."""
+    waiting = (FollowUpContact.sent_dt.is_(None)) & FollowUpContact.email.is_not(None)
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
+            func.count(FollowUpContact.sent_dt),
+            func.count(FollowUpContact.reminded_dt),
+            func.coalesce(func.sum(case((FollowUpContact.is_used, 1), else_=0)), 0),
+        )
+        .join(TrainingSession, TrainingSession.id == FollowUpContact.session_id)
+        .where(TrainingSession.training_id == training_id)
+    ).one()
+    return FollowUpCounts(*(int(value) for value in row))
+
+
+# -- the trainers' reviews ("Le regard de l'intervenant·e") ------------------------------------------------------
+
+
+def reviews_of_session(session: TrainingSession) -> list[TrainerReview]:
+    """Every speaker's questionnaire on this session, for the managers' session page."""
+    return list(
+        db.session.scalars(
+            select(TrainerReview)
+            .where(TrainerReview.session_id == session.id)
+            .options(selectinload(TrainerReview.speaker), selectinload(TrainerReview.questionnaire))
+            .order_by(TrainerReview.id)
+        )
     )

@@ -21,10 +21,10 @@ from feedback.auth.access import (
 from feedback.auth.forms import ConfirmForm
 from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
+from feedback.dashboard.own_comments import own_session_comments
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.exports import FORMATS, Column, ExportTable, table_response
-from feedback.followup import queries as followup_queries
 from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
@@ -36,8 +36,6 @@ from feedback.labels import (
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.qr import qr_svg
-from feedback.quotes.queries import own_session_comments
-from feedback.reviews.queries import reviews_of_session
 from feedback.scope import Scope
 from feedback.scores import (
     DIMENSION_LABELS,
@@ -368,7 +366,7 @@ def training(training_id: int):
     training = get_training_or_404(training_id)
     whole_training = session_filter(training_id=training.id)
     visible = session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
-    followup_counts = followup_queries.followup_counts(training.id)
+    followup_counts = queries.followup_counts(training.id)
     # The follow-up, like the training's own rate, is compared over the whole training.
     has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(
@@ -399,7 +397,7 @@ def session(session_id: int):
             "kiosk_qr": qr_svg(kiosk_url(session.public_code), scale=4, title="QR code du mode borne"),
             "confirm_form": ConfirmForm(),
             # The speakers' own questionnaires: shown apart, never part of the scores above.
-            "trainer_reviews": reviews_of_session(session),
+            "trainer_reviews": queries.reviews_of_session(session),
         }
     return render_template(
         "dashboard/session.html",

@@ -17,6 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
+from feedback.comments import themes as theme_queries
+from feedback.comments.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
+from feedback.comments.rows import CommentRow, approved_quotes
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
 from feedback.exports import (
@@ -32,8 +35,6 @@ from feedback.exports import (
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, QuoteStatus, Response, Role, Speaker, Training
 from feedback.quotes import queries
-from feedback.quotes import themes as theme_queries
-from feedback.quotes.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
 from feedback.quotes.forms import QuoteTextForm, StatusForm
 from feedback.quotes.operations import QuoteRefused, change_status, edit_quote
 from feedback.scores import default_year as scores_default_year
@@ -61,7 +62,7 @@ def _filters(*, default_year: Callable[[], int] | None = None) -> CommentFilters
     return replace(CommentFilters.from_args(request.args, default_year=default_year), min_answers=threshold())
 
 
-def _comment_or_404(answer_id: int, *, include_original: bool) -> queries.CommentRow:
+def _comment_or_404(answer_id: int, *, include_original: bool) -> CommentRow:
     """A consented comment the viewer may see (the disclosure rule withholds those of small anonymous sessions)."""
     return queries.get_comment(answer_id, include_original=include_original, min_answers=threshold()) or abort(404)
 
@@ -248,7 +249,7 @@ EXPORT_COLUMNS = [
 def export(file_format: str):
     """The approved quotes of the filters: DOCX (ready to paste), Markdown, CSV or XLSX."""
     filters = _filters()
-    quotes = queries.approved_quotes(filters)
+    quotes = approved_quotes(filters)
     title = f"Citations approuvées {filters.period_label}"
     if file_format in DOCUMENT_FORMATS:
         paragraphs: list[Paragraph | ExportTable | Picture] = []

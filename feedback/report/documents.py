@@ -16,7 +16,7 @@ from markupsafe import Markup
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
 from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
-from feedback.report.queries import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
+from feedback.report_figures.contents import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
 
 PERCENT = "0%"
 

@@ -28,9 +28,9 @@ from feedback.analysis.themes import (
     emerging_themes,
     merge_keys,
 )
+from feedback.comments.filters import CommentFilters
 from feedback.db import db
 from feedback.models import CommentAnalysis, CommentPhrase, Response
-from feedback.quotes.filters import CommentFilters
 
 EXAMPLES = 3
 
