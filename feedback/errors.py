@@ -1,7 +1,9 @@
 """One kind of refusal: an operation refuses with a French message, the view shows it with what was typed.
 
-Operations raise `Refusal` (or a subclass naming the case) and never roll back; the view calls one operation, and on
-a refusal `show_refusal` rolls back once and puts the message on the form, whose fields still hold the input.
+Operations raise `Refusal` (or a subclass naming the case) and never roll back; the view calls one operation and
+commits (`commit_or_refuse` when a concurrent request may win a UNIQUE race), and on a refusal `show_refusal` (or
+`take_back`) rolls back once and puts the message on the form, whose fields still hold the input. Views never roll back
+themselves.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash
+from sqlalchemy.exc import IntegrityError
 
 from feedback.db import db
 
@@ -28,6 +31,15 @@ class Refusal(Exception):
         self.message = message or "; ".join(str(p) for p in self.problems) or self.default_message
         self.field = field or self.default_field
         super().__init__(self.message)
+
+
+def commit_or_refuse(conflict: str) -> None:
+    """Commit the view's one operation; a UNIQUE conflict with a request that committed first (a colleague acting on
+    the same row at the same moment) becomes a `Refusal` saying `conflict`, handled like any other."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        raise Refusal(conflict) from error
 
 
 def take_back(refusal: Refusal) -> list[Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from sqlalchemy.exc import IntegrityError
 
 from feedback.auth.access import get_session_or_404, managers_only
 from feedback.auth.forms import ConfirmForm
@@ -13,6 +12,7 @@ from feedback.db import db, utcnow
 from feedback.distribution import operations, queries, tasks
 from feedback.distribution.addresses import AddressList, CsvUnreadable, InvalidEntry, parse_csv, parse_pasted
 from feedback.distribution.forms import AddressesForm, SendInvitationsForm
+from feedback.errors import Refusal, commit_or_refuse, show_refusal
 from feedback.models import TrainingSession
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage")
@@ -142,10 +142,9 @@ def send_pending_invitations(session_id: int):
 def _send_pending(session: TrainingSession):
     """Commit the invitations, then hand their sending to the job queue: the manager never waits on the SMTP server."""
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash("Ces adresses viennent d'être invitées par ailleurs : vérifiez la liste ci-dessous.", "error")
+        commit_or_refuse("Ces adresses viennent d'être invitées par ailleurs : vérifiez la liste ci-dessous.")
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("distribution.invitations", session_id=session.id))
     pending = queries.invitation_counts(session).pending
     try:

@@ -13,7 +13,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as HttpResponse
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
@@ -22,6 +21,7 @@ from feedback.comments.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS,
 from feedback.comments.rows import CommentRow, approved_quotes
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
+from feedback.errors import Refusal, commit_or_refuse, show_refusal
 from feedback.exports import (
     DOCUMENT_FORMATS,
     Column,
@@ -36,7 +36,7 @@ from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, QuoteStatus, Response, Role, Speaker, Training
 from feedback.quotes import queries
 from feedback.quotes.forms import QuoteTextForm, StatusForm
-from feedback.quotes.operations import QuoteRefused, change_status, edit_quote
+from feedback.quotes.operations import change_status, edit_quote
 from feedback.scores import default_year as scores_default_year
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -142,14 +142,9 @@ def change_quote_status(answer_id: int):
         return redirect(back)
     try:
         change_status(comment.answer_id, QuoteStatus(form.status.data), current_user)
-        db.session.commit()
-    except QuoteRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(back)
-    except IntegrityError:  # a colleague acted on the same comment at the same moment
-        db.session.rollback()
-        flash(SIMULTANEOUS, "error")
+        commit_or_refuse(SIMULTANEOUS)
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(back)
     flash(f"Commentaire : {STATUS_LABELS[QuoteStatus(form.status.data)].lower()}.", "success")
     return redirect(back)
@@ -164,13 +159,9 @@ def edit_quote_text(answer_id: int):
     if form.validate_on_submit():
         try:
             edit_quote(comment.answer_id, form.text.data or "", comment.masked_text, current_user)
-            db.session.commit()
-        except QuoteRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        except IntegrityError:  # a colleague acted on the same comment at the same moment
-            db.session.rollback()
-            flash(SIMULTANEOUS, "error")
+            commit_or_refuse(SIMULTANEOUS)
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             flash("Texte de la citation enregistré.", "success")
             return redirect(_safe_next(url_for("quotes.detail", answer_id=answer_id)))
