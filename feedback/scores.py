@@ -17,10 +17,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, extract, func, literal, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.sql.elements import SQLColumnExpression
 
 from feedback.analysis.statistics import (
     NetScore,
@@ -154,7 +156,7 @@ def to_scores(row) -> Scores:
 
 def _counts_per_session(response_conditions: list, *, by_profile: bool = False):
     """First level: the first answers matching the conditions, counted per session (and profile)."""
-    counted = [Response.session_id.label("session_id")]
+    counted: list[ColumnElement[Any]] = [Response.session_id.label("session_id")]
     if by_profile:
         counted.append(Response.profile.label("profile"))
     return (
@@ -238,19 +240,21 @@ def net_score_for(scope: Scope) -> NetScore:
         .where(FIRST_ANSWERS, *scope.response_conditions(), Response.recommendation.is_not(None))
         .group_by(Response.recommendation)
     ).all()
-    return net_score({int(value): int(count) for value, count in counts})
+    return net_score({int(value): int(count) for value, count in counts if value is not None})
 
 
-def _year() -> object:
+def _year() -> ColumnElement[int]:
     return cast(extract("year", TrainingSession.start_date), Integer)
 
 
-def _month() -> object:
+def _month() -> ColumnElement[int]:
     return cast(extract("month", TrainingSession.start_date), Integer)
 
 
 # Over the complexity limit: one case per dimension of the breakdowns.
-def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | None, list]:  # noqa: C901
+def _group_columns(  # noqa: C901
+    dimension: Dimension, per_group
+) -> tuple[SQLColumnExpression[Any], SQLColumnExpression[Any] | None, list[SQLColumnExpression[Any]]]:
     """(key, label or None, other columns) of a dimension, all of them in the GROUP BY."""
     match dimension:
         case Dimension.TRAINING:
@@ -391,7 +395,7 @@ def session_filter(
     training_id: int | None = None,
 ) -> ColumnElement[bool]:
     """Conditions on TrainingSession: inside `sessions` (a select of sessions), a date range, a training."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if sessions is not None:
         conditions.append(TrainingSession.id.in_(sessions.with_only_columns(TrainingSession.id)))
     if start is not None:
@@ -506,6 +510,7 @@ def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribu
     satisfaction_levels = [(value, label) for value, label, _en in SATISFACTION_LEVELS]
     found: dict[tuple[str, str | None], QuestionDistribution] = {}
     for code, kind, item_value, number, count in counts:
+        assert number is not None  # the query keeps the answers with a number
         key = (code, item_value)
         if key not in found:
             label = labels.get(code, code)

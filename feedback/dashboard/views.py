@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -101,7 +103,9 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
 
 def _trend(filters: Scope) -> tuple[Dimension, list[BreakdownRow]]:
     """Months over up to two years, quarters up to eight, years beyond."""
-    days = (filters.end - filters.start).days
+    start, end = filters.start, filters.end
+    assert start is not None and end is not None, "a score page's scope is bounded"
+    days = (end - start).days
     unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
     return unit, with_empty_periods(breakdown(filters, unit), unit)
 
@@ -110,13 +114,14 @@ def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
     points = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = discloses(rate.answered, threshold())
+        # Shown above the threshold, where there are answers and so an interval.
+        interval = rate.interval if discloses(rate.answered, threshold()) else None
         points.append(
             TrendPoint(
                 row.label,
-                rate.rate if shown else None,
-                rate.interval.low if shown else None,
-                rate.interval.high if shown else None,
+                rate.rate if interval else None,
+                interval.low if interval else None,
+                interval.high if interval else None,
                 rate.answered,
             )
         )
@@ -152,9 +157,8 @@ def _drill(filters: Scope, dimension: Dimension):
             case Dimension.SESSION:
                 return url_for("dashboard.session", session_id=int(row.key))
             case Dimension.MONTH | Dimension.QUARTER | Dimension.YEAR:
-                return url_for(
-                    "dashboard.overview", **_period_of(row.key, dimension), **catalogue, vue=Dimension.TRAINING
-                )
+                args: dict[str, Any] = {**_period_of(row.key, dimension), **catalogue, "vue": Dimension.TRAINING}
+                return url_for("dashboard.overview", **args)
         return None
 
     return link
@@ -181,7 +185,7 @@ def _period_of(key: str, dimension: Dimension) -> dict[str, str]:
 
 def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
     """The active catalogue filters, each with the URL that removes it."""
-    labels = {
+    labels: dict[str, Callable[[str], str]] = {
         "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
         "modalite": lambda v: "Modalité : " + MODALITY_LABELS.get(v, v),
         "dept": lambda v: "Département : " + department_filter_label(v),
@@ -189,7 +193,7 @@ def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
         "formation": lambda v: "Formation : " + (db.session.get(Training, int(v)) or Training(title="?")).title,
         "intervenant": lambda v: "Intervenant·e : " + (db.session.get(Speaker, int(v)) or Speaker(name="?")).name,
     }
-    args = {**filters.to_args(), "vue": dimension}
+    args: dict[str, Any] = {**filters.to_args(), "vue": dimension}
     return [
         (labels[key](value), url_for("dashboard.overview", **{k: v for k, v in args.items() if k != key}))
         for key, value in filters.catalogue_filters.items()
@@ -280,7 +284,8 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
     data = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = discloses(rate.answered, threshold())
+        interval = rate.interval if discloses(rate.answered, threshold()) else None
+        shown = interval is not None
         data.append(
             {
                 "label": row.label,
@@ -291,8 +296,8 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
                 "response_rate": row.scores.response_rate,
                 "answered": rate.answered,
                 "rate": rate.rate if shown else None,
-                "low": rate.interval.low if shown else None,
-                "high": rate.interval.high if shown else None,
+                "low": interval.low if interval else None,
+                "high": interval.high if interval else None,
                 "note": "" if shown or not rate.answered else TOO_FEW_ANSWERS,
             }
         )
