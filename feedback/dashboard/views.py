@@ -49,7 +49,6 @@ from feedback.scores import (
     default_year,
     net_score_for,
     satisfaction_for,
-    scale_distributions,
     scores_by_session,
     scores_for,
     session_filter,
@@ -347,7 +346,7 @@ def my_sessions():
         if any(p.rate is not None for p in points)
         else None,
         rows=scores_by_session(condition),
-        distributions=scale_distributions(condition),
+        distributions=queries.scale_distributions(condition),
         comments=own_session_comments(current_user, filters),
     )
 
@@ -379,7 +378,7 @@ def training(training_id: int):
         training=training,
         total=total_scores(whole_training),
         rows=scores_by_session(visible),
-        distributions=scale_distributions(visible),
+        distributions=queries.scale_distributions(visible),
         followup_counts=followup_counts,
         followup=queries.followup_comparison(training.id) if has_followup else None,
     )
@@ -409,7 +408,7 @@ def session(session_id: int):
         session=session,
         scores=total_scores(condition),
         training_scores=total_scores(session_filter(training_id=session.training_id)),
-        distributions=scale_distributions(condition),
+        distributions=queries.scale_distributions(condition),
         now=utcnow(),
         **context,
     )
