@@ -42,6 +42,7 @@ from feedback.scope import Scope
 from feedback.scores import (
     DIMENSION_LABELS,
     PROFILE_LABELS,
+    TIME_DIMENSIONS,
     BreakdownRow,
     Dimension,
     breakdown,
@@ -127,6 +128,17 @@ def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
     return points
 
 
+#: A catalogue row's filter (its URL parameter) and the view one level down.
+_ONE_LEVEL_DOWN = {
+    Dimension.AXIS: ("axe", Dimension.TRAINING),
+    Dimension.MODALITY: ("modalite", Dimension.TRAINING),
+    Dimension.DEPARTMENT: ("dept", Dimension.TRAINING),
+    Dimension.PROFILE: ("profil", Dimension.TRAINING),
+    Dimension.TRAINING: ("formation", Dimension.SESSION),
+    Dimension.SPEAKER: ("intervenant", Dimension.SESSION),
+}
+
+
 def _drill(filters: Scope, dimension: Dimension):
     """Where a row of the overview leads: one level down (axis -> trainings -> sessions -> the session)."""
     args = filters.to_args()
@@ -140,24 +152,14 @@ def _drill(filters: Scope, dimension: Dimension):
             return overview(dept=NO_DEPARTMENT, vue=Dimension.TRAINING)
         if not row.key:
             return None
-        match dimension:
-            case Dimension.AXIS:
-                return overview(axe=row.key, vue=Dimension.TRAINING)
-            case Dimension.MODALITY:
-                return overview(modalite=row.key, vue=Dimension.TRAINING)
-            case Dimension.DEPARTMENT:
-                return overview(dept=row.key, vue=Dimension.TRAINING)
-            case Dimension.PROFILE:
-                return overview(profil=row.key, vue=Dimension.TRAINING)
-            case Dimension.TRAINING:
-                return overview(formation=row.key, vue=Dimension.SESSION)
-            case Dimension.SPEAKER:
-                return overview(intervenant=row.key, vue=Dimension.SESSION)
-            case Dimension.SESSION:
-                return url_for("dashboard.session", session_id=int(row.key))
-            case Dimension.MONTH | Dimension.QUARTER | Dimension.YEAR:
-                args: dict[str, Any] = {**_period_of(row.key, dimension), **catalogue, "vue": Dimension.TRAINING}
-                return url_for("dashboard.overview", **args)
+        if dimension in _ONE_LEVEL_DOWN:
+            parameter, view = _ONE_LEVEL_DOWN[dimension]
+            return overview(**{parameter: row.key, "vue": view})
+        if dimension == Dimension.SESSION:
+            return url_for("dashboard.session", session_id=int(row.key))
+        if dimension in TIME_DIMENSIONS:
+            period: dict[str, Any] = {**_period_of(row.key, dimension), **catalogue, "vue": Dimension.TRAINING}
+            return url_for("dashboard.overview", **period)
         return None
 
     return link

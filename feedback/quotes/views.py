@@ -21,7 +21,7 @@ from feedback.comments.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS,
 from feedback.comments.rows import CommentRow, approved_quotes
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
-from feedback.errors import Refusal, commit_or_refuse, show_refusal
+from feedback.errors import Refusal, save, show_refusal
 from feedback.exports import (
     DOCUMENT_FORMATS,
     Column,
@@ -141,8 +141,9 @@ def change_quote_status(answer_id: int):
         flash("Action non reconnue : rien n'a changé.", "error")
         return redirect(back)
     try:
-        change_status(comment.answer_id, QuoteStatus(form.status.data), current_user)
-        commit_or_refuse(SIMULTANEOUS)
+        save(
+            lambda: change_status(comment.answer_id, QuoteStatus(form.status.data), current_user), conflict=SIMULTANEOUS
+        )
     except Refusal as refusal:
         show_refusal(refusal)
         return redirect(back)
@@ -158,8 +159,10 @@ def edit_quote_text(answer_id: int):
     form = QuoteTextForm()
     if form.validate_on_submit():
         try:
-            edit_quote(comment.answer_id, form.text.data or "", comment.masked_text, current_user)
-            commit_or_refuse(SIMULTANEOUS)
+            save(
+                lambda: edit_quote(comment.answer_id, form.text.data or "", comment.masked_text, current_user),
+                conflict=SIMULTANEOUS,
+            )
         except Refusal as refusal:
             show_refusal(refusal)
         else:
