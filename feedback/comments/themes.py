@@ -28,9 +28,9 @@ from feedback.analysis.themes import (
     merge_keys,
     pick_label,
 )
+from feedback.comments.filters import CommentFilters
 from feedback.db import db
 from feedback.models import CommentAnalysis, CommentPhrase, Response
-from feedback.quotes.filters import CommentFilters
 
 EXAMPLES = 3
 
