@@ -185,6 +185,26 @@ def test_a_form_opened_once_opens_again_without_network_in_a_new_tab(new_page, l
     assert count_responses() == 1
 
 
+def test_a_form_kept_on_the_phone_opens_from_it_when_the_connection_hangs(new_page, live_server, make_session):
+    session = make_session()
+    page = new_page()
+    url = form_url(live_server, session)
+    page.goto(url)
+    token = page.input_value("input[name=token]")
+    wait_until_kept_for_offline(page)
+
+    # The QR code's link opened again where the signal shows but nothing comes back: the phone's copy after 10 s.
+    context = page.context
+    page.close()
+    asked = []
+    context.route(url, lambda route: asked.append(route))  # the worker's request to the server: never answered
+    page = context.new_page()
+    page.goto(url, timeout=30_000)
+    assert asked, "the network is tried first"
+    assert page.input_value("input[name=token]") == token, "the page kept on the phone"
+    expect(page.get_by_role("heading", level=1)).to_have_text(session.training.title)
+
+
 @pytest.mark.parametrize("reached", [False, True], ids=["lost-on-the-way", "answer-lost"])
 def test_a_send_left_without_answer_waits_on_the_phone_and_is_stored_once(new_page, live_server, make_session, reached):
     """Lie-fi: the phone shows a signal but nothing comes back. After 12 s the send counts as one without network
