@@ -36,19 +36,21 @@ self.addEventListener("fetch", function (event) {
         });
       }
       return new Promise(function (answer) {
-        fetch(request).then(function (response) {
-          if (response.ok) cache.put(request, response.clone());
-          answer(response);
-        }, function () {
-          kept().then(function (copy) {
-            answer(copy || Response.error());
-          });
-        });
-        setTimeout(function () {
+        var hung = setTimeout(function () {
           kept().then(function (copy) {
             if (copy) answer(copy);
           });
         }, 10000);
+        fetch(request).then(function (response) {
+          clearTimeout(hung);
+          if (response.ok) cache.put(request, response.clone());
+          answer(response);
+        }, function () {
+          clearTimeout(hung);
+          kept().then(function (copy) {
+            answer(copy || Response.error());
+          });
+        });
       });
     }),
   );
