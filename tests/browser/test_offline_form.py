@@ -211,7 +211,7 @@ def test_a_send_left_without_answer_waits_on_the_phone_and_is_stored_once(new_pa
     (not after the browser's minutes); had it reached the server, its resend is told it was received."""
     session = make_session()
     page = new_page()
-    page.clock.install()  # time goes as usual; fast_forward jumps over the 12 s
+    page.clock.install()
     url = form_url(live_server, session)
     page.goto(url)
     fill(page, ANSWERS)
@@ -228,6 +228,8 @@ def test_a_send_left_without_answer_waits_on_the_phone_and_is_stored_once(new_pa
 
     # The page's sends and the service worker's (Background Sync tries at once: the phone believes it is online).
     page.context.route(url, hang)
+    # The page's clock stops (its timers fire only when the test moves it on) until the connection comes back.
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
     with page.expect_request(lambda request: request.method == "POST" and request.url == url):
         page.click(SUBMIT)
     page.clock.fast_forward("00:09")
@@ -237,11 +239,12 @@ def test_a_send_left_without_answer_waits_on_the_phone_and_is_stored_once(new_pa
     assert page.locator(SUBMIT).is_enabled()
     assert len(outbox(page)) == 1 and count_responses() == (1 if reached else 0)
 
-    # The connection comes back: what still hangs breaks off (the next try may have started), and the page's next
-    # try, a few seconds later, goes. No jump of the clock now: it would give up on the tries under way.
+    # The connection comes back (what still hangs breaks off) and the page's clock goes again: the next try, 2 s
+    # after the first gave up, goes.
     for route in held:
         route.abort()
     page.context.unroute(url)
+    page.clock.resume()
     page.wait_for_url("**/merci", wait_until="domcontentloaded", timeout=30_000)
     [response] = responses()
     assert response.overall_level == 4 and outbox(page) == []
