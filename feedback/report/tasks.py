@@ -13,7 +13,7 @@ from feedback.queue import periodic, task
 from feedback.report import operations
 from feedback.report.documents import report_file
 from feedback.report.file_queries import unclaimed_files
-from feedback.report.queries import build_report
+from feedback.report_figures.build import build_report
 from feedback.scope import Scope
 from feedback.timeutil import local_zone
 

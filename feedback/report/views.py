@@ -19,7 +19,8 @@ from feedback.models import Axis, Modality, Role
 from feedback.report import operations, tasks
 from feedback.report.documents import report_charts, report_file
 from feedback.report.file_queries import file_for_viewer, responses_in_scope
-from feedback.report.queries import Report, available_years, build_report
+from feedback.report_figures.build import available_years, build_report
+from feedback.report_figures.contents import Report
 from feedback.scope import Scope
 from feedback.scores import default_year
 from feedback.timeutil import local_zone

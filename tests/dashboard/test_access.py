@@ -36,6 +36,7 @@ PUBLIC = {
     "survey.thanks",
     "survey.leave_followup_email",
     "survey_offline.service_worker",
+    "survey_script.script",
     "survey_offline.renew_form_token",
     "survey_offline.kiosk",
     "followup.show_form",
@@ -134,6 +135,7 @@ PUBLIC_EXPECTED = {
     ("survey.thanks", "GET"): (200, 200),
     ("survey.leave_followup_email", "POST"): (400, 400),
     ("survey_offline.service_worker", "GET"): (200, 200),
+    ("survey_script.script", "GET"): (200, 200),
     ("survey_offline.renew_form_token", "POST"): (200, 200),  # no token to renew: a new one (counted like a form)
     ("survey_offline.kiosk", "GET"): (403, 403),  # no signed kiosk link: a page that says so
     ("followup.show_form", "GET"): (404, 404),
