@@ -210,7 +210,7 @@ def _prune(directory: Path) -> None:
         Path(entry.path).unlink(missing_ok=True)
 
 
-def _modified(entry: os.DirEntry) -> float:
+def _modified(entry: os.DirEntry[str]) -> float:
     """Its modification time; 0 for a file another process (a web worker, the queue's consumer) pruned meanwhile."""
     try:
         return entry.stat().st_mtime
