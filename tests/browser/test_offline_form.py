@@ -68,6 +68,14 @@ def wait_until_kept_for_offline(page, timeout_ms: int = 10_000) -> None:
     assert kept, "the service worker did not keep the page and its script"
 
 
+def until(page, condition, timeout: float = 10.0) -> None:
+    """Wait for what the browser's events decide: route handlers run while Playwright waits, not in between."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"still not so after {timeout} s"
+        page.wait_for_timeout(50)
+
+
 def send_offline(page) -> None:
     """Tap « Envoyer » just as the network drops."""
     page.context.set_offline(True)
@@ -230,8 +238,8 @@ def test_a_send_left_without_answer_waits_on_the_phone_and_is_stored_once(new_pa
     page.context.route(url, hang)
     # The page's clock stops (its timers fire only when the test moves it on) until the connection comes back.
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)
-    with page.expect_request(lambda request: request.method == "POST" and request.url == url):
-        page.click(SUBMIT)
+    page.click(SUBMIT)
+    until(page, lambda: held)  # the send hangs (and, once the server has answered, stays unanswered)
     page.clock.fast_forward("00:09")
     expect(status(page)).to_have_text("Envoi en cours…")
     page.clock.fast_forward("00:04")
