@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from feedback.analysis.text import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from feedback.analysis.tone import Tone
+    from feedback.analysis.tone_types import Tone
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "tone_model.json"
 #: Words that turn what follows around: the lemma after them is a feature of its own ("pas" + "propre").
@@ -70,7 +70,7 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     if doc.has_vector:
         # The mean word vector: the model meets words it never saw in training through their neighbours.
         vector = doc.vector
-        norm = float((vector * vector).sum()) ** 0.5 or 1.0
+        norm = float((vector * vector).sum(keepdims=False)) ** 0.5 or 1.0
         for k, value in enumerate(vector):
             values[f"v{k}"] = float(value) / norm
     if "!" in doc.text:
@@ -124,7 +124,7 @@ class ToneModel:
         pushes.sort(key=lambda item: (-item[0], item[1]))
         return [_readable(name) for _push, name in pushes[:count]]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "labels": list(self.labels),
             "intercept": [round(v, 5) for v in self.intercept],
@@ -139,7 +139,7 @@ def _readable(name: str) -> str:
     return f"{kind.removeprefix('after_')} {words}" if kind.startswith("after_") else words
 
 
-def model_from_json(data: dict) -> ToneModel:
+def model_from_json(data: dict[str, Any]) -> ToneModel:
     return ToneModel(
         labels=tuple(data["labels"]),
         intercept=tuple(float(v) for v in data["intercept"]),

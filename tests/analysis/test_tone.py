@@ -20,9 +20,9 @@ from feedback.analysis.tone import (
     NEGATIVE,
     NEUTRAL,
     POSITIVE,
-    _engine,
     analyse_tone,
     combine_with_rating,
+    cue_engine,
     is_conditional,
     rule_tone,
 )
@@ -364,7 +364,7 @@ def test_the_conditional_is_read_from_the_form_and_the_lemma():
 
 
 def test_known_words_are_not_corrected_into_other_words():
-    engine = _engine()
+    engine = cue_engine()
     assert engine.spelling("slides", known=True) == "slides"  # not "solides"
     assert engine.spelling("interressant", known=True) == "interessant"  # a doubled letter still is a slip
     assert label("Formation interressante") == POSITIVE
