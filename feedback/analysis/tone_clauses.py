@@ -110,8 +110,8 @@ def tokens_from_doc(
             continue
         if any(start <= token.idx < end for start, end, _kind in skipped):
             continue
-        if token.i > 0 and _starts_a_sentence(token):
-            add_break(token.idx)
+        if token.i > 0 and (_starts_a_sentence(token) or _is_spaced_dash(token)):
+            add_break(token.idx)  # "Super bien - Commande arrivée à temps": a dash between spaces ends a clause
         lower = fold(token.text)
         if lower in CLAUSE_OPENERS or (lower == "et" and _joins_two_clauses(token)):
             add_break(token.idx)
@@ -130,6 +130,10 @@ def tokens_from_doc(
                 offsets.append(token.idx)
                 parsed.append(token if piece not in BOUNDARIES else None)
     return folded_tokens, shown, offsets, parsed
+
+
+def _is_spaced_dash(token: Token) -> bool:
+    return token.text in ("-", "–", "—") and bool(token.whitespace_) and bool(token.doc[token.i - 1].whitespace_)
 
 
 def _starts_a_sentence(token: Token) -> bool:

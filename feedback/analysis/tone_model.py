@@ -59,6 +59,14 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     for clause in rules.clauses:
         key = f"clause={clause.label}"
         values[key] = values.get(key, 0.0) + 1.0
+    # How one-sided the comment is, whatever its length: a long review with one blame word among ten praises is
+    # rarely mixed, one with as many of each often is.
+    if rules.praise + rules.criticism > 0:
+        values["rule:balance"] = (rules.praise - rules.criticism) / (rules.praise + rules.criticism)
+    if len(rules.clauses) > 1:
+        for label in ("positive", "negative"):
+            share = sum(clause.label == label for clause in rules.clauses) / len(rules.clauses)
+            values[f"clause_share={label}"] = share
     for note in rules.notes:
         values[f"note={note}"] = 1.0
     lemmas = _lemmas(doc, masked)

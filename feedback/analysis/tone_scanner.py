@@ -220,7 +220,11 @@ class Scanner:
             end = i + 1
             self._emit(i, self._show(max(0, i - 1), end), -0.5, "suggestion")
             return end
-        if word in PREDICATE_PRAISE and parsed.pos_ == "ADJ" and is_predicate_or_graded(parsed):
+        if (
+            word in PREDICATE_PRAISE
+            and parsed.pos_ == "ADJ"
+            and (is_predicate_or_graded(parsed) or i <= self.negation_until)
+        ):
             self._emit(i, self.shown[i], PREDICATE_PRAISE[word], "lexicon")  # "chambre très propre"
             return i + 1
         if word in ADVERB_INTENSIFIERS and parsed.pos_ == "ADV":

@@ -348,6 +348,11 @@ def test_tone_on_the_held_out_comments_stays_above_its_floor():
         ("Un accompagnement qui laisse vraiment à désirer", NEGATIVE),
         ("Des intervenants défaillants et une organisation minable", NEGATIVE),
         ("Un organisme en amélioration continue, toujours à l'écoute", POSITIVE),
+        # seen on the third collection's DEV rows: a dash between spaces ends a clause (a negation does not reach
+        # past it), an adjective that praises only when said of something is criticism when negated
+        ("Rien - accueil lamentable", NEGATIVE),
+        ("Très bien - livraison rapide", POSITIVE),
+        ("Pas sérieux du tout, ce prestataire", NEGATIVE),
     ],
 )
 def test_error_kinds_seen_on_real_comments(text, expected):
@@ -489,8 +494,31 @@ def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, mon
         encoding="utf-8",
     )
     monkeypatch.setattr(tone_quality, "REAL_COMMENTS", merged)
+    monkeypatch.setattr(tone_quality, "FIRST_COLLECTION_ROWS", 1)
+    monkeypatch.setattr(tone_quality, "OLD_ROWS", 2)
     rows = tone_quality.load_real_comments()
     assert [(row["text"], row["tone"], row["split"]) for row in rows] == [
         ("Formation utile", "positive", "measure"),
         ("Trop long", "negative", "dev"),
     ]
+    # Collections are told apart by their place in the file: the new rows are reported on their own.
+    assert [row["collection"] for row in rows] == [1, 2]
+
+
+def test_the_model_is_chosen_on_folds_that_keep_each_source_whole():
+    pytest.importorskip("sklearn")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.train_tone_model import folds, source_group
+
+    github = "https://github.com/Some-Owner/course-2019/blob/abc/JOURNAL.md"
+    assert source_group(github) == source_group("https://github.com/some-owner/course-2020/x.md") == "github:some-owner"
+    assert source_group("https://musee.numero-de-telephone.com/ville/x") == "numero-de-telephone.com"
+    assert source_group("https://bibliotheque.numero-de-telephone.com/ville/y") == "numero-de-telephone.com"
+    groups = [f"source{k % 9}" for k in range(60)] + [None] * 5  # None: the project's own comments
+    labels = ["positive", "negative", "mixed", "neutral", "positive"] * 13
+    splits = folds(labels, groups, grouped=True)
+    tested = [i for _repeat, _train, test in splits for i in test]
+    assert sorted(tested) == list(range(60))  # every real comment predicted once, the project's never
+    for _repeat, train, test in splits:
+        assert {groups[i] for i in test}.isdisjoint(groups[i] for i in train)
+        assert set(range(60, 65)) <= set(train)
