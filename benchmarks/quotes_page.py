@@ -223,8 +223,8 @@ def measure(engine: str, args, workdir: Path) -> bool:
                 ok &= passed
                 print(f"  [{'ok' if passed else 'MISSED'}] {label:<30} {ms:7.1f} ms")
 
-            from feedback.quotes.filters import CommentFilters
-            from feedback.quotes.themes import count_comments, emerging_for, themes_for
+            from feedback.comments.filters import CommentFilters
+            from feedback.comments.themes import count_comments, emerging_for, themes_for
 
             filters = CommentFilters(start=date(int(year), 1, 1), end=date(int(year), 12, 31))
             yearly = count_comments(filters.response_conditions())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from feedback.models import Axis, Department, Modality, Role, TrainingSession
 
-AXIS_LABELS = {
+#: Keyed by the enumerations, read with their values too (StrEnum members equal their values).
+AXIS_LABELS: dict[str, str] = {
     Axis.CITY_POLICY: "Politique de la ville & réseaux d'acteurs",
     Axis.FAMILY_EDUCATION: "Politiques familiales, éducation & jeunesse",
     Axis.LANGUAGE_INTEGRATION: "Linguistique, intégration & discriminations",
@@ -15,7 +16,7 @@ AXIS_LABELS = {
     Axis.NATIONAL: "Activité nationale",
 }
 
-MODALITY_LABELS = {
+MODALITY_LABELS: dict[str, str] = {
     Modality.TRAINING: "Formation",
     Modality.PEER_NETWORK: "Réseau de pairs",
     Modality.TERRITORIAL_SUPPORT: "Appui territorialisé",

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from feedback.db import affected_rows, db, utcnow
+from feedback.errors import Refusal
 from feedback.models import FollowUpContact, Invitation, Response, TrainingSession
 
 
@@ -60,8 +61,10 @@ def is_link_token(value: str | None) -> TypeGuard[str]:
     return value is not None and _TOKEN.fullmatch(value) is not None
 
 
-class InvitationAlreadyUsed(Exception):
+class InvitationAlreadyUsed(Refusal):
     """A response was already stored with this personal link."""
+
+    default_message = "Ce lien personnel a déjà servi à répondre."
 
 
 def find_invitation(session: ParticipantSession, token: str | None) -> Invitation | None:
@@ -160,8 +163,10 @@ def store_followup_contact(
         )
 
 
-class FollowUpAlreadyAnswered(Exception):
+class FollowUpAlreadyAnswered(Refusal):
     """A follow-up answer was already stored with this personal link."""
+
+    default_message = "Ce questionnaire de suivi a déjà reçu une réponse."
 
 
 def find_followup_contact(token: str | None) -> FollowUpContact | None:

@@ -271,9 +271,10 @@ class Scope:
         """« 2025 », « T2 2025 », « du 01/01/2025 au 30/06/2025 », « toutes années »."""
         if self.start is None and self.end is None:
             return "toutes années"
-        if self.is_calendar_year:
+        # A year or a quarter has a start (the first check narrows it for the type checker).
+        if self.start is not None and self.is_calendar_year:
             return str(self.start.year)
-        if self.quarter:
+        if self.start is not None and self.quarter:
             return f"T{self.quarter} {self.start.year}"
         left = f"{self.start:%d/%m/%Y}" if self.start else "…"
         right = f"{self.end:%d/%m/%Y}" if self.end else "…"
@@ -327,9 +328,9 @@ class Scope:
     def period_args(self) -> dict[str, str]:
         if self.start is None and self.end is None:
             return {"annee": ALL_YEARS}
-        if self.is_calendar_year:
+        if self.start is not None and self.is_calendar_year:
             return {"annee": str(self.start.year)}
-        if self.quarter:
+        if self.start is not None and self.quarter:
             return {"trimestre": f"{self.start.year}-T{self.quarter}"}
         args = {"annee": ALL_YEARS} if self.start is None or self.end is None else {}
         if self.start:

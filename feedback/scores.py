@@ -1,5 +1,6 @@
-"""The one score module: satisfaction, response rate, recommendation and answers per question, in total and broken
-down by any dimension, for a `Scope` or for the sessions a page picks. Every page, download, the report, `flask
+"""The one score module: satisfaction, response rate and recommendation, in total and broken down by any dimension,
+for a `Scope` or for the sessions a page picks (the answers per level of each question, which only the scores pages
+show, are read by feedback/dashboard/queries.py). Every page, download, the report, `flask
 report` and the API read their scores here; the disclosure rule (what too few answers may show) is applied by the
 callers with `feedback.disclosure`, never rewritten here.
 
@@ -9,7 +10,8 @@ per group with the session's own columns (people present), so that a session's a
 many responses it has. The same SQL on SQLite and PostgreSQL.
 
 This module is below the areas (it imports models, labels, the scope and the pure statistics) so that dashboard,
-report and API can all import it.
+report and API can all import it. It stays one module above 400 lines on purpose: every read here is built on the
+same two private levels of SQL (`_counts_per_session`, `_summed_columns`); splitting it would make them public.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, extract, func, literal, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import SQLColumnExpression
 
 from feedback.analysis.statistics import (
     NetScore,
@@ -33,18 +37,13 @@ from feedback.db import db, utcnow
 from feedback.disclosure import discloses
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.models import (
-    Answer,
-    Question,
-    QuestionKind,
-    Questionnaire,
-    QuestionOption,
     Response,
     Speaker,
     Training,
     TrainingSession,
 )
 from feedback.models.catalogue import session_speakers
-from feedback.models.domain import PROFILES, SATISFACTION_LEVELS, SATISFIED_LEVELS
+from feedback.models.domain import PROFILES, SATISFIED_LEVELS
 from feedback.scope import Scope
 
 SATISFIED = func.coalesce(func.sum(case((Response.overall_level >= min(SATISFIED_LEVELS), 1), else_=0)), 0)
@@ -154,7 +153,7 @@ def to_scores(row) -> Scores:
 
 def _counts_per_session(response_conditions: list, *, by_profile: bool = False):
     """First level: the first answers matching the conditions, counted per session (and profile)."""
-    counted = [Response.session_id.label("session_id")]
+    counted: list[ColumnElement[Any]] = [Response.session_id.label("session_id")]
     if by_profile:
         counted.append(Response.profile.label("profile"))
     return (
@@ -238,19 +237,21 @@ def net_score_for(scope: Scope) -> NetScore:
         .where(FIRST_ANSWERS, *scope.response_conditions(), Response.recommendation.is_not(None))
         .group_by(Response.recommendation)
     ).all()
-    return net_score({int(value): int(count) for value, count in counts})
+    return net_score({int(value): int(count) for value, count in counts if value is not None})
 
 
-def _year() -> object:
+def _year() -> ColumnElement[int]:
     return cast(extract("year", TrainingSession.start_date), Integer)
 
 
-def _month() -> object:
+def _month() -> ColumnElement[int]:
     return cast(extract("month", TrainingSession.start_date), Integer)
 
 
 # Over the complexity limit: one case per dimension of the breakdowns.
-def _group_columns(dimension: Dimension, per_group) -> tuple[object, object | None, list]:  # noqa: C901
+def _group_columns(  # noqa: C901
+    dimension: Dimension, per_group
+) -> tuple[SQLColumnExpression[Any], SQLColumnExpression[Any] | None, list[SQLColumnExpression[Any]]]:
     """(key, label or None, other columns) of a dimension, all of them in the GROUP BY."""
     match dimension:
         case Dimension.TRAINING:
@@ -391,7 +392,7 @@ def session_filter(
     training_id: int | None = None,
 ) -> ColumnElement[bool]:
     """Conditions on TrainingSession: inside `sessions` (a select of sessions), a date range, a training."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if sessions is not None:
         conditions.append(TrainingSession.id.in_(sessions.with_only_columns(TrainingSession.id)))
     if start is not None:
@@ -437,88 +438,3 @@ def scores_by_session(condition: ColumnElement[bool]) -> list[tuple[TrainingSess
 def response_count(session_id: int) -> int:
     """Responses received so far by one session (the live counter polls it: one indexed COUNT)."""
     return db.session.scalar(select(RESPONSES).where(Response.session_id == session_id, FIRST_ANSWERS)) or 0
-
-
-@dataclass(frozen=True)
-class QuestionDistribution:
-    code: str
-    label: str
-    kind: QuestionKind
-    #: (value, label) from the best level down, as the table lists them.
-    levels: list[tuple[int, str]]
-    #: value -> number of answers
-    counts: dict[int, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def mean(self) -> float | None:
-        total = self.total
-        return sum(v * c for v, c in self.counts.items()) / total if total else None
-
-
-SCALE_KINDS = (QuestionKind.SATISFACTION, QuestionKind.RECOMMENDATION, QuestionKind.RATING, QuestionKind.GRID)
-
-
-def scale_distributions(condition: ColumnElement[bool]) -> list[QuestionDistribution]:
-    """Answers per value of every scale question (grid items apart), grouped by the stable question code.
-
-    One GROUP BY over the answers; then, read once, the wording of the versions those answers were given to (the
-    newest of them when the answers span versions): never that of a draft or of another questionnaire that
-    happens to reuse the code.
-    """
-    item = aliased(QuestionOption)
-    answered = (
-        select(Question.code, Question.kind, item.value, Answer.number, func.count(Answer.id))
-        .join(Answer, Answer.question_id == Question.id)
-        .join(Response, Response.id == Answer.response_id)
-        .join(TrainingSession, TrainingSession.id == Response.session_id)
-        .outerjoin(item, and_(Question.kind == QuestionKind.GRID, item.id == Answer.option_id))
-        .where(condition, FIRST_ANSWERS, Question.kind.in_(SCALE_KINDS), Answer.number.is_not(None))
-    )
-    counts = db.session.execute(answered.group_by(Question.code, Question.kind, item.value, Answer.number)).all()
-    if not counts:
-        return []
-    # The questions (versions) these answers were given to: one DISTINCT over the same join, used by both reads.
-    answered_questions = answered.with_only_columns(Question.id).distinct()
-    # The newest version wins: versions of one family are numbered upwards, and a questionnaire id orders the rest.
-    newest_last = (Questionnaire.published_dt.is_not(None), Questionnaire.published_dt, Questionnaire.id)
-    labels, positions = {}, {}
-    for code, label, position in db.session.execute(
-        select(Question.code, Question.label, Question.position)
-        .join(Questionnaire, Questionnaire.id == Question.questionnaire_id)
-        .where(Question.id.in_(answered_questions))
-        .order_by(*newest_last, Question.id)
-    ):
-        labels[code], positions[code] = label, position
-    option_labels: dict[tuple[str, str], str] = {}
-    for code, value, label in db.session.execute(
-        select(Question.code, QuestionOption.value, QuestionOption.label)
-        .join(QuestionOption, QuestionOption.question_id == Question.id)
-        .join(Questionnaire, Questionnaire.id == Question.questionnaire_id)
-        .where(Question.id.in_(answered_questions), Question.kind.in_([QuestionKind.RATING, QuestionKind.GRID]))
-        .order_by(*newest_last, QuestionOption.id)
-    ):
-        option_labels[(code, value)] = label
-
-    satisfaction_levels = [(value, label) for value, label, _en in SATISFACTION_LEVELS]
-    found: dict[tuple[str, str | None], QuestionDistribution] = {}
-    for code, kind, item_value, number, count in counts:
-        key = (code, item_value)
-        if key not in found:
-            label = labels.get(code, code)
-            if kind == QuestionKind.RECOMMENDATION:
-                levels = [(v, str(v)) for v in range(10, -1, -1)]
-            elif kind == QuestionKind.RATING:
-                levels = sorted(
-                    ((int(v), lb) for (c, v), lb in option_labels.items() if c == code and v.isdigit()), reverse=True
-                )
-            else:
-                levels = satisfaction_levels
-            if kind == QuestionKind.GRID:
-                label = f"{label} — {option_labels.get((code, item_value), item_value)}"
-            found[key] = QuestionDistribution(f"{code}:{item_value}" if item_value else code, label, kind, levels, {})
-        found[key].counts[int(number)] = int(count)
-    return sorted(found.values(), key=lambda d: (positions.get(d.code.split(":")[0], 0), d.code))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback.auth.access import sessions_visible_to
 from feedback.db import db
-from feedback.disclosure import discloses, threshold, withheld_comment_sessions
+from feedback.disclosure import threshold, withheld_comment_sessions
 from feedback.models import (
     Answer,
     CommentAnalysis,
@@ -279,10 +279,6 @@ def comment_page(user, *, session_id: int | None, cursor: str | None, limit: int
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (encode_cursor(rows[-1][0].answer_id) if more else None)
-
-
-def discloses_for(n: int | None, user) -> bool:
-    return discloses(n, threshold(user))
 
 
 def base_url() -> str:

@@ -47,7 +47,9 @@ def reference():
 
 
 def init_api(app: Flask) -> None:
-    from feedback.api.views import bp
+    # Importing the route modules registers their routes on the blueprint, in the document's order.
+    from feedback.api import catalogue_views, views  # noqa: F401
+    from feedback.api.blueprint import bp
     from feedback.extensions import csrf
 
     app.config.setdefault("API_TITLE", "Retours API")

@@ -16,8 +16,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask import session as browser_session
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from feedback import audit
 from feedback.auth.access import managers_only
@@ -37,7 +36,7 @@ from feedback.builder.forms import (
 from feedback.catalogue import queries as catalogue_queries
 from feedback.catalogue.library import LIBRARY, TRAINER_FAMILY
 from feedback.db import db
-from feedback.errors import Refusal, show_refusal, take_back
+from feedback.errors import Refusal, save, show_refusal, take_back
 from feedback.form_page import render_form_page
 from feedback.form_tokens import issue_token
 from feedback.labels import MODALITY_LABELS
@@ -67,26 +66,16 @@ T = TypeVar("T")
 def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> T:
     """Run one edit (which records its own audit event) and commit it; a refusal is raised, nothing written yet.
 
-    The view shows a refusal with `show_refusal` (or `take_back` for a list of problems), which rolls back once.
-    A racing save of another manager shows as StaleDataError (the row's edit_version moved between our read and our
-    write) or IntegrityError (both created the same family or version): both are refused in French. A creation may
-    be run `again_on_conflict` once, on a fresh transaction: it then sees what the other manager committed (a free
-    name, the draft they made).
+    A racing save of another manager is refused in French (`errors.save`). The view shows a refusal with
+    `show_refusal` (or `take_back` for a list of problems), which rolls back once.
     """
-    attempts = 2 if again_on_conflict else 1
-    for attempt in range(1, attempts + 1):
-        try:
-            result = edit()
-            db.session.commit()
-        except StaleDataError as error:
-            raise operations.EditRefused(operations.QUESTIONNAIRE_CHANGED) from error
-        except IntegrityError as error:
-            if attempt == attempts:
-                raise operations.EditRefused(operations.SAME_TIME) from error
-            db.session.rollback()  # not a refusal: the fresh transaction of the second run
-        else:
-            return result
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    return save(
+        edit,
+        conflict=operations.SAME_TIME,
+        stale=operations.QUESTIONNAIRE_CHANGED,
+        refusal=operations.EditRefused,
+        again_on_conflict=again_on_conflict,
+    )
 
 
 @bp.errorhandler(ObjectDeletedError)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -21,10 +23,10 @@ from feedback.auth.access import (
 from feedback.auth.forms import ConfirmForm
 from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
+from feedback.dashboard.own_comments import own_session_comments
 from feedback.db import db, utcnow
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.exports import FORMATS, Column, ExportTable, table_response
-from feedback.followup import queries as followup_queries
 from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
@@ -36,12 +38,11 @@ from feedback.labels import (
 from feedback.models import Axis, Modality, Role, Speaker, Training, TrainingSession
 from feedback.models.catalogue import session_speakers
 from feedback.qr import qr_svg
-from feedback.quotes.queries import own_session_comments
-from feedback.reviews.queries import reviews_of_session
 from feedback.scope import Scope
 from feedback.scores import (
     DIMENSION_LABELS,
     PROFILE_LABELS,
+    TIME_DIMENSIONS,
     BreakdownRow,
     Dimension,
     breakdown,
@@ -49,7 +50,6 @@ from feedback.scores import (
     default_year,
     net_score_for,
     satisfaction_for,
-    scale_distributions,
     scores_by_session,
     scores_for,
     session_filter,
@@ -103,7 +103,9 @@ def _compare(rate: SatisfactionRate, other: SatisfactionRate, against: str) -> C
 
 def _trend(filters: Scope) -> tuple[Dimension, list[BreakdownRow]]:
     """Months over up to two years, quarters up to eight, years beyond."""
-    days = (filters.end - filters.start).days
+    start, end = filters.start, filters.end
+    assert start is not None and end is not None, "a score page's scope is bounded"
+    days = (end - start).days
     unit = Dimension.MONTH if days <= 731 else Dimension.QUARTER if days <= 2922 else Dimension.YEAR
     return unit, with_empty_periods(breakdown(filters, unit), unit)
 
@@ -112,17 +114,29 @@ def _trend_points(rows: list[BreakdownRow]) -> list[TrendPoint]:
     points = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = discloses(rate.answered, threshold())
+        # Shown above the threshold, where there are answers and so an interval.
+        interval = rate.interval if discloses(rate.answered, threshold()) else None
         points.append(
             TrendPoint(
                 row.label,
-                rate.rate if shown else None,
-                rate.interval.low if shown else None,
-                rate.interval.high if shown else None,
+                rate.rate if interval else None,
+                interval.low if interval else None,
+                interval.high if interval else None,
                 rate.answered,
             )
         )
     return points
+
+
+#: A catalogue row's filter (its URL parameter) and the view one level down.
+_ONE_LEVEL_DOWN = {
+    Dimension.AXIS: ("axe", Dimension.TRAINING),
+    Dimension.MODALITY: ("modalite", Dimension.TRAINING),
+    Dimension.DEPARTMENT: ("dept", Dimension.TRAINING),
+    Dimension.PROFILE: ("profil", Dimension.TRAINING),
+    Dimension.TRAINING: ("formation", Dimension.SESSION),
+    Dimension.SPEAKER: ("intervenant", Dimension.SESSION),
+}
 
 
 def _drill(filters: Scope, dimension: Dimension):
@@ -138,25 +152,14 @@ def _drill(filters: Scope, dimension: Dimension):
             return overview(dept=NO_DEPARTMENT, vue=Dimension.TRAINING)
         if not row.key:
             return None
-        match dimension:
-            case Dimension.AXIS:
-                return overview(axe=row.key, vue=Dimension.TRAINING)
-            case Dimension.MODALITY:
-                return overview(modalite=row.key, vue=Dimension.TRAINING)
-            case Dimension.DEPARTMENT:
-                return overview(dept=row.key, vue=Dimension.TRAINING)
-            case Dimension.PROFILE:
-                return overview(profil=row.key, vue=Dimension.TRAINING)
-            case Dimension.TRAINING:
-                return overview(formation=row.key, vue=Dimension.SESSION)
-            case Dimension.SPEAKER:
-                return overview(intervenant=row.key, vue=Dimension.SESSION)
-            case Dimension.SESSION:
-                return url_for("dashboard.session", session_id=int(row.key))
-            case Dimension.MONTH | Dimension.QUARTER | Dimension.YEAR:
-                return url_for(
-                    "dashboard.overview", **_period_of(row.key, dimension), **catalogue, vue=Dimension.TRAINING
-                )
+        if dimension in _ONE_LEVEL_DOWN:
+            parameter, view = _ONE_LEVEL_DOWN[dimension]
+            return overview(**{parameter: row.key, "vue": view})
+        if dimension == Dimension.SESSION:
+            return url_for("dashboard.session", session_id=int(row.key))
+        if dimension in TIME_DIMENSIONS:
+            period: dict[str, Any] = {**_period_of(row.key, dimension), **catalogue, "vue": Dimension.TRAINING}
+            return url_for("dashboard.overview", **period)
         return None
 
     return link
@@ -183,7 +186,7 @@ def _period_of(key: str, dimension: Dimension) -> dict[str, str]:
 
 def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
     """The active catalogue filters, each with the URL that removes it."""
-    labels = {
+    labels: dict[str, Callable[[str], str]] = {
         "axe": lambda v: "Axe : " + AXIS_LABELS.get(v, v),
         "modalite": lambda v: "Modalité : " + MODALITY_LABELS.get(v, v),
         "dept": lambda v: "Département : " + department_filter_label(v),
@@ -191,7 +194,7 @@ def _chips(filters: Scope, dimension: Dimension) -> list[tuple[str, str]]:
         "formation": lambda v: "Formation : " + (db.session.get(Training, int(v)) or Training(title="?")).title,
         "intervenant": lambda v: "Intervenant·e : " + (db.session.get(Speaker, int(v)) or Speaker(name="?")).name,
     }
-    args = {**filters.to_args(), "vue": dimension}
+    args: dict[str, Any] = {**filters.to_args(), "vue": dimension}
     return [
         (labels[key](value), url_for("dashboard.overview", **{k: v for k, v in args.items() if k != key}))
         for key, value in filters.catalogue_filters.items()
@@ -282,7 +285,8 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
     data = []
     for row in rows:
         rate = row.scores.satisfaction
-        shown = discloses(rate.answered, threshold())
+        interval = rate.interval if discloses(rate.answered, threshold()) else None
+        shown = interval is not None
         data.append(
             {
                 "label": row.label,
@@ -293,8 +297,8 @@ def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) 
                 "response_rate": row.scores.response_rate,
                 "answered": rate.answered,
                 "rate": rate.rate if shown else None,
-                "low": rate.interval.low if shown else None,
-                "high": rate.interval.high if shown else None,
+                "low": interval.low if interval else None,
+                "high": interval.high if interval else None,
                 "note": "" if shown or not rate.answered else TOO_FEW_ANSWERS,
             }
         )
@@ -344,7 +348,7 @@ def my_sessions():
         if any(p.rate is not None for p in points)
         else None,
         rows=scores_by_session(condition),
-        distributions=scale_distributions(condition),
+        distributions=queries.scale_distributions(condition),
         comments=own_session_comments(current_user, filters),
     )
 
@@ -368,7 +372,7 @@ def training(training_id: int):
     training = get_training_or_404(training_id)
     whole_training = session_filter(training_id=training.id)
     visible = session_filter(sessions=sessions_visible_to(current_user), training_id=training.id)
-    followup_counts = followup_queries.followup_counts(training.id)
+    followup_counts = queries.followup_counts(training.id)
     # The follow-up, like the training's own rate, is compared over the whole training.
     has_followup = training.followup_family is not None or followup_counts.sent > 0
     return render_template(
@@ -376,7 +380,7 @@ def training(training_id: int):
         training=training,
         total=total_scores(whole_training),
         rows=scores_by_session(visible),
-        distributions=scale_distributions(visible),
+        distributions=queries.scale_distributions(visible),
         followup_counts=followup_counts,
         followup=queries.followup_comparison(training.id) if has_followup else None,
     )
@@ -399,14 +403,14 @@ def session(session_id: int):
             "kiosk_qr": qr_svg(kiosk_url(session.public_code), scale=4, title="QR code du mode borne"),
             "confirm_form": ConfirmForm(),
             # The speakers' own questionnaires: shown apart, never part of the scores above.
-            "trainer_reviews": reviews_of_session(session),
+            "trainer_reviews": queries.reviews_of_session(session),
         }
     return render_template(
         "dashboard/session.html",
         session=session,
         scores=total_scores(condition),
         training_scores=total_scores(session_filter(training_id=session.training_id)),
-        distributions=scale_distributions(condition),
+        distributions=queries.scale_distributions(condition),
         now=utcnow(),
         **context,
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from sqlalchemy.exc import IntegrityError
 
 from feedback.auth.access import get_session_or_404, managers_only
 from feedback.auth.forms import ConfirmForm
@@ -13,6 +13,7 @@ from feedback.db import db, utcnow
 from feedback.distribution import operations, queries, tasks
 from feedback.distribution.addresses import AddressList, CsvUnreadable, InvalidEntry, parse_csv, parse_pasted
 from feedback.distribution.forms import AddressesForm, SendInvitationsForm
+from feedback.errors import Refusal, save, show_refusal
 from feedback.models import TrainingSession
 
 bp = Blueprint("distribution", __name__, url_prefix="/manage")
@@ -122,8 +123,7 @@ def send_invitations(session_id: int):
     preview = _preview(session, parse_pasted(form.emails.data or ""))
     if not preview.can_send:
         return _page(session, form=AddressesForm(formdata=None, emails=form.emails.data), preview=preview)
-    operations.add_invitations(session, preview.new)
-    return _send_pending(session)
+    return _send_pending(session, lambda: operations.add_invitations(session, preview.new))
 
 
 @bp.post("/sessions/<int:session_id>/invitations/send-pending")
@@ -139,13 +139,13 @@ def send_pending_invitations(session_id: int):
     return _send_pending(session)
 
 
-def _send_pending(session: TrainingSession):
-    """Commit the invitations, then hand their sending to the job queue: the manager never waits on the SMTP server."""
+def _send_pending(session: TrainingSession, add: Callable[[], object] = lambda: None):
+    """Add the invitations (`add`) and commit them, then hand their sending to the job queue: the manager never
+    waits on the SMTP server."""
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        flash("Ces adresses viennent d'être invitées par ailleurs : vérifiez la liste ci-dessous.", "error")
+        save(add, conflict="Ces adresses viennent d'être invitées par ailleurs : vérifiez la liste ci-dessous.")
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(url_for("distribution.invitations", session_id=session.id))
     pending = queries.invitation_counts(session).pending
     try:

@@ -25,8 +25,8 @@ REQUIRED = "Ce champ est obligatoire."
 
 class TrainingForm(StaffForm):
     title = StringField("Intitulé", validators=[DataRequired(REQUIRED), Length(max=300)])
-    axis = SelectField("Axe thématique", choices=[SelectChoice(a.value, label) for a, label in AXIS_LABELS.items()])
-    modality = SelectField("Modalité", choices=[SelectChoice(m.value, label) for m, label in MODALITY_LABELS.items()])
+    axis = SelectField("Axe thématique", choices=[SelectChoice(str(a), label) for a, label in AXIS_LABELS.items()])
+    modality = SelectField("Modalité", choices=[SelectChoice(str(m), label) for m, label in MODALITY_LABELS.items()])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     #: Choices set by the view: published versions (and the training's own, should it be archived since).
     questionnaire = SelectField(

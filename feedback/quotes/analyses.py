@@ -24,9 +24,9 @@ from feedback.analysis.comments import CommentAnalysis as Analysis
 from feedback.analysis.comments import analyse_document
 from feedback.analysis.language import parse_many
 from feedback.analysis.quotes import is_quotable, word_count
-from feedback.analysis.text import fold, normalise
-from feedback.analysis.themes import question_words
+from feedback.analysis.theme_words import question_words
 from feedback.analysis.version import analysis_version
+from feedback.comments.filters import search_text
 from feedback.db import db, table_of, utcnow
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
 from feedback.signals import comments_submitted
@@ -50,11 +50,6 @@ def known_names() -> tuple[str, ...]:
     queries = [select(Speaker.name.label("name")), select(User.name.label("name")), *(s() for s in NAME_SOURCES)]
     names = db.session.scalars(union_all(*queries)).all()
     return tuple(sorted({name.strip() for name in names if name and name.strip()}))
-
-
-def search_text(text: str) -> str:
-    """The folded form searched on: lower case, no accents, one kind of apostrophe ("Réseau" -> "reseau")."""
-    return fold(normalise(text))
 
 
 @dataclass(frozen=True)

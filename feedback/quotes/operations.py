@@ -5,13 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 from feedback.db import db, utcnow
+from feedback.errors import Refusal
 from feedback.models import QUOTE_TRANSITIONS, Quote, QuoteStatus, User
 from feedback.signals import quote_approved
 
 MAX_QUOTE_LENGTH = 2000
 
 
-class QuoteRefused(ValueError):
+class QuoteRefused(Refusal):
     """A move or an edit that the workflow does not allow; the message is for the user (French)."""
 
 

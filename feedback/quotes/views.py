@@ -13,12 +13,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as HttpResponse
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
+from feedback.comments import themes as theme_queries
+from feedback.comments.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
+from feedback.comments.rows import CommentRow, approved_quotes
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
+from feedback.errors import Refusal, save, show_refusal
 from feedback.exports import (
     DOCUMENT_FORMATS,
     Column,
@@ -32,10 +35,8 @@ from feedback.exports import (
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, QuoteStatus, Response, Role, Speaker, Training
 from feedback.quotes import queries
-from feedback.quotes import themes as theme_queries
-from feedback.quotes.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
 from feedback.quotes.forms import QuoteTextForm, StatusForm
-from feedback.quotes.operations import QuoteRefused, change_status, edit_quote
+from feedback.quotes.operations import change_status, edit_quote
 from feedback.scores import default_year as scores_default_year
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -61,7 +62,7 @@ def _filters(*, default_year: Callable[[], int] | None = None) -> CommentFilters
     return replace(CommentFilters.from_args(request.args, default_year=default_year), min_answers=threshold())
 
 
-def _comment_or_404(answer_id: int, *, include_original: bool) -> queries.CommentRow:
+def _comment_or_404(answer_id: int, *, include_original: bool) -> CommentRow:
     """A consented comment the viewer may see (the disclosure rule withholds those of small anonymous sessions)."""
     return queries.get_comment(answer_id, include_original=include_original, min_answers=threshold()) or abort(404)
 
@@ -140,15 +141,11 @@ def change_quote_status(answer_id: int):
         flash("Action non reconnue : rien n'a changé.", "error")
         return redirect(back)
     try:
-        change_status(comment.answer_id, QuoteStatus(form.status.data), current_user)
-        db.session.commit()
-    except QuoteRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(back)
-    except IntegrityError:  # a colleague acted on the same comment at the same moment
-        db.session.rollback()
-        flash(SIMULTANEOUS, "error")
+        save(
+            lambda: change_status(comment.answer_id, QuoteStatus(form.status.data), current_user), conflict=SIMULTANEOUS
+        )
+    except Refusal as refusal:
+        show_refusal(refusal)
         return redirect(back)
     flash(f"Commentaire : {STATUS_LABELS[QuoteStatus(form.status.data)].lower()}.", "success")
     return redirect(back)
@@ -162,14 +159,12 @@ def edit_quote_text(answer_id: int):
     form = QuoteTextForm()
     if form.validate_on_submit():
         try:
-            edit_quote(comment.answer_id, form.text.data or "", comment.masked_text, current_user)
-            db.session.commit()
-        except QuoteRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-        except IntegrityError:  # a colleague acted on the same comment at the same moment
-            db.session.rollback()
-            flash(SIMULTANEOUS, "error")
+            save(
+                lambda: edit_quote(comment.answer_id, form.text.data or "", comment.masked_text, current_user),
+                conflict=SIMULTANEOUS,
+            )
+        except Refusal as refusal:
+            show_refusal(refusal)
         else:
             flash("Texte de la citation enregistré.", "success")
             return redirect(_safe_next(url_for("quotes.detail", answer_id=answer_id)))
@@ -248,7 +243,7 @@ EXPORT_COLUMNS = [
 def export(file_format: str):
     """The approved quotes of the filters: DOCX (ready to paste), Markdown, CSV or XLSX."""
     filters = _filters()
-    quotes = queries.approved_quotes(filters)
+    quotes = approved_quotes(filters)
     title = f"Citations approuvées {filters.period_label}"
     if file_format in DOCUMENT_FORMATS:
         paragraphs: list[Paragraph | ExportTable | Picture] = []

@@ -9,7 +9,7 @@ import click
 from feedback.disclosure import TOO_FEW_ANSWERS, threshold
 from feedback.labels import NO_DEPARTMENT, department_choices, parse_department
 from feedback.models import Axis, Modality
-from feedback.report.queries import build_report
+from feedback.report_figures.build import build_report
 from feedback.scope import PeriodError, Scope
 from feedback.scores import default_year
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
 from feedback.disclosure import TOO_FEW_ANSWERS
 from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
-from feedback.report.queries import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
+from feedback.report_figures.contents import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
 
 PERCENT = "0%"
 
@@ -187,8 +187,9 @@ def headline_note(report: Report, change: Change) -> str:
     notes = []
     if change.reason:
         notes.append(f"{NOT_AVAILABLE} : {change.reason}")
-    if not report.has_previous:
-        notes.append(report.no_comparison)
+    no_comparison = report.no_comparison  # None: the report has a previous period (`has_previous`)
+    if no_comparison is not None:
+        notes.append(no_comparison)
     elif change.previous_reason:
         notes.append(f"{NOT_AVAILABLE} en {report.previous_filters.label} : {change.previous_reason}")
     return " ; ".join(notes)
@@ -293,7 +294,7 @@ def report_title(report: Report) -> str:
 
 def _rate_sentence(report: Report) -> str:
     rate = report.satisfaction.satisfaction
-    if rate.answered == 0:
+    if rate.answered == 0 or rate.interval is None:  # no answer, no interval
         text = "Taux de satisfaction : aucune réponse."
     elif not report.shows(rate):
         text = f"Taux de satisfaction : {TOO_FEW_ANSWERS} (n = {rate.answered})."

@@ -13,7 +13,8 @@ from feedback.exports import document_response, workbook_response
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, Role
 from feedback.report.documents import report_charts, report_document, report_tables, report_title
-from feedback.report.queries import Report, available_years, build_report, word_cloud_png
+from feedback.report_figures.build import available_years, build_report, word_cloud_png
+from feedback.report_figures.contents import Report
 from feedback.scope import Scope
 from feedback.scores import default_year
 from feedback.timeutil import local_zone

@@ -58,15 +58,3 @@ def own_review_rows(speaker: Speaker, now: datetime) -> list[ReviewRow]:
         r.session_id: r for r in db.session.scalars(select(TrainerReview).where(TrainerReview.speaker_id == speaker.id))
     }
     return [ReviewRow(s, reviews.get(s.id), is_open_for_review(s, now)) for s in sessions]
-
-
-def reviews_of_session(session: TrainingSession) -> list[TrainerReview]:
-    """Every speaker's questionnaire on this session, for the managers' session page."""
-    return list(
-        db.session.scalars(
-            select(TrainerReview)
-            .where(TrainerReview.session_id == session.id)
-            .options(selectinload(TrainerReview.speaker), selectinload(TrainerReview.questionnaire))
-            .order_by(TrainerReview.id)
-        )
-    )

@@ -16,13 +16,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback.answers import field_name, parse_survey
 from feedback.db import db
+from feedback.errors import take_back
 from feedback.extensions import csrf, limiter
-from feedback.form_tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.form_tokens import issue_token
 from feedback.models import FollowUpContact, Questionnaire
 from feedback.personal_links import FollowUpAlreadyAnswered, find_followup_contact, is_followup_link_expired
 from feedback.questionnaire_structure import questions_of
 from feedback.survey.operations import AlreadySubmitted, submit_followup
-from feedback.survey.views import _is_cross_site, _submit_limit, posted_form
+from feedback.survey.refusals import SubmitRefused, checked_token
+from feedback.survey.views import _submit_limit, posted_form
 
 bp = Blueprint("followup", __name__, url_prefix="/s/suivi")
 # Like the questionnaire (survey/views.py): no staff session, its own signed token, cross-site posts refused.
@@ -115,31 +117,21 @@ def submit_form(token: str):
     submitted = MultiDict([(k, v) for k, values in parsed.submitted.items() for v in values])
     if is_followup_link_expired(contact):
         return _render_expired(contact, texts=texts)
-    if _is_cross_site():
-        notice = _(
-            "Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le."
-        )
-        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
     try:
-        form_token = read_token(request.form.get("token", ""), contact.session.public_code, salt=FORM_SALT)
-    except TokenExpired:
-        notice = _(
-            "Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
-            "vérifiez-les et envoyez à nouveau."
+        form_token = checked_token(contact.session.public_code, salt=FORM_SALT)
+        if not parsed.is_valid:
+            raise SubmitRefused(status=422, errors=parsed.errors)
+    except SubmitRefused as refusal:
+        return _render_form(
+            contact, token, submitted=submitted, errors=refusal.errors, status=refusal.status, notice=refusal.notice
         )
-        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
-    except TokenInvalid:
-        notice = _("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.")
-        return _render_form(contact, token, submitted=submitted, status=400, notice=notice)
-    if not parsed.is_valid:
-        return _render_form(contact, token, submitted=submitted, errors=parsed.errors, status=422)
     try:
         submit_followup(contact, parsed, form_token.nonce)
         db.session.commit()
-    except AlreadySubmitted:
-        db.session.rollback()  # a double tap: the first one was stored
-    except FollowUpAlreadyAnswered:
-        db.session.rollback()
+    except AlreadySubmitted as refusal:
+        take_back(refusal)  # a double tap: the first one was stored
+    except FollowUpAlreadyAnswered as refusal:
+        take_back(refusal)
         return _render_used(contact, texts=texts)
     return redirect(url_for("followup.thanks", token=token), code=303)
 

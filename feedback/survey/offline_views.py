@@ -16,7 +16,8 @@ from feedback.extensions import csrf
 from feedback.form_tokens import TokenInvalid, issue_token, renew_token
 from feedback.kiosk_links import is_kiosk
 from feedback.survey.limits import take_blank_form
-from feedback.survey.views import _is_cross_site, _render_closed, _render_form, get_public_session_or_404
+from feedback.survey.refusals import is_cross_site
+from feedback.survey.views import _render_closed, _render_form, get_public_session_or_404
 from feedback.web import CSP
 
 bp = Blueprint("survey_offline", __name__, url_prefix="/s")
@@ -40,7 +41,7 @@ def renew_form_token(code: str):
     session = get_public_session_or_404(code)
     if not session.is_open:
         return _no_store(jsonify(open=False), 410)  # the page shows the answers back (the submit's closed page)
-    if _is_cross_site():
+    if is_cross_site():
         return _no_store(jsonify(error="cross-site"), 400)
     if not take_blank_form(session.public_code):
         return _no_store(jsonify(error="busy"), 429)  # the page tries again later, answers kept

@@ -1,4 +1,5 @@
-"""What a refused submit still has to give back: the answers as sent, readable, and the form's start time.
+"""A refused submit: why (`SubmitRefused`, raised by the checks every form's submit makes: `checked_token`), and what
+it still has to give back: the answers as sent, readable, and the form's start time.
 
 Whatever stops a submit (the rate limit, a body over the size cap, a closed form, an expired or spent token),
 the participant sees again what they typed: nothing typed is ever lost behind an error page.
@@ -6,18 +7,73 @@ the participant sees again what they typed: nothing typed is ever lost behind an
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from feedback.answers import ParsedSurvey
-from feedback.form_tokens import FormToken, TokenExpired, TokenInvalid, read_token
+from feedback.errors import Refusal
+from feedback.form_tokens import SALT, FormToken, TokenExpired, TokenInvalid, read_token
 from feedback.models import QuestionKind
 
 #: The four levels of the satisfaction scale and of a grid's lines, as the form shows them (French msgids).
 _LEVELS = {4: "Très satisfait", 3: "Satisfait", 2: "Peu satisfait", 1: "Pas du tout satisfait"}
+
+
+class SubmitRefused(Refusal):
+    """A submit refused before anything is stored: the form comes back with every answer, a new token, `message`
+    above it (or, for answers to correct, `errors` under each question) and the HTTP `status`.
+
+    `started`: when the refused form was first given, kept in the new token so that sending again at once is not
+    taken for a script.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int = 400,
+        errors: dict | None = None,
+        started: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.notice = message
+        self.status = status
+        self.errors = errors
+        self.started = started
+
+
+def is_cross_site() -> bool:
+    """Browsers say where a POST comes from; refuse one sent by another site's page."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc != request.host
+    return False
+
+
+def checked_token(session_code: str, *, salt: str = SALT) -> FormToken:
+    """The submitted form's token, once the form is known to come from its own page; `SubmitRefused` otherwise."""
+    if is_cross_site():
+        raise SubmitRefused(
+            _("Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le.")
+        )
+    try:
+        return read_token(request.form.get("token", ""), session_code, salt=salt)
+    except TokenExpired:
+        raise SubmitRefused(
+            _(
+                "Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
+                "vérifiez-les et envoyez à nouveau."
+            )
+        ) from None
+    except TokenInvalid:
+        raise SubmitRefused(
+            _("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau.")
+        ) from None
 
 
 def posted_token(formdata, session_code: str) -> FormToken | None:

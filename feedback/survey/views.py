@@ -6,7 +6,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -17,6 +16,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from feedback.answers import ParsedSurvey, parse_survey
 from feedback.db import db, utcnow
+from feedback.errors import take_back
 from feedback.extensions import csrf, limiter
 from feedback.followup_tokens import (
     check_followup_token,
@@ -26,7 +26,7 @@ from feedback.followup_tokens import (
     submission_cookie_name,
 )
 from feedback.form_page import render_form_page
-from feedback.form_tokens import TokenExpired, TokenInvalid, issue_token, read_token
+from feedback.form_tokens import FormToken, TokenExpired, TokenInvalid, issue_token
 from feedback.kiosk_links import is_kiosk
 from feedback.mail import normalise_email
 from feedback.models import QuestionnaireStatus
@@ -41,11 +41,18 @@ from feedback.questionnaire_structure import questions_of
 from feedback.survey.limits import filled_honeypot, is_too_fast, take_blank_form
 from feedback.survey.operations import AlreadySubmitted, find_response_by_token, submit_response
 from feedback.survey.queries import PublicSession, clear_snapshots, public_session
-from feedback.survey.refusals import kept_answers, posted_token, salvaged_form
+from feedback.survey.refusals import (
+    SubmitRefused,
+    checked_token,
+    is_cross_site,
+    kept_answers,
+    posted_token,
+    salvaged_form,
+)
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 # Participants have no staff session: the form carries its own signed, long-lived token (feedback/form_tokens.py) and
-# cross-site posts are refused by _is_cross_site(). The session-bound staff CSRF check would refuse every answer.
+# cross-site posts are refused by is_cross_site(). The session-bound staff CSRF check would refuse every answer.
 csrf.exempt(bp)
 
 #: The alphabet of `new_public_code` (secrets.token_urlsafe); anything else (a NUL byte...) never reaches the database.
@@ -63,16 +70,6 @@ def get_public_session_or_404(code: str) -> PublicSession:
 
 def _submit_limit() -> str:
     return current_app.config["SURVEY_SUBMIT_RATE_LIMIT"]
-
-
-def _is_cross_site() -> bool:
-    """Browsers say where a POST comes from; refuse one sent by another site's page."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return True
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        return urlsplit(origin).netloc != request.host
-    return False
 
 
 #: Pages that are the same for every participant of a session (the blank form, the thank-you page), rendered
@@ -205,59 +202,27 @@ def _answered_from_this_device(session) -> bool:
 
 @bp.post("/<code>")
 @limiter.limit(_submit_limit)
-# Over the complexity limit: five refusals inline, each showing the answers back; one refusal type will shorten it.
-def submit_form(code: str):  # noqa: C901
+def submit_form(code: str):
     """Store the answers once; any refusal re-shows the form with every answer kept and a new token."""
     session = get_public_session_or_404(code)
     parsed = _parse(session, request.form)
-    submitted = _submitted(parsed)
     if not session.is_open:
         return _render_closed(session, parsed=parsed, late=True)
-    if _is_cross_site():
-        return _render_form(
-            session,
-            submitted=submitted,
-            status=400,
-            notice=_(
-                "Ce formulaire doit être envoyé depuis la page du questionnaire. Vérifiez vos réponses et renvoyez-le."
-            ),
-        )
     try:
-        token = read_token(request.form.get("token", ""), session.public_code)
-    except TokenExpired:
+        token = checked_token(session.public_code)
+        if find_response_by_token(token.nonce) is not None:
+            # Stored before (a double tap, a replayed body): its thank-you page, without analysing the answers again.
+            return redirect(url_for("survey.thanks", code=code), code=303)
+        _check_answers(parsed, token)
+    except SubmitRefused as refusal:
         return _render_form(
             session,
-            submitted=submitted,
-            status=400,
-            notice=_(
-                "Votre page est restée ouverte très longtemps : vos réponses sont conservées, "
-                "vérifiez-les et envoyez à nouveau."
-            ),
+            submitted=_submitted(parsed),
+            errors=refusal.errors,
+            notice=refusal.notice,
+            status=refusal.status,
+            started=refusal.started,
         )
-    except TokenInvalid:
-        return _render_form(
-            session,
-            submitted=submitted,
-            status=400,
-            notice=_("Nous n'avons pas pu vérifier ce formulaire : vos réponses sont conservées, envoyez à nouveau."),
-        )
-    if find_response_by_token(token.nonce) is not None:
-        # Stored before (a double tap, a replayed body): its thank-you page, without analysing the answers again.
-        return redirect(url_for("survey.thanks", code=code), code=303)
-    if filled_honeypot(request.form) or is_too_fast(token):
-        # A script's marks; a person who really was that quick just sends again (the new token keeps the start).
-        return _render_form(
-            session,
-            submitted=submitted,
-            status=400,
-            started=token.started,
-            notice=_(
-                "Vos réponses sont arrivées plus vite qu'une personne ne peut répondre et n'ont pas été "
-                "enregistrées. Elles sont conservées ci-dessous : vérifiez-les et envoyez à nouveau."
-            ),
-        )
-    if not parsed.is_valid:
-        return _render_form(session, submitted=submitted, errors=parsed.errors, status=422, started=token.started)
     if _answered_from_this_device(session):
         return render_template("survey/thanks.html", session=session, already_answered=True)
     # Read before the commit, which expires every loaded object (one more query otherwise).
@@ -267,10 +232,10 @@ def submit_form(code: str):  # noqa: C901
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
         db.session.commit()
-    except AlreadySubmitted:
-        db.session.rollback()
-    except InvitationAlreadyUsed:
-        db.session.rollback()
+    except AlreadySubmitted as refusal:
+        take_back(refusal)  # a double tap that raced this one: the thank-you page of the first
+    except InvitationAlreadyUsed as refusal:
+        take_back(refusal)
         return _render_link_used(session, parsed=parsed)
     response = redirect(url_for("survey.thanks", code=code), code=303)
     if kiosk:
@@ -296,6 +261,21 @@ def submit_form(code: str):  # noqa: C901
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
+
+
+def _check_answers(parsed: ParsedSurvey, token: FormToken) -> None:
+    """A person's answers, complete: `SubmitRefused` for a script's marks or for answers to correct."""
+    if filled_honeypot(request.form) or is_too_fast(token):
+        # A script's marks; a person who really was that quick just sends again (the new token keeps the start).
+        raise SubmitRefused(
+            _(
+                "Vos réponses sont arrivées plus vite qu'une personne ne peut répondre et n'ont pas été "
+                "enregistrées. Elles sont conservées ci-dessous : vérifiez-les et envoyez à nouveau."
+            ),
+            started=token.started,
+        )
+    if not parsed.is_valid:
+        raise SubmitRefused(status=422, errors=parsed.errors, started=token.started)
 
 
 def _parse(session, formdata) -> ParsedSurvey:
@@ -394,7 +374,7 @@ def leave_followup_email(code: str):
         problem = "expired"
     except TokenInvalid:
         problem = "token"
-    if problem is None and _is_cross_site():
+    if problem is None and is_cross_site():
         problem = "token"
     if problem is None and not typed.strip():
         problem = "empty"

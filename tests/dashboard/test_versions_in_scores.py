@@ -7,6 +7,7 @@ from datetime import date
 from feedback import scores as queries
 from feedback.catalogue import operations
 from feedback.catalogue.library import HOT_EVALUATION
+from feedback.dashboard.queries import scale_distributions
 from feedback.db import db
 
 
@@ -24,7 +25,7 @@ def test_two_versions_count_together_by_code_and_answers_keep_their_wording(make
         for level in levels:
             assert answer_form(session, {"q-overall": level, "q-contents": level}).status_code == 303
     condition = queries.session_filter(start=date(2026, 1, 1), end=date(2026, 12, 31))
-    by_code = {d.code: d for d in queries.scale_distributions(condition)}
+    by_code = {d.code: d for d in scale_distributions(condition)}
     # One distribution per code across both versions, labelled with the latest wording.
     assert by_code["contents"].counts == {4: 2, 3: 1, 2: 1, 1: 1}
     assert by_code["contents"].label == "Le contenu vous a-t-il été utile ?"

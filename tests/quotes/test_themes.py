@@ -8,10 +8,10 @@ import pytest
 
 from feedback.analysis.comments import analyse_comment
 from feedback.analysis.themes import build_themes
+from feedback.comments.filters import CommentFilters
+from feedback.comments.themes import count_comments, emerging_for, family_keys, theme_frequencies, themes_for
 from feedback.models import Axis, Department, Modality
-from feedback.quotes.filters import CommentFilters
 from feedback.quotes.queries import comment_page
-from feedback.quotes.themes import count_comments, emerging_for, family_keys, theme_frequencies, themes_for
 from feedback.scope import Scope
 
 YEAR_2025 = CommentFilters(Scope.for_year(2025))

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.catalogue import operations
+from feedback.dashboard.queries import scale_distributions
 from feedback.db import db
 from feedback.models import Answer, Response, TrainingSession
-from feedback.scores import scale_distributions
 from tests.conftest import form_token
 from tests.htmltree import parse
 

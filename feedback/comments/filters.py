@@ -1,4 +1,5 @@
-"""The quotes workspace's filters, read from and written to the URL (bookmarkable, shareable).
+"""The comments' filters (the quotes workspace, the report, the API), read from and written to the URL
+(bookmarkable, shareable).
 
     /quotes/?annee=2025&axe=linguistique-integration&dept=91&theme=echange+riche&ton=positive&q=reseau
 
@@ -15,12 +16,18 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import ColumnElement
 
 from feedback.analysis.quotes import QUOTE_WORDS
+from feedback.analysis.text import fold, normalise
 from feedback.disclosure import withheld_comment_sessions
 from feedback.models import QuoteStatus, Response
 from feedback.models.verbatims import TONES
 from feedback.scope import Scope
 
 MAX_SEARCH = 100
+
+
+def search_text(text: str) -> str:
+    """The folded form searched on: lower case, no accents, one kind of apostrophe ("Réseau" -> "reseau")."""
+    return fold(normalise(text))
 
 
 class Length(enum.StrEnum):
