@@ -3,7 +3,7 @@
 Clause rules over spaCy's parse (`language.py`) and textblob-fr's lexicon, then a small model (`tone_model.py`).
 This module decides and explains; the labels and verdict types are `tone_types.py`, the words the rules look for
 and the lexicon engine `tone_words.py`, the clause segmentation and the cues over whole clauses `tone_clauses.py`,
-the left-to-right clause rules `tone_scanner.py`:
+the left-to-right clause rules `tone_scanner.py`, and its rules of excess and lack `tone_amounts.py`:
 
 1. The parse's tokens are normalised and folded (lower case, no accents: "TRES", "tres" and "très" are one
    word); masked spans (names...) are skipped. The comment is cut into clauses: punctuation, sentences the

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from feedback.analysis.text import fold
+from feedback.analysis.tone_amounts import STRUCTURAL
 from feedback.analysis.tone_clauses import Clause, is_predicate_or_graded, opens_a_request
 from feedback.analysis.tone_types import NEGATION_REACH, Cue
 from feedback.analysis.tone_words import (
@@ -19,7 +20,6 @@ from feedback.analysis.tone_words import (
     CONDITIONALS,
     CONTRAST_BY_FIRST_WORD,
     EMOTICONS,
-    FUNCTION_WORDS,
     INTENSIFIERS,
     LACK_SKIP,
     NE,
@@ -28,11 +28,9 @@ from feedback.analysis.tone_words import (
     NEGATORS,
     NOT_A_NOUN,
     NOT_CONTRAST_AFTER_MAIS,
-    NOT_EXCESS,
     NOTHING_NOUNS,
     POSITIVE_EMOJI,
     PREDICATE_PRAISE,
-    REQUEST_LEADS,
     WISH_LEMMAS,
     CueEngine,
     is_conditional,
@@ -69,17 +67,17 @@ class Scanner:
     def clause(self) -> Clause:
         return self.clauses[-1]
 
-    def _show(self, start: int, end: int) -> str:
+    def show(self, start: int, end: int) -> str:
         return " ".join(token for token in self.shown[start:end] if token not in BOUNDARIES)
 
-    def _take(self, start: int, end: int) -> None:
+    def take(self, start: int, end: int) -> None:
         self.clause.words.extend(self.tokens[start:end])
         self.clause.positions.extend(range(start, end))
 
-    def _word(self, i: int) -> str | None:
+    def word(self, i: int) -> str | None:
         return self.tokens[i] if i < len(self.tokens) and self.tokens[i] not in BOUNDARIES else None
 
-    def _emit(self, i: int, words: str, polarity: float, rule: str) -> None:
+    def emit(self, i: int, words: str, polarity: float, rule: str) -> None:
         """Record an opinion at token i, turned around by a negation and scaled by an intensifier."""
         sign = 1 if polarity > 0 else -1
         weight = abs(polarity)
@@ -108,15 +106,15 @@ class Scanner:
     def _contrast_at(self, i: int) -> tuple[int, str] | None:
         for marker, kind in CONTRAST_BY_FIRST_WORD.get(self.tokens[i], ()):
             if tuple(self.tokens[i : i + len(marker)]) == marker:
-                if marker == ("mais",) and self._word(i + 1) in NOT_CONTRAST_AFTER_MAIS:
+                if marker == ("mais",) and self.word(i + 1) in NOT_CONTRAST_AFTER_MAIS:
                     return None
                 return len(marker), kind
         return None
 
-    def _next_content(self, i: int, skip: frozenset[str]) -> int | None:
-        while (word := self._word(i)) is not None and word in skip:
+    def next_content(self, i: int, skip: frozenset[str]) -> int | None:
+        while (word := self.word(i)) is not None and word in skip:
             i += 1
-        return i if self._word(i) is not None else None
+        return i if self.word(i) is not None else None
 
     def scan(self) -> None:
         tokens, engine = self.tokens, self.engine
@@ -147,7 +145,7 @@ class Scanner:
                 continue
             if not self.clause.words and opens_a_request(self.parsed[i]):
                 self.request_until = len(tokens)  # "Créer une visualisation utile": what is asked for
-            self._take(i, i + 1)
+            self.take(i, i + 1)
             i = self._read(i, token, engine)
 
     def _read(self, i: int, token: str, engine: CueEngine) -> int:
@@ -155,18 +153,18 @@ class Scanner:
         phrase = engine.lexicon.phrase_at(self.tokens, i)
         if phrase is not None:
             end = i + len(phrase.words)
-            self._take(i + 1, end)
+            self.take(i + 1, end)
             if phrase.words[0] in NEGATORS or phrase.words[0] in NE:
                 self.negation_until = -1  # the phrase carries its own negation ("pas assez")
             if phrase.polarity == 0:
                 self.nothing_to_report = self.nothing_to_report or phrase.kind == "neutral"
             else:
-                self._emit(i, self._show(i, end), phrase.polarity, rule_of(phrase))
+                self.emit(i, self.show(i, end), phrase.polarity, rule_of(phrase))
             return end
         if token in NE:
             # "ne ... pas": the negation reaches the words between "ne" and its particle, and a few after.
             for j in range(i + 1, min(i + 5, len(self.tokens))):
-                if self._word(j) is None:
+                if self.word(j) is None:
                     break
                 if self.tokens[j] in NE_PARTICLES:
                     self.negation_until = self._negation_reach(j)
@@ -202,7 +200,7 @@ class Scanner:
                 self.nothing_to_report = self.nothing_to_report or entry.kind == "neutral"
             else:
                 shown = self.shown[i] if word == token else f"{self.shown[i]} ({word})"
-                self._emit(i, shown, entry.polarity, rule_of(entry))
+                self.emit(i, shown, entry.polarity, rule_of(entry))
         return i + 1
 
     def _read_parsed(self, i: int, word: str, parsed: Token) -> int | None:
@@ -218,14 +216,14 @@ class Scanner:
             return i + 1
         if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
             end = i + 1
-            self._emit(i, self._show(max(0, i - 1), end), -0.5, "suggestion")
+            self.emit(i, self.show(max(0, i - 1), end), -0.5, "suggestion")
             return end
         if (
             word in PREDICATE_PRAISE
             and parsed.pos_ == "ADJ"
             and (is_predicate_or_graded(parsed) or i <= self.negation_until)
         ):
-            self._emit(i, self.shown[i], PREDICATE_PRAISE[word], "lexicon")  # "chambre très propre"
+            self.emit(i, self.shown[i], PREDICATE_PRAISE[word], "lexicon")  # "chambre très propre"
             return i + 1
         if word in ADVERB_INTENSIFIERS and parsed.pos_ == "ADV":
             following = self.parsed[i + 1] if i + 1 < len(self.parsed) else None
@@ -240,7 +238,7 @@ class Scanner:
                     return i + 1
                 if head.pos_ in ("VERB", "AUX") and "Inf" in head.morph.get("VerbForm", []):
                     return i + 1  # "difficile de bien suivre": how to follow, not praise
-                following_word = self._word(i + 1)
+                following_word = self.word(i + 1)
                 if following_word and following_word not in COLLOQUIAL_PRAISE:
                     entry = self.engine.polarity(following_word)
                     if entry is not None and entry.polarity < 0:
@@ -271,29 +269,29 @@ class Scanner:
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
             return i + 1  # "je ne regrette pas": the negation was already spent on "regrette"
-        if negator == "sans" and self._word(i + 1) == "doute":
+        if negator == "sans" and self.word(i + 1) == "doute":
             return i + 2  # "sans doute": probably, no lack and no negation
         self.negation_until = max(self.negation_until, self._negation_reach(i))
         if (
             negator == "pas"
             and len(self.clause.words) == 1
-            and self._word(i + 1) in ("le", "la", "les", "l", "du")
-            and self._word(i + 2) != "tout"
+            and self.word(i + 1) in ("le", "la", "les", "l", "du")
+            and self.word(i + 2) != "tout"
         ):
             # "J'ai apprécié la convivialité, pas le contenu": an elliptic contrast.
-            j = self._next_content(i + 2, frozenset())
+            j = self.next_content(i + 2, frozenset())
             end = (j + 1) if j is not None else i + 2
             self.negation_until = -1
-            self._take(i + 1, end)
-            self._emit(i, self._show(i, end), -0.4, "contrast")
+            self.take(i + 1, end)
+            self.emit(i, self.show(i, end), -0.4, "contrast")
             return end
         if negator in ("pas", "aucun", "aucune", "sans"):
             start = i + 1
-            if negator == "pas" and self._word(start) in ("de", "d"):
+            if negator == "pas" and self.word(start) in ("de", "d"):
                 start += 1
             elif negator == "pas":
                 return i + 1  # "pas clair": the negation reads the next opinion
-            j = self._next_content(start, LACK_SKIP)
+            j = self.next_content(start, LACK_SKIP)
             if j is None or self.tokens[j] in NOT_A_NOUN:
                 return i + 1
             parsed = self.parsed[j]
@@ -303,135 +301,13 @@ class Scanner:
             if noun in NOTHING_NOUNS:
                 self.negation_until = -1
                 self.nothing_to_report = True
-                self._take(i + 1, j + 1)
+                self.take(i + 1, j + 1)
                 return j + 1
             spelled = self.engine.spelling(noun)
             if self.engine.polarity(spelled) is not None or self.engine.lexicon.phrase_at(self.tokens, j):
                 return i + 1  # "aucun intérêt", "pas de problème": the negation turns the opinion around
             self.negation_until = -1
-            self._take(i + 1, j + 1)
-            self._emit(i, self._show(i, j + 1), -0.4 if negator == "sans" else -0.5, "lack")
+            self.take(i + 1, j + 1)
+            self.emit(i, self.show(i, j + 1), -0.4 if negator == "sans" else -0.5, "lack")
             return j + 1
         return i + 1
-
-    # --- Excess, lack and requests -------------------------------------------------------------------------
-
-    def _trop(self, i: int) -> int | None:
-        nxt = self._word(i + 1)
-        if nxt in ("de", "d"):
-            j = self._next_content(i + 2, frozenset())
-            end = (j + 1) if j is not None else i + 2
-            self._emit(i, self._show(i, end), -0.6, "excess")
-            return end
-        if nxt is None:
-            self._emit(i, self._show(i, i + 1), -0.4, "excess")
-            return i + 1
-        if nxt in COLLOQUIAL_PRAISE:
-            self._emit(i, self._show(i, i + 2), 0.6, "lexicon")
-            return i + 2
-        if nxt in NOT_EXCESS:
-            return i + 1  # "je ne sais pas trop quoi dire": "pas trop" means "not really"
-        if nxt in FUNCTION_WORDS:
-            self._emit(i, self._show(i, i + 1), -0.4, "excess")
-            return i + 1
-        self._emit(i, self._show(i, i + 2), -0.6, "excess")
-        return i + 2
-
-    def _un(self, i: int) -> int | None:
-        if self._word(i + 1) != "peu":
-            return None
-        nxt = self._word(i + 2)
-        if nxt == "trop":
-            self.intensity, self.intensity_until = (0.8, i + 3)
-            return i + 2
-        if nxt in ("plus", "moins"):
-            j = self._next_content(i + 3, frozenset({"de", "d"}))
-            end = (j + 1) if j is not None else i + 3
-            self._emit(i, self._show(i, end), -0.45, "suggestion")
-            return end
-        if nxt is None or nxt in FUNCTION_WORDS:
-            return i + 2
-        entry = self.engine.polarity(self.engine.spelling(nxt))
-        if entry is not None and entry.polarity > 0:
-            self._emit(i, self._show(i, i + 3), entry.polarity * 0.5, "lexicon")
-        else:
-            weight = max(0.4, abs(entry.polarity)) if entry is not None else 0.4
-            self._emit(i, self._show(i, i + 3), -weight, "excess")
-        return i + 3
-
-    def _peu(self, i: int) -> int | None:
-        nxt = self._word(i + 1)
-        if nxt in ("de", "d"):
-            j = self._next_content(i + 2, frozenset())
-            end = (j + 1) if j is not None else i + 2
-            entry = self.engine.polarity(self.engine.spelling(self.tokens[j])) if j is not None else None
-            if entry is not None and entry.polarity < 0:
-                self._emit(i, self._show(i, end), 0.3, "negation")  # "très peu d'attente" is praise
-            else:
-                self._emit(i, self._show(i, end), -0.5, "lack")
-            return end
-        if nxt is None or nxt in FUNCTION_WORDS:
-            return i + 1
-        entry = self.engine.polarity(self.engine.spelling(nxt))
-        if entry is not None and entry.polarity < 0:
-            self._emit(i, self._show(i, i + 2), 0.3, "negation")
-        else:
-            weight = max(0.4, entry.polarity) if entry is not None else 0.4
-            self._emit(i, self._show(i, i + 2), -weight, "lack" if entry is None else "negation")
-        return i + 2
-
-    def _plus(self, i: int) -> int | None:
-        if self._word(i + 1) not in ("de", "d"):
-            return None
-        previous = self.clause.words[-2] if len(self.clause.words) >= 2 else None
-        if previous is not None and previous not in REQUEST_LEADS:
-            return None
-        j = self._next_content(i + 2, frozenset())
-        end = (j + 1) if j is not None else i + 2
-        self._emit(i, self._show(i, end), -0.45, "suggestion")
-        return end
-
-    def _davantage(self, i: int) -> int | None:
-        j = self._next_content(i + 1, frozenset({"de", "d"}))
-        end = (j + 1) if j is not None else i + 1
-        self._emit(i, self._show(i, end), -0.45, "suggestion")
-        return end
-
-    def _moins(self, i: int) -> int | None:
-        nxt = self._word(i + 1)
-        if nxt in ("de", "d"):
-            j = self._next_content(i + 2, frozenset())
-            end = (j + 1) if j is not None else i + 2
-            self._emit(i, self._show(i, end), -0.45, "suggestion")
-            return end
-        if nxt is None or nxt in FUNCTION_WORDS:
-            self._emit(i, self._show(i, i + 1), -0.45, "contrast")
-            return i + 1
-        entry = self.engine.polarity(self.engine.spelling(nxt))
-        if entry is None:
-            return None
-        if entry.polarity > 0:
-            self._emit(i, self._show(i, i + 2), -max(0.4, entry.polarity), "negation")
-        else:
-            self._emit(i, self._show(i, i + 2), 0.3, "negation")
-        return i + 2
-
-    def _mal(self, i: int) -> int | None:
-        self._emit(i, self._show(i, i + 1), -0.7, "lexicon")
-        nxt = self._word(i + 1)
-        if nxt is not None:
-            entry = self.engine.polarity(self.engine.spelling(nxt))
-            if entry is not None and entry.polarity > 0:
-                return i + 2  # "mal organisé": the criticism, not the praise of "organisé"
-        return i + 1
-
-
-STRUCTURAL = {
-    "trop": Scanner._trop,
-    "un": Scanner._un,
-    "peu": Scanner._peu,
-    "plus": Scanner._plus,
-    "davantage": Scanner._davantage,
-    "moins": Scanner._moins,
-    "mal": Scanner._mal,
-}
