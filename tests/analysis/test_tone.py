@@ -20,9 +20,9 @@ from feedback.analysis.tone import (
     NEGATIVE,
     NEUTRAL,
     POSITIVE,
-    _engine,
     analyse_tone,
     combine_with_rating,
+    cue_engine,
     is_conditional,
     rule_tone,
 )
@@ -144,11 +144,20 @@ def test_praise_and_criticism_is_mixed(text):
         "Je ne sais pas",
         "Quand aura lieu la prochaine session ?",
         "J'ai suivi la session en visioconférence",
-        "Les cas pratiques et les mises en situation",
+        "Les horaires",
     ],
 )
 def test_nothing_to_report_is_neutral(text):
     assert label(text) == NEUTRAL
+
+
+def test_a_bare_list_the_rules_find_no_opinion_in_is_flagged_only_by_the_model_and_says_so():
+    # In real comments a bare list of a session's parts answers "what to improve" as often as "what was good":
+    # the model flags it as a likely criticism when the words lean that way (recall 92.4 % against 88.8 % in
+    # source-grouped cross-validation without that), and the explanation says it is the model's guess.
+    tone = analyse_tone("Les cas pratiques et les mises en situation")
+    assert not tone.cues
+    assert tone.label == NEUTRAL or any(note.startswith("modèle") for note in tone.notes)
 
 
 def test_the_project_list_corrects_the_lexicon():
@@ -348,6 +357,11 @@ def test_tone_on_the_held_out_comments_stays_above_its_floor():
         ("Un accompagnement qui laisse vraiment à désirer", NEGATIVE),
         ("Des intervenants défaillants et une organisation minable", NEGATIVE),
         ("Un organisme en amélioration continue, toujours à l'écoute", POSITIVE),
+        # seen on the third collection's DEV rows: a dash between spaces ends a clause (a negation does not reach
+        # past it), an adjective that praises only when said of something is criticism when negated
+        ("Rien - accueil lamentable", NEGATIVE),
+        ("Très bien - livraison rapide", POSITIVE),
+        ("Pas sérieux du tout, ce prestataire", NEGATIVE),
     ],
 )
 def test_error_kinds_seen_on_real_comments(text, expected):
@@ -364,7 +378,7 @@ def test_the_conditional_is_read_from_the_form_and_the_lemma():
 
 
 def test_known_words_are_not_corrected_into_other_words():
-    engine = _engine()
+    engine = cue_engine()
     assert engine.spelling("slides", known=True) == "slides"  # not "solides"
     assert engine.spelling("interressant", known=True) == "interessant"  # a doubled letter still is a slip
     assert label("Formation interressante") == POSITIVE
@@ -443,12 +457,14 @@ def test_every_verdict_stays_explainable(text):
 
 # --- Real comments: the MEASURE part (never tuned on) ---------------------------------------------------------
 
-#: Measured on the MEASURE part of the real comments (462 comments: the first collection's 334 and 128 of the
-#: second's, 08:31 UTC on 2026-12-07): 75.5 % exact, 90.4 % of criticisms flagged (benchmarks/tone_quality.py;
-#: on the first collection's 334 alone 74.3 % / 89.1 %). Below the targets (80 %, 92 %): the floors guard what
-#: is reached, a little under it; they may rise, never fall.
-REAL_ACCURACY_FLOOR = 0.74
-REAL_CRITICISM_FLOOR = 0.89
+#: Measured on the MEASURE part of the real comments by benchmarks/tone_quality.py, each collection apart (floors a
+#: little under what is reached; they may rise, never fall):
+#: - the old rows (first and second collections, 462 comments; the rules were written reading their DEV part):
+#:   75.5 % exact, 90.4 % of criticisms flagged on 2026-12-07 08:31 UTC, 77.7 % / 92.1 % after retraining;
+#: - the new rows (third collection, 563 comments, merged 2026-12-07 at 11:10 UTC after every rule was written):
+#:   56.0 % / 82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained on the larger DEV.
+#: Far below the targets (80 %, 92 %) on the new rows: what comes from sources never read generalises badly.
+REAL_FLOORS = {"old": (0.76, 0.91), "new": (0.58, 0.83)}
 
 
 def _real_measure_rows() -> list[dict]:
@@ -465,12 +481,19 @@ def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor():
     from feedback.analysis.language import parse_many
 
     predicted = [analyse_tone(doc).label for doc in parse_many(row["text"] for row in rows)]
-    golds = [row["tone"] for row in rows]
-    accuracy = sum(p == g for p, g in zip(predicted, golds, strict=True)) / len(rows)
-    criticisms = [p for p, g in zip(predicted, golds, strict=True) if g in (NEGATIVE, MIXED)]
-    recall = sum(p in (NEGATIVE, MIXED) for p in criticisms) / len(criticisms)
-    assert accuracy >= REAL_ACCURACY_FLOOR, accuracy
-    assert recall >= REAL_CRITICISM_FLOOR, recall
+    for part, (accuracy_floor, recall_floor) in REAL_FLOORS.items():
+        pairs = [
+            (p, row["tone"])
+            for p, row in zip(predicted, rows, strict=True)
+            if (row["collection"] < 3) == (part == "old")
+        ]
+        if not pairs:
+            continue
+        accuracy = sum(p == g for p, g in pairs) / len(pairs)
+        criticisms = [p for p, g in pairs if g in (NEGATIVE, MIXED)]
+        recall = sum(p in (NEGATIVE, MIXED) for p in criticisms) / len(criticisms)
+        assert accuracy >= accuracy_floor, (part, accuracy)
+        assert recall >= recall_floor, (part, recall)
 
 
 def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, monkeypatch):
@@ -489,8 +512,31 @@ def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, mon
         encoding="utf-8",
     )
     monkeypatch.setattr(tone_quality, "REAL_COMMENTS", merged)
+    monkeypatch.setattr(tone_quality, "FIRST_COLLECTION_ROWS", 1)
+    monkeypatch.setattr(tone_quality, "OLD_ROWS", 2)
     rows = tone_quality.load_real_comments()
     assert [(row["text"], row["tone"], row["split"]) for row in rows] == [
         ("Formation utile", "positive", "measure"),
         ("Trop long", "negative", "dev"),
     ]
+    # Collections are told apart by their place in the file: the new rows are reported on their own.
+    assert [row["collection"] for row in rows] == [1, 2]
+
+
+def test_the_model_is_chosen_on_folds_that_keep_each_source_whole():
+    pytest.importorskip("sklearn")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from benchmarks.train_tone_model import folds, source_group
+
+    github = "https://github.com/Some-Owner/course-2019/blob/abc/JOURNAL.md"
+    assert source_group(github) == source_group("https://github.com/some-owner/course-2020/x.md") == "github:some-owner"
+    assert source_group("https://musee.numero-de-telephone.com/ville/x") == "numero-de-telephone.com"
+    assert source_group("https://bibliotheque.numero-de-telephone.com/ville/y") == "numero-de-telephone.com"
+    groups = [f"source{k % 9}" for k in range(60)] + [None] * 5  # None: the project's own comments
+    labels = ["positive", "negative", "mixed", "neutral", "positive"] * 13
+    splits = folds(labels, groups, grouped=True)
+    tested = [i for _repeat, _train, test in splits for i in test]
+    assert sorted(tested) == list(range(60))  # every real comment predicted once, the project's never
+    for _repeat, train, test in splits:
+        assert {groups[i] for i in test}.isdisjoint(groups[i] for i in train)
+        assert set(range(60, 65)) <= set(train)
