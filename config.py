@@ -172,6 +172,9 @@ class Config:
     QUEUE_URL = os.environ.get("QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
     #: Threads of the queue's consumer: each sends one batch of mail or one webhook delivery at a time.
     QUEUE_WORKERS = _env_int("QUEUE_WORKERS", 2)
+    #: Niceness the consumer gives itself as it starts (0: none): its CPU work (the comments' analysis, report files)
+    #: yields to the web workers on the same cores, so a crowd's submits are not slowed by the analysis they cause.
+    QUEUE_NICE = _env_int("QUEUE_NICE", 10)
     #: Run each task inside the call that enqueues it (no consumer): for the tests and for debugging only.
     QUEUE_IMMEDIATE = _env_bool("QUEUE_IMMEDIATE", False)
     #: A claim on mail to send (or a webhook delivery) that was not recorded within this many seconds belongs to a
@@ -181,6 +184,11 @@ class Config:
     SCHEDULE_REMINDERS = os.environ.get("SCHEDULE_REMINDERS", "0 9")
     SCHEDULE_FOLLOWUPS = os.environ.get("SCHEDULE_FOLLOWUPS", "30 9")
     SCHEDULE_PURGE = os.environ.get("SCHEDULE_PURGE", "15 3")
+    #: The report's DOCX and XLSX of a scope with more responses than this are prepared by the job queue (the link
+    #: opens a page that refreshes until the file is ready); smaller ones are made inside the request.
+    REPORT_QUEUE_ABOVE = _env_int("REPORT_QUEUE_ABOVE", 20_000)
+    #: A prepared report file can be downloaded for this many hours after it was asked for, then it is deleted.
+    REPORT_FILE_HOURS = _env_int("REPORT_FILE_HOURS", 24)
 
     #: Webhooks: seconds to wait for a receiver; only https:// URLs unless this is set (development, tests).
     WEBHOOK_TIMEOUT = _env_int("WEBHOOK_TIMEOUT", 10)

@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     from feedback.analysis.comments import analyse_comment, analyse_comments
     from feedback.analysis.language import preload
-    from feedback.analysis.themes import build_themes, phrase_key
+    from feedback.analysis.theme_words import phrase_key
+    from feedback.analysis.themes import build_themes
     from feedback.analysis.tone import analyse_tone
     from feedback.analysis.tone import preload as tone_preload
 

@@ -189,7 +189,41 @@ class Server:
         self.process = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True
         )
-        wait_healthy(port, self.process)
+        # Retours runs as `make run` does: the job queue's consumer beside gunicorn, on the same cores; it analyses
+        # the submitted comments (the web workers only store them).
+        self.worker = (
+            subprocess.Popen(
+                [BIN / "flask", "--app", "feedback", "queue-worker"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=self.log,
+                start_new_session=True,
+            )
+            if app == "retours"
+            else None
+        )
+        wait_healthy(port, self.process, timeout=180)  # a loaded machine: the 2 cores are shared
+
+    def analysed_after(self, patience: float = 600) -> tuple[int, int, float]:
+        """Wait for the queue to analyse every comment stored: (comments, analysed, seconds waited)."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url)
+        start = time.perf_counter()
+        with engine.connect() as conn:
+            while True:
+                comments = conn.execute(
+                    text("SELECT count(*) FROM answers WHERE text IS NOT NULL AND text <> ''")
+                ).scalar_one()
+                analysed = conn.execute(text("SELECT count(*) FROM comment_analyses")).scalar_one()
+                conn.rollback()
+                waited = time.perf_counter() - start
+                if analysed >= comments or waited > patience:
+                    break
+                time.sleep(0.2)
+        engine.dispose()
+        return comments, analysed, waited
 
     def rows(self, code: str | None = None) -> int:
         from sqlalchemy import create_engine, text
@@ -211,15 +245,25 @@ class Server:
 
     def stop(self) -> list[str]:
         """Stop it; the error lines of its log."""
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process, stop in ((self.process, signal.SIGTERM), (self.worker, signal.SIGINT)):
+            if process is None:
+                continue
+            process.send_signal(stop)
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
         self.log.close()
         drop_database(self.engine, self.name)
         lines = self.log_path.read_text().splitlines()
-        return [line for line in lines if "Traceback" in line or "Error" in line]
+        errors = []
+        for index, line in enumerate(lines):
+            if "Traceback" in line:  # the exception's own line: the first one past the indented frames
+                following = (later for later in lines[index + 1 :] if later and not later.startswith(" "))
+                errors.append(next(following, line))
+            elif "Error" in line and not line.startswith(" "):
+                errors.append(line)
+        return list(dict.fromkeys(errors))
 
 
 # -- the plenary -----------------------------------------------------------------------------------------------------
@@ -421,6 +465,7 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(5.0, 60.0), metavar=("MIN_S", "MAX_S"))
     parser.add_argument("--flood-seconds", type=float, default=FLOOD_SECONDS)
     parser.add_argument("--throughput-runs", type=int, default=3, help="the submit throughput's runs (median)")
+    parser.add_argument("--throughput-only", action="store_true", help="skip the plenary and the flood")
     parser.add_argument("--port", type=int, default=5131)
     args = parser.parse_args()
     from config import Config
@@ -438,13 +483,15 @@ def main() -> int:
             f"SURVEY_SUBMIT_RATE_LIMIT={Config.SURVEY_SUBMIT_RATE_LIMIT!r}, SURVEY_MIN_ANSWER_SECONDS={min_age}, "
             f"limiter storage {Config.RATELIMIT_STORAGE_URI} =="
         )
-        server = Server("retours", args.engine, tmp, args.port, "limits")
-        try:
-            crowd = plenary(server, args.minutes, tuple(args.think), PLENARY)
-            attack = flood(server, args.flood_seconds)
-        finally:
-            log_errors = server.stop()
-        rates: dict[str, list] = {"retours": [], "ceiling": []}
+        crowd, attack, log_errors = None, None, []
+        if not args.throughput_only:
+            server = Server("retours", args.engine, tmp, args.port, "limits")
+            try:
+                crowd = plenary(server, args.minutes, tuple(args.think), PLENARY)
+                attack = flood(server, args.flood_seconds)
+            finally:
+                log_errors = server.stop()
+        rates: dict[str, list] = {"retours": [], "ceiling": [], "analysis": []}
         for run in range(args.throughput_runs):
             for app in ("retours", "ceiling"):
                 other = Server(app, args.engine, tmp, args.port + 1, f"rate_{app}_{run}")
@@ -452,6 +499,8 @@ def main() -> int:
                     rates[app].append(
                         throughput(other, THROUGHPUT_FORMS, THROUGHPUT_ROOMS, THROUGHPUT_CONCURRENCY, min_age)
                     )
+                    if app == "retours":
+                        rates["analysis"].append(other.analysed_after())
                 finally:
                     log_errors += other.stop()
         ok = report(args, crowd, attack, rates, log_errors)
@@ -459,7 +508,15 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def report(args, crowd: Tally, attack: dict, rates: dict, log_errors: list[str]) -> bool:
+def report(args, crowd: Tally | None, attack: dict | None, rates: dict, log_errors: list[str]) -> bool:
+    checks = {} if crowd is None or attack is None else crowd_checks(args, crowd, attack)
+    checks.update(throughput_checks(rates, log_errors))
+    for name, passed in checks.items():
+        print(f"  [{'ok' if passed else 'MISSED'}] {name}")
+    return all(checks.values())
+
+
+def crowd_checks(args, crowd: Tally, attack: dict) -> dict[str, bool]:
     print(
         f"\nplenary: {PLENARY} phones from one address within {args.minutes:g} min, "
         f"{args.think[0]:g}-{args.think[1]:g} s to answer (took {crowd.elapsed:.0f} s)"
@@ -483,6 +540,22 @@ def report(args, crowd: Tally, attack: dict, rates: dict, log_errors: list[str])
     lost = sum(t.lost for t in attack.values())
     budget = form_budget()
     print(f"  total: refused {refused}  stored {rows}  lost {lost}   (forms the address may take: {budget})")
+    instant_like = ("instant", "replayed body", "trap filled")
+    return {
+        f"plenary: 0 refused, 0 lost, {PLENARY} stored, 0 errors": (
+            crowd.refused_total + crowd.forms_refused == crowd.lost == len(crowd.errors) == 0 and crowd.rows == PLENARY
+        ),
+        "flood: thousands of submits a minute were tried": per_minute >= 2000,
+        "flood: instant, replayed and trap-filling submits all refused": all(
+            attack[name].stored == 0 for name in instant_like
+        ),
+        "flood: a replayed body stores nothing more": rows == attack["new tokens, patient"].stored,
+        f"flood: stored within the address's blank forms ({budget})": rows <= budget,
+        "flood: 0 lost": lost == 0,
+    }
+
+
+def throughput_checks(rates: dict, log_errors: list[str]) -> dict[str, bool]:
     retours = statistics.median(rate for rate, _ in rates["retours"])
     ceiling = statistics.median(rate for rate, _ in rates["ceiling"])
     ratio = statistics.median(r / c for (r, _), (c, _) in zip(rates["retours"], rates["ceiling"], strict=True))
@@ -494,27 +567,21 @@ def report(args, crowd: Tally, attack: dict, rates: dict, log_errors: list[str])
         f"{THROUGHPUT_CONCURRENCY} at a time, median of {runs} runs: Retours {retours:.1f}/s (stored {stored}, "
         f"refused {refused_submits}); ceiling app {ceiling:.1f}/s; ratio {ratio:.0%}"
     )
+    comments = sum(c for c, _, _ in rates["analysis"])
+    analysed = sum(a for _, a, _ in rates["analysis"])
+    waited = statistics.median(w for _, _, w in rates["analysis"])
+    print(
+        f"  the queue worker's analysis of those submits' comments: {analysed} of {comments} analysed, "
+        f"done {waited:.1f} s after the last submit was answered (median)"
+    )
     if log_errors:
         print(f"  server log: {len(log_errors)} error lines, first: {log_errors[0][:300]}")
-    instant_like = ("instant", "replayed body", "trap filled")
-    checks = {
-        f"plenary: 0 refused, 0 lost, {PLENARY} stored, 0 errors": (
-            crowd.refused_total + crowd.forms_refused == crowd.lost == len(crowd.errors) == 0 and crowd.rows == PLENARY
-        ),
-        "flood: thousands of submits a minute were tried": per_minute >= 2000,
-        "flood: instant, replayed and trap-filling submits all refused": all(
-            attack[name].stored == 0 for name in instant_like
-        ),
-        "flood: a replayed body stores nothing more": rows == attack["new tokens, patient"].stored,
-        f"flood: stored within the address's blank forms ({budget})": rows <= budget,
-        "flood: 0 lost": lost == 0,
+    return {
         f"throughput >= {THROUGHPUT_TARGET:.0%} of the ceiling app's": ratio >= THROUGHPUT_TARGET,
         "throughput: every submit stored": stored == THROUGHPUT_FORMS * runs,
+        "throughput: every comment analysed by the queue": analysed == comments,
         "no error in the server logs": not log_errors,
     }
-    for name, passed in checks.items():
-        print(f"  [{'ok' if passed else 'MISSED'}] {name}")
-    return all(checks.values())
 
 
 if __name__ == "__main__":

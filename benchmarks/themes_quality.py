@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from feedback.analysis.comments import analyse_comments  # noqa: E402
 from feedback.analysis.language import preload  # noqa: E402
-from feedback.analysis.themes import CommentPhrases, build_themes, phrase_key  # noqa: E402
+from feedback.analysis.theme_words import phrase_key  # noqa: E402
+from feedback.analysis.themes import CommentPhrases, build_themes  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "analysis" / "data" / "real_comments.csv"
 TOP = 30
@@ -138,7 +139,7 @@ def variant_merging() -> tuple[float, list[tuple[str, str]]]:
     failed = []
     for index, pair in enumerate(VARIANT_PAIRS):
         group = analyses[index * 4 : index * 4 + 4]
-        themes = build_themes([CommentPhrases(a.text, (), a.tone.label, a.aspects) for a in group])
+        themes = build_themes([CommentPhrases(a.text, a.tone.label, a.aspects) for a in group])
         if not themes or themes[0].count != 4:
             failed.append(pair)
     return 1 - len(failed) / len(VARIANT_PAIRS), failed

@@ -59,6 +59,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from feedback.reviews.views import bp as reviews_bp
     from feedback.survey.followup_views import bp as followup_bp
     from feedback.survey.offline_views import bp as survey_offline_bp
+    from feedback.survey.offline_views import script_bp as survey_script_bp
     from feedback.survey.views import bp as survey_bp
     from feedback.webhooks import events as webhook_events
     from feedback.webhooks.views import bp as webhooks_bp
@@ -67,6 +68,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(survey_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(survey_offline_bp)
+    app.register_blueprint(survey_script_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(distribution_bp)

@@ -102,11 +102,13 @@ def record(
     return audit_event
 
 
-def record_download(title: str, file_format: str, rows: int) -> None:
-    """A file leaves the service: logged and committed at once (a download writes nothing else)."""
+def record_download(title: str, file_format: str, rows: int, filters: dict | None = None) -> None:
+    """A file leaves the service: logged and committed at once (a download writes nothing else). `filters`: those
+    of a file prepared earlier (the job queue's report files), the request's own by default."""
     if not has_request_context():
         return
-    filters = {key: request.args.getlist(key) for key in request.args}
+    if filters is None:
+        filters = {key: request.args.getlist(key) for key in request.args}
     details = {"title": title, "format": file_format, "rows": rows, "path": request.path, "filters": filters}
     record("export.download", "export", request.endpoint, details)
     db.session.commit()

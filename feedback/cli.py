@@ -160,7 +160,8 @@ def analyse_text_command(
     from feedback.analysis.comments import analyse_document
     from feedback.analysis.language import parse_many
     from feedback.analysis.sources import SourceError, read_comments
-    from feedback.analysis.themes import build_themes, question_words
+    from feedback.analysis.theme_words import question_words
+    from feedback.analysis.themes import build_themes
 
     try:
         comments = read_comments(file, column)

@@ -170,6 +170,15 @@ def workbook_response(title: str, tables: Sequence[ExportTable]) -> Response:
     return response
 
 
+def file_response(content: bytes, format: str, title: str, rows: int, filters: dict | None = None) -> Response:
+    """A file made already (a report file the job queue prepared) as a download in `format` ("xlsx" or "docx").
+    Audited, with the filters it was made for."""
+    record_download(title, format, rows, filters)
+    response = Response(content, content_type={**MIME_TYPES, **DOCUMENT_MIME_TYPES}[format])
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_name(title, format)}"'
+    return response
+
+
 def table_response(table: ExportTable, format: str) -> Response:
     """The table as a download in `format` ("csv" or "xlsx"); the caller has checked the format. Audited."""
     content = to_xlsx(table) if format == "xlsx" else to_csv(table)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -124,6 +125,8 @@ def queue_worker_command(workers: int | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if huey.immediate:
         raise click.ClickException("QUEUE_IMMEDIATE est activé : les tâches s'exécutent sans consommateur.")
+    if app.config["QUEUE_NICE"]:
+        os.nice(app.config["QUEUE_NICE"])  # below the web workers: the analysis waits, a participant does not
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # Huey logs every task it runs (a periodic one each minute): its warnings and errors are what matters here.
     logging.getLogger("huey").setLevel(logging.WARNING)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Flask, Request, after_this_request, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, current_app, jsonify, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -22,8 +20,6 @@ from feedback.db import db
 from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_label
 from feedback.models import TrainingSession
-
-logger = logging.getLogger(__name__)
 
 health_bp = Blueprint("health", __name__)
 
@@ -65,25 +61,6 @@ class LenientFormDataParser(FormDataParser):
 
 class FeedbackRequest(Request):
     form_data_parser_class = LenientFormDataParser
-
-
-def run_after_response(work: Callable[[], object]) -> None:
-    """Run `work` in this worker once the response has been sent (and the request's transaction committed or
-    rolled back), in an app context of its own: the client never waits for it. A failure is logged only; work
-    deferred this way must be caught up by a command (`flask analyse` for the comments) if the worker dies."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target, typed as the proxy
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                work()
-            except Exception:  # the response is gone: log, and leave the work to its catch-up command
-                logger.exception("work deferred after a response failed")
-
-    @after_this_request
-    def register(response):
-        response.call_on_close(run)
-        return response
 
 
 def register_web_layer(app: Flask) -> None:

@@ -20,21 +20,36 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin || !KEPT.test(url.pathname)) return;
-  // The network first (a fresh token, the latest wording); the copy only without network.
+  // The network first (a fresh token, the latest wording); the copy without network, or after 10 s without an
+  // answer (a connection that hangs: its answer, if it comes, is kept for next time).
   event.respondWith(
     caches.open(PAGES).then(function (cache) {
-      return fetch(request).then(function (response) {
-        if (response.ok) cache.put(request, response.clone());
-        return response;
-      }, function () {
+      function kept() {
         // ignoreVary: "Vary: Cookie", and the next visit may carry a cookie the first one set
         return cache.match(request, { ignoreVary: true }).then(function (hit) {
           return hit || cache.match(request, { ignoreSearch: true, ignoreVary: true });
         }).then(function (hit) {
-          if (!hit) return Response.error();
+          if (!hit) return null;
           var headers = new Headers(hit.headers); // a page kept by survey.js has no header: the policy is added
           headers.set("Content-Security-Policy", CSP);
           return new Response(hit.body, { headers: headers });
+        });
+      }
+      return new Promise(function (answer) {
+        var hung = setTimeout(function () {
+          kept().then(function (copy) {
+            if (copy) answer(copy);
+          });
+        }, 10000);
+        fetch(request).then(function (response) {
+          clearTimeout(hung);
+          if (response.ok) cache.put(request, response.clone());
+          answer(response);
+        }, function () {
+          clearTimeout(hung);
+          kept().then(function (copy) {
+            answer(copy || Response.error());
+          });
         });
       });
     }),

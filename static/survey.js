@@ -165,15 +165,30 @@ function waiting() {
   });
 }
 
+function send(url, body) {
+  // A connection that hangs (one bar of signal, a crowded Wi-Fi) counts as none after 12 s rather than the
+  // browser's minutes: the answers wait on the phone. Had the send reached the server, its resend is "already
+  // received" (same nonce): one response.
+  var stop = window.AbortController && new AbortController();
+  return new Promise(function (answer, fail) {
+    var timer = setTimeout(function () {
+      if (stop) stop.abort();
+      fail(new Error("no answer"));
+    }, 12000);
+    var done = clearTimeout.bind(window, timer);
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", signal: stop && stop.signal })
+      .then(answer, fail).then(done);
+  });
+}
+
 function ask(token) {
   var body = new URLSearchParams();
   body.set("token", token || "");
-  return fetch(renewUrl, { method: "POST", body: body, credentials: "same-origin" });
+  return send(renewUrl, body);
 }
 
 function post(item) {
-  var body = new URLSearchParams(item.body);
-  return fetch(item.url, { method: "POST", body: body, credentials: "same-origin" }).then(function (res) {
+  return send(item.url, new URLSearchParams(item.body)).then(function (res) {
     // The thank-you page: stored now, or before (same nonce): either way it has gone.
     if (res.redirected && /\/merci$/.test(new URL(res.url).pathname)) return "sent";
     if (res.status === 410 || res.status === 409) return "closed";
@@ -281,13 +296,9 @@ flush();
 if (navigator.serviceWorker && location.pathname.indexOf("/s/") === 0) {
   navigator.serviceWorker.register("/s/sw.js", { scope: "/s/" }).then(function () {
     // This visit did not go through the worker: keep the page as it came (asking for it again would count one
-    // more blank form against the room's limit) and its script (the stylesheet is in the page), for a visit offline.
+    // more blank form against the room's limit), for a visit offline. The worker keeps the script as it installs.
     return caches.open("retours-pages-v1").then(function (cache) {
-      cache.put(location.href, new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
-      var script = document.scripts[0].src;
-      return cache.match(script).then(function (hit) {
-        return hit || cache.add(script);
-      });
+      return cache.put(location.href, new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
     });
   }).catch(Boolean);
   // The worker sent some (Background Sync): resent now, they are told "already received" and shown as gone.

@@ -38,8 +38,7 @@ def database_url(tmp_path_factory) -> str:
 
 
 class ClosingClient(FlaskClient):
-    """Reads each response whole and closes it, as a real server does once it has sent it: the work deferred
-    until then (web.run_after_response, e.g. the analysis of submitted comments) has run when a call returns."""
+    """Reads each response whole and closes it, as a real server does once it has sent it."""
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)

@@ -108,6 +108,10 @@ def _urls(app, ids: dict[str, int]) -> list[str]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(("dashboard.", "quotes.", "report.")) or "GET" not in rule.methods:
             continue
+        if "file_id" in rule.arguments:
+            # A report file the job queue made for a large scope: the same bytes as the immediate download walked
+            # here (tests/report/test_prepared_files.py compares them).
+            continue
         values = {**(rule.defaults or {}), **{a: ids[a] for a in rule.arguments if a not in (rule.defaults or {})}}
         urls.append(adapter.build(rule.endpoint, values, method="GET"))
     for view in ("axe", "formation", "session", "intervenant", "modalite", "dept", "profil", "mois", "trimestre"):

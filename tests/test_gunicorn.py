@@ -8,6 +8,7 @@ import os
 import re
 import runpy
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -112,7 +113,9 @@ class Phone:
         return response, content
 
 
-def _serve(tmp_path: Path, database_url: str, access_log: Path, error_log) -> tuple[subprocess.Popen, int]:
+def _serve(
+    tmp_path: Path, database_url: str, access_log: Path, error_log, **settings: str
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -129,12 +132,12 @@ def _serve(tmp_path: Path, database_url: str, access_log: Path, error_log) -> tu
             LOG_FORMAT,
         ],
         # The phones of these tests post each form at once: no minimum answering time (tests/survey/test_crowd.py).
-        env=gunicorn_env(tmp_path, database_url, SURVEY_MIN_ANSWER_SECONDS="0"),
+        env=gunicorn_env(tmp_path, database_url, SURVEY_MIN_ANSWER_SECONDS="0", **settings),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=error_log,
     )
-    deadline = time.monotonic() + 120  # the master loads the language pipeline first
+    deadline = time.monotonic() + 120
     while True:
         assert server.poll() is None, (tmp_path / "error.log").read_text()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -204,20 +207,23 @@ def test_access_log_of_the_public_form_keeps_no_address_and_no_token(tmp_path, d
     assert f"xff={FORWARDED} env={PHONE}" in by_target["/login"]
 
 
-def test_a_comment_sent_to_gunicorn_is_analysed_once_its_page_has_gone(
+def test_a_comment_sent_to_gunicorn_is_analysed_by_the_queue_worker_once_its_page_has_gone(
     tmp_path, database_url, make_session, make_speaker
 ):
-    """The language pipeline is loaded by the master before it forks; the submit answers first, then its worker
-    analyses the comment: the stored analysis masks the name and reads the tone."""
+    """Gunicorn never loads the language pipeline: the submit answers, then `flask queue-worker` (a process of its
+    own, as in production) analyses the comment: the stored analysis masks the name and reads the tone."""
     from sqlalchemy import select
 
     from feedback.db import db
     from feedback.models import Answer, CommentAnalysis
+    from tests.queue_helpers import start_worker_process
 
     session = make_session(speakers=[make_speaker("Sandrine Leroy")])
     code = session.public_code
+    queue_url = f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    worker = start_worker_process(database_url, queue_url)
     with (tmp_path / "error.log").open("w") as error_log:
-        server, port = _serve(tmp_path, database_url, tmp_path / "access.log", error_log)
+        server, port = _serve(tmp_path, database_url, tmp_path / "access.log", error_log, QUEUE_URL=queue_url)
     try:
         phone = Phone(port)
         _form, html = phone.request("GET", f"/s/{code}")
@@ -225,14 +231,20 @@ def test_a_comment_sent_to_gunicorn_is_analysed_once_its_page_has_gone(
         body = urlencode({"token": form_token(html), "q-overall": "3", "q-liked": comment})
         sent, _ = phone.request("POST", f"/s/{code}", body=body, headers={"Origin": f"http://127.0.0.1:{port}"})
         assert sent.status == 303
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # the worker may still be loading the pipeline
         while (analysis := db.session.scalar(select(CommentAnalysis))) is None:
             assert time.monotonic() < deadline, (tmp_path / "error.log").read_text()
             db.session.rollback()
             time.sleep(0.1)
+        # Neither gunicorn's master nor its worker has loaded spaCy's compiled modules: the consumer has.
+        web = [server.pid, *Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+        assert not any("/spacy/" in Path(f"/proc/{pid}/maps").read_text() for pid in web)
+        assert "/spacy/" in Path(f"/proc/{worker.pid}/maps").read_text()
     finally:
         server.terminate()
         server.wait(timeout=30)
+        worker.send_signal(signal.SIGINT)
+        worker.wait(timeout=60)
     assert db.session.scalar(select(Answer.text).where(Answer.id == analysis.answer_id)) == comment
     assert "Leroy" not in analysis.masked_text and "[nom]" in analysis.masked_text
     assert analysis.tone == "mixed"

@@ -20,6 +20,10 @@ import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import random
 
 FORMATS = ("png", "svg")
 WIDTH, HEIGHT = 900, 450
@@ -64,7 +68,14 @@ def clean_frequencies(frequencies: Mapping[str, int]) -> list[tuple[str, int]]:
     return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:MAX_WORDS]
 
 
-def _colour(word, font_size, position, orientation, random_state=None, **kwargs) -> str:
+def _colour(
+    word: str,
+    font_size: int,
+    position: tuple[int, int],
+    orientation: int | None,
+    random_state: random.Random | None = None,
+    **kwargs: object,
+) -> str:
     """A palette colour drawn from the cloud's own seeded Random: the same counts give the same colours."""
     return PALETTE[random_state.randrange(len(PALETTE))] if random_state is not None else PALETTE[0]
 
@@ -145,7 +156,7 @@ def _close_subset_fonts() -> None:
         return
     original = fontTools.subset.load_font
 
-    def load_font(font_file, *args, **kwargs):
+    def load_font(font_file: object, *args: Any, **kwargs: Any) -> Any:
         if isinstance(font_file, str | os.PathLike):
             font_file = io.BytesIO(Path(font_file).read_bytes())
         return original(font_file, *args, **kwargs)
@@ -158,7 +169,7 @@ def _fixed_font_timestamp(svg: str) -> str:
     """fontTools stamps the embedded font with the time it was saved: stamp it with the font's own date instead."""
     from fontTools.ttLib import TTFont
 
-    def restamp(match: re.Match) -> str:
+    def restamp(match: re.Match[str]) -> str:
         font = TTFont(io.BytesIO(base64.b64decode(match.group(2))), recalcTimestamp=False)
         font["head"].modified = font["head"].created
         buffer = io.BytesIO()
@@ -194,9 +205,17 @@ def _prune(directory: Path) -> None:
     files = [entry for entry in os.scandir(directory) if entry.is_file() and not entry.name.endswith(".part")]
     if len(files) <= MAX_CACHED_FILES:
         return
-    files.sort(key=lambda entry: entry.stat().st_mtime)
+    files.sort(key=_modified)
     for entry in files[: len(files) - MAX_CACHED_FILES]:
         Path(entry.path).unlink(missing_ok=True)
+
+
+def _modified(entry: os.DirEntry[str]) -> float:
+    """Its modification time; 0 for a file another process (a web worker, the queue's consumer) pruned meanwhile."""
+    try:
+        return entry.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def cached_cloud(frequencies: Mapping[str, int], file_format: str, directory: Path) -> tuple[bytes, bool]:

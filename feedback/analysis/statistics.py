@@ -76,9 +76,9 @@ def rate_difference(a: SatisfactionRate, b: SatisfactionRate) -> Difference | No
     Newcombe (1998, method 10) combines the two Wilson intervals; unlike "the intervals do not overlap",
     it keeps the 95 % level for the difference itself.
     """
-    if a.interval is None or b.interval is None:
-        return None
     p1, p2 = a.rate, b.rate
+    if a.interval is None or b.interval is None or p1 is None or p2 is None:
+        return None
     l1, u1, l2, u2 = a.interval.low, a.interval.high, b.interval.low, b.interval.high
     d = p1 - p2
     return Difference(
@@ -111,9 +111,3 @@ def net_score(counts: dict[int, int]) -> NetScore:
     passives = sum(c for v, c in counts.items() if v in (7, 8))
     detractors = sum(c for v, c in counts.items() if 0 <= v <= 6)
     return NetScore(promoters, passives, detractors)
-
-
-def mean_of(counts: dict[int, int]) -> float | None:
-    """Mean of a distribution given as value -> count."""
-    total = sum(counts.values())
-    return sum(v * c for v, c in counts.items()) / total if total else None

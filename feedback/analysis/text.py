@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 #: Typographic apostrophes and look-alikes typed on phones and pasted from word processors.
@@ -68,14 +67,3 @@ def fold_same_length(text: str) -> str:
 
 def has_accent(text: str) -> bool:
     return fold(text) != text.lower()
-
-
-#: French elided forms: "l'échange" is "échange" once the article is gone.
-ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"})
-
-_ELISION_RE = re.compile(r"\b(" + "|".join(sorted(ELISIONS, key=len, reverse=True)) + r")'(?=\w)", re.IGNORECASE)
-
-
-def split_elisions(text: str) -> str:
-    """ "l'échange" -> "l' échange" (the article stands alone and can be dropped as a stop word)."""
-    return _ELISION_RE.sub(r"\1' ", text)

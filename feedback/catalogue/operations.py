@@ -202,6 +202,7 @@ def open_session(session: TrainingSession, *, now: datetime | None = None) -> No
     session.opens_dt = now
     if session.closes_dt is not None and session.closes_dt <= now:
         session.closes_dt = None
+    session.close_announced_dt = None  # the next closing, by hand or planned, is announced again
     db.session.flush()
     session_opened.send(session_id=session.id, at=now)
 
@@ -211,6 +212,7 @@ def close_session(session: TrainingSession, *, now: datetime | None = None) -> N
     session.closes_dt = now
     if session.opens_dt is None or session.opens_dt > now:
         session.opens_dt = now
+    session.close_announced_dt = now
     db.session.flush()
     session_closed.send(session_id=session.id, at=now)
 
@@ -218,8 +220,40 @@ def close_session(session: TrainingSession, *, now: datetime | None = None) -> N
 def schedule_session(session: TrainingSession, *, opens_dt: datetime | None, closes_dt: datetime | None) -> None:
     if opens_dt and closes_dt and closes_dt <= opens_dt:
         raise ValueError("closing must come after opening")
+    if closes_dt != session.closes_dt:
+        # A closing moved: announced when its time comes. One already past when it is set (an import of past
+        # sessions, a date corrected afterwards) closed nothing that was open: it is not announced.
+        past = closes_dt is not None and closes_dt <= utcnow()
+        session.close_announced_dt = closes_dt if past else None
     session.opens_dt, session.closes_dt = opens_dt, closes_dt
     db.session.flush()
+
+
+def announce_planned_closes(now: datetime | None = None) -> list[int]:
+    """Announce (`session.closed`) each closing whose planned time has come and that nobody announced yet: the
+    mark and the event's deliveries are written in the caller's transaction, so a closing is announced once even
+    with two workers (the UPDATE of the second finds the mark) and never lost (a worker killed before its commit
+    leaves it unmarked for the next run). Returns the sessions announced."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(TrainingSession.id, TrainingSession.closes_dt).where(
+            TrainingSession.closes_dt.is_not(None),
+            TrainingSession.closes_dt <= now,
+            TrainingSession.close_announced_dt.is_(None),
+        )
+    ).all()
+    announced = []
+    for session_id, closes_dt in due:
+        marked = db.session.execute(
+            update(TrainingSession)
+            .where(TrainingSession.id == session_id, TrainingSession.close_announced_dt.is_(None))
+            .values(close_announced_dt=now)
+            .execution_options(synchronize_session=False)
+        )
+        if marked.rowcount == 1:  # type: ignore[attr-defined]
+            session_closed.send(session_id=session_id, at=closes_dt)
+            announced.append(session_id)
+    return announced
 
 
 def create_speaker(*, name: str, organisation: str = "", email: str | None = None, user=None) -> Speaker:

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from feedback.analysis.quotes import QUOTE_WORDS, attribution
-from feedback.analysis.themes import phrase_key
+from feedback.analysis.theme_words import phrase_key
 from feedback.comments import themes as theme_queries
 from feedback.comments.filters import CommentFilters, Length, search_text
 from feedback.db import db

@@ -21,12 +21,12 @@ from feedback.analysis.themes import (
     EmergingTheme,
     PhraseCounts,
     Theme,
-    _kept_keys,
-    _pick_label,
     close_keys,
     dominant_tone,
     emerging_themes,
+    kept_keys,
     merge_keys,
+    pick_label,
 )
 from feedback.comments.filters import CommentFilters
 from feedback.db import db
@@ -79,7 +79,7 @@ class ScopeCounts:
 
     def label(self, key: str) -> str:
         """The most said spelling, preferring known French lemmas (analysis.themes' own rule)."""
-        return _pick_label(self.spellings[key]) if self.spellings.get(key) else key
+        return pick_label(self.spellings[key]) if self.spellings.get(key) else key
 
     def phrase_counts(self) -> PhraseCounts:
         return PhraseCounts(self.counts, self.total, {})
@@ -172,7 +172,7 @@ def themes_of(conditions: Sequence[ColumnElement], *, limit: int | None = 20, ex
     """Themes of the comments whose responses meet the conditions, most said first: count, share of comments,
     tone split and example comments."""
     scope = scope_counts(conditions)
-    keys = _kept_keys(scope.counts, MIN_COMMENTS)
+    keys = kept_keys(scope.counts, MIN_COMMENTS)
     if limit is not None:
         keys = keys[:limit]
     if not keys:
@@ -266,7 +266,7 @@ def comment_themes(answer_ids: Sequence[int], *, per_comment: int = 4) -> dict[i
             by_comment[answer_id].append((key, phrase))
     result = {}
     for answer_id, phrases in by_comment.items():
-        kept = set(_kept_keys({key: counts[key] for key, _ in phrases}, 1))
+        kept = set(kept_keys({key: counts[key] for key, _ in phrases}, 1))
         ordered = sorted((p for p in phrases if p[0] in kept), key=lambda p: (-counts[p[0]], -len(p[0].split()), p[0]))
         result[answer_id] = ordered[:per_comment]
     return result

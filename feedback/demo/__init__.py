@@ -96,6 +96,7 @@ def load_demo(catalogue_path: Path, *, seed: int = 2025, now: datetime | None = 
         last_day = session.end_date or session.start_date
         if last_day < today:
             session.opens_dt, session.closes_dt = session_window(last_day)
+            session.close_announced_dt = session.closes_dt  # closed long ago: no `session.closed` event now
             past.append(session)
         elif last_day == today:
             session.opens_dt = session_window(last_day)[0]

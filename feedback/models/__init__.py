@@ -15,6 +15,7 @@ from feedback.models.questionnaires import (
     QuestionnaireStatus,
     QuestionOption,
 )
+from feedback.models.report_files import REPORT_FILE_STATES, ReportFile
 from feedback.models.responses import Answer, Response
 from feedback.models.reviews import TrainerReview
 from feedback.models.users import LoginSession, Role, User
@@ -23,6 +24,7 @@ from feedback.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEnd
 
 __all__ = [
     "QUOTE_TRANSITIONS",
+    "REPORT_FILE_STATES",
     "AccountToken",
     "ApiToken",
     "Answer",
@@ -44,6 +46,7 @@ __all__ = [
     "QuestionnaireFrozen",
     "QuestionnaireStatus",
     "Quote",
+    "ReportFile",
     "QuoteStatus",
     "Response",
     "Role",

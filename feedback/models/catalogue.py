@@ -106,6 +106,10 @@ class TrainingSession(Model):
     opens_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: ...until this time (none: no closing planned).
     closes_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When this closing was announced (the `session.closed` event): at once for a manager's click, within a minute
+    #: of the planned time by the job queue (catalogue/tasks.py). Cleared when the form opens again or the
+    #: closing is moved ahead, so each closing is announced once.
+    close_announced_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

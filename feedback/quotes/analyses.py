@@ -1,10 +1,12 @@
 """The analysis of free-text answers, stored once per comment: right after a submit, or in batch (`flask analyse`).
 
-A submit stores the answers and sends `signals.comments_submitted`; `analyse_submitted_comments` then runs in the
-same worker once the participant's page has been sent (web.run_after_response): the participant never waits on
-the language pipeline. Its rows are written with one executemany statement for the analyses and one for their
-phrases. If that analysis fails or the worker dies first, the comments are left for `flask analyse`, which
-finds every comment without an analysis of the current version.
+A submit stores the answers and sends `signals.comments_submitted`; once its transaction has committed, the job
+queue is asked to analyse the response (`quotes/tasks.py`, `analyse_submitted_comments` in `flask queue-worker`):
+the participant never waits on the language pipeline and the web workers never load it. Its rows are written with
+one executemany statement for the analyses and one for their phrases. If the queue cannot take the task (its
+storage is down), or a worker dies with it, the comments are caught up by the queue's periodic run
+(`analyse_unanalysed`) and by `flask analyse`, which finds every comment without an analysis of the current
+version.
 Each comment is analysed with the wording of the question it answers: the words of the question are no theme
 of its answers.
 """
@@ -17,20 +19,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import has_request_context
-from sqlalchemy import Connection, Select, delete, func, insert, select, union_all
+from sqlalchemy import Connection, Select, delete, event, func, insert, select, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from feedback.analysis.comments import CommentAnalysis as Analysis
 from feedback.analysis.comments import analyse_document
 from feedback.analysis.language import parse_many
 from feedback.analysis.quotes import is_quotable, word_count
-from feedback.analysis.themes import question_words
+from feedback.analysis.theme_words import question_words
 from feedback.analysis.version import analysis_version
 from feedback.comments.filters import search_text
 from feedback.db import db, table_of, utcnow
 from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
 from feedback.signals import comments_submitted
-from feedback.web import run_after_response
 
 logger = logging.getLogger(__name__)
 
@@ -146,11 +148,78 @@ def analyse_submitted_comments(response_id: int) -> int:
     return len(rows)
 
 
+#: session.info key: the responses whose comments the queue analyses once the submit's transaction has committed.
+PENDING_KEY = "responses_to_analyse"
+
+
 @comments_submitted.connect
-def _analyse_after_the_response(_sender, *, response_id: int) -> None:
+def _analyse_after_the_commit(_sender, *, response_id: int) -> None:
     """Outside a request (imports, the demo), `flask analyse` does the work in batch instead."""
     if has_request_context():
-        run_after_response(lambda: analyse_submitted_comments(response_id))
+        db.session.info.setdefault(PENDING_KEY, []).append(response_id)
+
+
+def _enqueue_after_commit(session: Session) -> None:
+    response_ids = session.info.pop(PENDING_KEY, None)
+    if not response_ids:
+        return
+    from feedback.quotes.tasks import analyse_response
+
+    for response_id in response_ids:
+        try:
+            analyse_response(response_id)
+        except Exception:  # the queue's storage is down: the periodic catch-up and `flask analyse` find them
+            logger.exception("analysis of response %s not enqueued; left for the catch-up", response_id)
+
+
+def _forget_after_rollback(session: Session, previous_transaction) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+if not event.contains(Session, "after_commit", _enqueue_after_commit):
+    event.listen(Session, "after_commit", _enqueue_after_commit)
+    event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+
+
+def analyse_unanalysed(*, submitted_before: datetime | None = None, chunk: int = 200) -> int:
+    """The queue's catch-up: analyse the comments that have no analysis at all (their task was lost with a killed
+    worker, or never enqueued), of responses submitted before `submitted_before`; the number stored.
+
+    Comments analysed by an older version are `flask analyse`'s work, not this one's: a rules change re-analyses
+    every comment, which is an operator's decision. Safe beside the per-response tasks: a chunk that meets a
+    comment analysed meanwhile is rolled back and done response by response, where the primary key keeps one row.
+    """
+    query = (
+        _text_answers()
+        .with_only_columns(Answer.response_id)
+        .where(Answer.id.not_in(select(CommentAnalysis.answer_id)))
+        .distinct()
+        .order_by(Answer.response_id)
+    )
+    if submitted_before is not None:
+        query = query.where(Response.submitted_dt < submitted_before)
+    response_ids = db.session.scalars(query).all()
+    db.session.rollback()
+    stored, names = 0, known_names()
+    for start in range(0, len(response_ids), chunk):
+        batch = response_ids[start : start + chunk]
+        comments = [
+            PendingComment(*row)
+            for row in db.session.execute(
+                _text_answers()
+                .where(Answer.response_id.in_(batch), Answer.id.not_in(select(CommentAnalysis.answer_id)))
+                .order_by(Answer.id)
+            )
+        ]
+        rows, phrase_rows = analysis_rows(comments, names)
+        try:
+            insert_analyses(db.session.connection(), rows, phrase_rows)
+            db.session.commit()
+            stored += len(rows)
+        except IntegrityError:
+            db.session.rollback()
+            stored += sum(analyse_submitted_comments(response_id) for response_id in batch)
+    return stored
 
 
 # --- Batch ------------------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from feedback.charts import Bar, bar_chart, bar_chart_png, format_value
 from feedback.disclosure import TOO_FEW_ANSWERS
-from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture
+from feedback.exports import Column, ExportDocument, ExportTable, Paragraph, Picture, to_docx, to_xlsx_workbook
+from feedback.report_figures.build import word_cloud_png
 from feedback.report_figures.contents import NOT_AVAILABLE, ActivityRow, Change, Report, ScoreRow
 
 PERCENT = "0%"
@@ -362,3 +363,15 @@ def report_document(report: Report, cloud_png: bytes | None, *, today: date) -> 
     if not report.verbatims:
         paragraphs.append(Paragraph("Aucune citation approuvée pour cette période."))
     return ExportDocument(report_title(report), paragraphs)
+
+
+def report_file(report: Report, file_format: str, *, today: date) -> tuple[bytes, str, int]:
+    """The report as a file, "xlsx" (a sheet per table) or "docx" (figures, tables, charts, verbatims): its bytes,
+    its title and the rows (tables' rows, or the document's paragraphs) the download's audit line counts. Made in
+    the request for a small scope, by the job queue for a large one (feedback/report/tasks.py)."""
+    title = report_title(report)
+    if file_format == "xlsx":
+        tables = list(report_tables(report).values())
+        return to_xlsx_workbook(tables), title, sum(len(table.rows) for table in tables)
+    document = report_document(report, word_cloud_png(report), today=today)
+    return to_docx(document), document.title, len(document.paragraphs)

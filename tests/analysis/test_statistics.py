@@ -3,7 +3,6 @@
 import pytest
 
 from feedback.analysis.statistics import (
-    mean_of,
     net_score,
     rate_difference,
     response_rate,
@@ -81,8 +80,3 @@ def test_net_score_counts_promoters_minus_detractors():
     assert score.score == pytest.approx(30.0)
     assert net_score({}).score is None
     assert net_score({11: 5, -1: 2}).n == 0
-
-
-def test_mean_of_a_distribution():
-    assert mean_of({4: 2, 3: 1, 1: 1}) == pytest.approx(3.0)
-    assert mean_of({}) is None

@@ -15,8 +15,10 @@ from sqlalchemy import select, update
 
 from feedback.auth.api_tokens import create_api_token, revoke_api_token
 from feedback.builder.operations import start_new_version
-from feedback.db import db
+from feedback.db import db, utcnow
 from feedback.models import Answer, ApiToken, Role, Speaker, TrainingSession, WebhookDelivery
+from feedback.report.operations import request_file
+from feedback.scope import Scope
 from feedback.webhooks.operations import create_endpoint
 from tests.conftest import form_token
 from tests.htmltree import parse
@@ -34,6 +36,7 @@ PUBLIC = {
     "survey.thanks",
     "survey.leave_followup_email",
     "survey_offline.service_worker",
+    "survey_script.script",
     "survey_offline.renew_form_token",
     "survey_offline.kiosk",
     "followup.show_form",
@@ -55,6 +58,8 @@ QUOTES = "quotes"  # the quotes workspace: communication staff, managers and adm
 ADMIN = "admin"  # accounts, the audit log and the webhooks: admins only
 OWN_SESSION = "own_session"  # a speaker's own questionnaire on their session: that speaker only, managers included
 OWN_TOKEN = "own_token"  # an API token of the account itself: trainer B's is a 404 for everyone else
+#: A report file the job queue prepares, asked for by another manager: managers fetch it (same report), no one else.
+MANAGERS_FILE = "managers_file"
 CLASSES = {
     "dashboard.overview": ALL_SCORES,
     "dashboard.export": ALL_SCORES,
@@ -72,6 +77,7 @@ CLASSES = {
     "quotes.export": QUOTES,
     "report.index": ALL_SCORES,
     "report.download": ALL_SCORES,
+    "report.prepared": MANAGERS_FILE,
     "reviews.mine": ANY_STAFF,
     "reviews.edit": OWN_SESSION,
     "reviews.save": OWN_SESSION,
@@ -129,6 +135,7 @@ PUBLIC_EXPECTED = {
     ("survey.thanks", "GET"): (200, 200),
     ("survey.leave_followup_email", "POST"): (400, 400),
     ("survey_offline.service_worker", "GET"): (200, 200),
+    ("survey_script.script", "GET"): (200, 200),
     ("survey_offline.renew_form_token", "POST"): (200, 200),  # no token to renew: a new one (counted like a form)
     ("survey_offline.kiosk", "GET"): (403, 403),  # no signed kiosk link: a page that says so
     ("followup.show_form", "GET"): (404, 404),
@@ -189,6 +196,9 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
     delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_world", event="session.closed", payload="{}")
     delivery.status = "failed"
     db.session.add(delivery)
+    # A report file another manager asked for (a large scope: the job queue makes it; here it is still pending).
+    other_manager = make_user(Role.MANAGER, email="manager-b@example.org")
+    report_file, _ = request_file(other_manager, "docx", Scope.for_year(2025), app_min_answers(), utcnow())
     db.session.commit()
     return World(
         {
@@ -205,6 +215,7 @@ def world(make_user, make_speaker, make_training, make_session, answer_form) -> 
             "endpoint_id": endpoint.id,
             "delivery_id": delivery.id,
             "token_id": create_api_token(trainer_b, name="B's script").row.id,
+            "file_id": report_file.id,
         }
     )
 
@@ -254,6 +265,7 @@ EXPECTED = {
         ADMIN: 404,
         OWN_SESSION: 404,
         OWN_TOKEN: 404,
+        MANAGERS_FILE: 404,
     },
     Role.COMMUNICATION: {
         MANAGE: 404,
@@ -264,6 +276,7 @@ EXPECTED = {
         ADMIN: 404,
         OWN_SESSION: 404,
         OWN_TOKEN: 404,
+        MANAGERS_FILE: 404,
     },
     Role.MANAGER: {
         MANAGE: 200,
@@ -274,6 +287,7 @@ EXPECTED = {
         ADMIN: 404,
         OWN_SESSION: 404,
         OWN_TOKEN: 404,
+        MANAGERS_FILE: 200,
     },
     Role.ADMIN: {
         MANAGE: 200,
@@ -284,6 +298,7 @@ EXPECTED = {
         ADMIN: 200,
         OWN_SESSION: 404,
         OWN_TOKEN: 404,
+        MANAGERS_FILE: 404,
     },
 }
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from feedback.db import db
 from feedback.models import Answer, CommentAnalysis
+from tests.queue_helpers import queue_file  # noqa: F401  (the queue on a file: tasks wait for a worker)
 
 
 @pytest.fixture

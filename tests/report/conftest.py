@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.queue_helpers import consumer, queue_file  # noqa: F401  (a real consumer, the queue on a file)
 from tests.report.helpers import approve_quotes, build_centre
 
 

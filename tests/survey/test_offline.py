@@ -4,6 +4,9 @@ The browser side (network cut, cache, three people at a tablet) is in tests/brow
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +19,7 @@ from feedback.web import CSP
 from tests.conftest import form_token
 from tests.htmltree import parse
 
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 ANSWERS = {"q-overall": "4", "q-liked": "Les échanges <b>entre pairs</b>"}
 
 
@@ -105,7 +109,36 @@ def test_the_service_worker_is_served_from_the_forms_path_under_the_csp(client):
     source = worker.get_data(as_text=True)
     assert 'addEventListener("sync"' in source
     # What it serves from its cache, without network, carries the server's own policy.
-    assert f'var CSP = "{CSP}";' in source
+    assert f'var CSP="{CSP}";' in source and "__CSP__" not in source
+
+
+@pytest.mark.parametrize("path", ["/static/survey.js", "/s/sw.js"])
+def test_the_scripts_go_to_phones_without_their_comments_and_are_not_downloaded_twice(client, path):
+    written = (STATIC_DIR / ("survey.js" if path.endswith("survey.js") else "survey-sw.js")).read_text()
+    served = client.get(path)
+    source = served.get_data(as_text=True)
+    assert served.status_code == 200 and served.mimetype == "text/javascript"
+    assert "/*" not in source and "// " not in source and "\n  " not in source
+    assert len(source) < 0.75 * len(written)
+    assert '"use strict";' in source and "retours-outbox" in source  # the code itself, as written
+    # Asked again at each visit, and answered « not modified » while it is the same.
+    assert served.headers["Cache-Control"] == "no-cache"
+    again = client.get(path, headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_an_edited_script_is_served_as_edited(app, client, tmp_path, monkeypatch):
+    (tmp_path / "survey.js").write_text('/* first */ var version = "one";\n')
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))
+    first = client.get("/static/survey.js")
+    assert first.get_data(as_text=True) == 'var version="one";'
+
+    script = tmp_path / "survey.js"
+    script.write_text('/* then */ var version = "two";\n')
+    changed = script.stat().st_mtime_ns + 1_000_000_000  # a second later, whatever the filesystem's resolution
+    os.utime(script, ns=(changed, changed))
+    second = client.get("/static/survey.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200 and second.get_data(as_text=True) == 'var version="two";'
 
 
 def test_the_public_form_offers_send_later_and_the_follow_up_form_does_not(client, make_session):

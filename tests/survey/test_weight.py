@@ -60,13 +60,9 @@ def test_the_whole_form_page_with_its_css_script_and_service_worker_weighs_under
     assert stylesheet_paths(html.decode()) == [], "the form's stylesheet is inlined, no other is loaded"
     assert (STATIC_DIR / "survey.css").read_bytes() in html
     assert script_paths(html.decode()) == ["/static/survey.js"], "the form must load survey.js, and only it"
-    worker = client.get("/s/sw.js")
-    assert worker.status_code == 200
-    files = {
-        "page": html,
-        "survey.js": (STATIC_DIR / "survey.js").read_bytes(),
-        "sw.js": worker.get_data(),
-    }
+    script, worker = client.get("/static/survey.js"), client.get("/s/sw.js")
+    assert script.status_code == worker.status_code == 200
+    files = {"page": html, "survey.js": script.get_data(), "sw.js": worker.get_data()}
     weight = sum(len(content) for content in files.values())
     assert weight < PAGE_BUDGET, " + ".join(f"{name} {len(content)} B" for name, content in files.items())
 

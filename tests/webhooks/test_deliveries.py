@@ -21,12 +21,6 @@ from tests.queue_helpers import Receiver, start_worker_process, wait_until
 ANSWERS = {"q-overall": "4", "q-recommend": "9", "q-liked": "Les études de cas <script>alert(1)</script>"}
 
 
-@pytest.fixture
-def admin(client, auth, make_user):
-    auth.login(make_user(Role.ADMIN))
-    return client
-
-
 def register(admin, url: str, events: list[str], *, private: bool = True) -> WebhookEndpoint:
     """An admin registers the endpoint on the page; returns it (its secret is on its page)."""
     data = {"url": url, "events": events, "description": "Tableau de bord"}
