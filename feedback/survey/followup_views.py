@@ -128,8 +128,8 @@ def submit_form(token: str):
     try:
         submit_followup(contact, parsed, form_token.nonce)
         db.session.commit()
-    except AlreadySubmitted as refusal:
-        take_back(refusal)  # a double tap: the first one was stored
+    except AlreadySubmitted:
+        pass  # a double tap: the first one was stored (submit_response rolled back to find it)
     except FollowUpAlreadyAnswered as refusal:
         take_back(refusal)
         return _render_used(contact, texts=texts)

@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from feedback.answers import ParsedSurvey
 from feedback.db import affected_rows, db, table_of, utcnow
-from feedback.errors import Refusal
 from feedback.models import Answer, FollowUpContact, QuestionKind, Questionnaire, Response
 from feedback.personal_links import FollowUpAlreadyAnswered, ParticipantQuestionnaire, ParticipantSession, pairing_key
 from feedback.signals import comments_submitted, response_submitted
@@ -20,9 +19,8 @@ def find_response_by_token(nonce: str) -> Response | None:
     return db.session.scalar(select(Response).where(Response.submission_token == nonce))
 
 
-class AlreadySubmitted(Refusal):
-    """This rendered form was stored before (double tap, replay, or a race between two workers): the view rolls back
-    (`take_back`) and shows the thank-you page of the response stored first."""
+class AlreadySubmitted(Exception):
+    """This rendered form was stored before (double tap, replay, or a race between two workers)."""
 
 
 def new_response_key() -> str:
@@ -43,8 +41,8 @@ def submit_response(  # noqa: C901
     """Store one response with its answers in the request's transaction; return the response's id.
 
     The UNIQUE submission token makes a double tap or a replay store nothing more, even when two
-    identical requests race on two workers: the second insert fails and AlreadySubmitted is raised (the submit is
-    the request's only write; the view's handler rolls it back). Two statements in all, written with
+    identical requests race on two workers: the second insert fails, the transaction is rolled back and
+    AlreadySubmitted is raised (the submit is the request's only write). Two statements in all, written with
     Core rather than the unit of work: a room answering at once is the hot path. Comments are not analysed here:
     `comments_submitted` lets the quotes area analyse them once the participant's page has been sent.
 
@@ -100,11 +98,10 @@ def submit_response(  # noqa: C901
         response_id = (
             db.session.connection().execute(insert(table_of(Response)).returning(Response.id), response).scalar_one()
         )
-    except IntegrityError as error:
-        # The UNIQUE submission token (PostgreSQL names uq_responses_submission_token, SQLite the column): another
-        # worker stored this form first. Any other conflict is no double tap and goes up as it is.
-        if "submission_token" in str(error.orig):
-            raise AlreadySubmitted from error
+    except IntegrityError:
+        db.session.rollback()
+        if find_response_by_token(nonce) is not None:
+            raise AlreadySubmitted from None
         raise
     if rows:
         for row in rows:
@@ -141,7 +138,7 @@ def submit_followup(contact: FollowUpContact, parsed: ParsedSurvey, nonce: str) 
             followup_key=pairing_key(contact.followup_key),
         )
     except IntegrityError:
-        # Another answer with this key won the race (UNIQUE followup_key, is_followup); the view rolls back.
+        # Another answer with this key won the race (UNIQUE followup_key, is_followup); already rolled back.
         raise FollowUpAlreadyAnswered from None
     # Conditional: of two answers racing with the same link, only the first to commit spends it.
     spent = db.session.execute(

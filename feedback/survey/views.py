@@ -232,8 +232,8 @@ def submit_form(code: str):
         submit_response(session, parsed, token.nonce)
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
         db.session.commit()
-    except AlreadySubmitted as refusal:
-        take_back(refusal)  # a double tap that raced this one: the thank-you page of the first
+    except AlreadySubmitted:
+        pass  # a double tap that raced this one: its thank-you page (submit_response rolled back to find it)
     except InvitationAlreadyUsed as refusal:
         take_back(refusal)
         return _render_link_used(session, parsed=parsed)
