@@ -27,7 +27,7 @@ from feedback.db import db, utcnow
 from feedback.extensions import limiter
 from feedback.models import Axis, Modality, Role
 from feedback.questionnaire_structure import clear_cache as clear_structure_cache
-from feedback.survey.views import clear_cached_pages
+from feedback.survey.page_cache import clear_cached_pages
 
 PASSWORD = "correct-horse-battery"
 

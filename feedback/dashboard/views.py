@@ -24,9 +24,10 @@ from feedback.auth.forms import ConfirmForm
 from feedback.charts import TrendPoint, trend_chart
 from feedback.dashboard import queries
 from feedback.dashboard.own_comments import own_session_comments
+from feedback.dashboard.tables import breakdown_table
 from feedback.db import db, utcnow
-from feedback.disclosure import TOO_FEW_ANSWERS, discloses, threshold
-from feedback.exports import FORMATS, Column, ExportTable, table_response
+from feedback.disclosure import discloses, threshold
+from feedback.exports import FORMATS, table_response
 from feedback.kiosk_links import kiosk_url
 from feedback.labels import (
     AXIS_LABELS,
@@ -264,45 +265,6 @@ def export():
     rows = _overview_rows(filters, dimension, sort, descending)
     table = breakdown_table(f"Satisfaction par {DIMENSION_LABELS[dimension].lower()} {filters.label}", dimension, rows)
     return table_response(table, file_format)
-
-
-def breakdown_table(title: str, dimension: Dimension, rows: list[BreakdownRow]) -> ExportTable:
-    """A breakdown as a downloadable table; rates the disclosure rule hides are left empty as on the page, and the
-    satisfaction column says why."""
-    columns = [
-        Column("label", DIMENSION_LABELS[dimension]),
-        *([Column("day", "Date")] if dimension == Dimension.SESSION else []),
-        Column("sessions", "Sessions"),
-        Column("responses", "Réponses"),
-        Column("present", "Personnes présentes"),
-        Column("response_rate", "Taux de réponse"),
-        Column("answered", "Réponses à la question globale"),
-        Column("rate", "Taux de satisfaction"),
-        Column("low", "IC 95 % bas"),
-        Column("high", "IC 95 % haut"),
-        Column("note", "Remarque"),
-    ]
-    data = []
-    for row in rows:
-        rate = row.scores.satisfaction
-        interval = rate.interval if discloses(rate.answered, threshold()) else None
-        shown = interval is not None
-        data.append(
-            {
-                "label": row.label,
-                "day": row.day,
-                "sessions": row.scores.sessions,
-                "responses": row.scores.responses,
-                "present": row.scores.present,
-                "response_rate": row.scores.response_rate,
-                "answered": rate.answered,
-                "rate": rate.rate if shown else None,
-                "low": interval.low if interval else None,
-                "high": interval.high if interval else None,
-                "note": "" if shown or not rate.answered else TOO_FEW_ANSWERS,
-            }
-        )
-    return ExportTable(title, columns, data)
 
 
 def _filter_choices() -> dict[str, list[tuple[str, str]]]:

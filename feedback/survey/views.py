@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -40,7 +37,8 @@ from feedback.personal_links import (
 from feedback.questionnaire_structure import questions_of
 from feedback.survey.limits import filled_honeypot, is_too_fast, take_blank_form
 from feedback.survey.operations import AlreadySubmitted, find_response_by_token, submit_response
-from feedback.survey.queries import PublicSession, clear_snapshots, public_session
+from feedback.survey.page_cache import cached_page, page_key
+from feedback.survey.queries import PublicSession, public_session
 from feedback.survey.refusals import (
     SubmitRefused,
     checked_token,
@@ -72,60 +70,15 @@ def _submit_limit() -> str:
     return current_app.config["SURVEY_SUBMIT_RATE_LIMIT"]
 
 
-#: Pages that are the same for every participant of a session (the blank form, the thank-you page), rendered
-#: once per process and served with a fresh signed token: the hot path of a room answering at once.
-_PAGES: OrderedDict[tuple, str] = OrderedDict()
-_PAGES_LOCK = threading.Lock()
-_TOKEN_PLACEHOLDER = "__retours_form_token__"  # noqa: S105 (a marker replaced at each request, not a secret)
-
-
-def _page_key(kind: str, session) -> tuple:
-    """Everything such a page shows; a change to any of it (title, place, flags, language) is a new entry."""
-    q = session.questionnaire
-    return (
-        kind,
-        session.id,
-        session.public_code,
-        session.start_date,
-        session.end_date,
-        session.place,
-        session.training.title,
-        q.id,
-        q.created_dt,
-        q.status,
-        q.is_anonymous,
-        str(get_locale()),
-    )
-
-
-def _cached_page(key: tuple, render: Callable[[str], str], token: str) -> str:
-    with _PAGES_LOCK:
-        html = _PAGES.get(key)
-    if html is None:
-        html = render(_TOKEN_PLACEHOLDER)
-        with _PAGES_LOCK:
-            _PAGES[key] = html
-            while len(_PAGES) > 1024:
-                _PAGES.popitem(last=False)
-    return html.replace(_TOKEN_PLACEHOLDER, token, 1)
-
-
 def _render_blank_form(session):
     """The empty questionnaire, from the cache when it was rendered before (published versions only)."""
     if session.questionnaire.status == QuestionnaireStatus.DRAFT:
         return _render_form(session, token=issue_token(session.public_code))
-    return _cached_page(
-        _page_key("form", session),
+    return cached_page(
+        page_key("form", session),
         lambda token: _render_form(session, token=token)[0],
         issue_token(session.public_code),
     )
-
-
-def clear_cached_pages() -> None:
-    """Forget the rendered pages and the sessions read for them (tests, and a change of configuration)."""
-    with _PAGES_LOCK:
-        _PAGES.clear()
-    clear_snapshots()
 
 
 def _render_form(session, *, submitted=None, errors=None, notice=None, status=200, token=None, started=None):
@@ -349,8 +302,8 @@ def thanks(code: str):
     session = get_public_session_or_404(code)
     if request.args.get("suivi") == "ok":
         return _render_thanks(session, followup_saved=True)
-    return _cached_page(
-        _page_key("thanks", session),
+    return cached_page(
+        page_key("thanks", session),
         lambda token: render_template("survey/thanks.html", session=session, followup_token=token),
         issue_followup_token(session.public_code),
     )

@@ -15,7 +15,7 @@ from feedback.catalogue import operations
 from feedback.db import db
 from feedback.kiosk_links import sign_kiosk
 from feedback.models import Response
-from feedback.survey.views import clear_cached_pages
+from feedback.survey.page_cache import clear_cached_pages
 from tests.browser.test_survey_form import ANSWERS, SUBMIT, expected_values, fill, form_url, form_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("viewport", ["phone"], indirect=True)]
