@@ -156,3 +156,31 @@ def test_with_the_queue_down_the_file_is_made_by_the_catch_up(app, client, auth,
     tasks.catch_up_report_files.call_local()  # the consumer's per-minute run, once the queue is back
     assert [f.status for f in _files()] == ["ready"]
     assert client.get(asked.headers["Location"]).mimetype == DOCX
+
+
+def test_a_file_that_could_not_be_made_says_so_and_can_be_asked_for_again(
+    client, auth, make_user, quoted, queue_file, large, monkeypatch
+):
+    auth.login(make_user(Role.MANAGER))
+    page_url = client.get("/report/rapport.docx?annee=2025").headers["Location"]
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "report_file", broken)
+        queue.huey.execute(queue.huey.dequeue())
+    failed = client.get(page_url)
+    assert failed.status_code == 200 and failed.mimetype == "text/html"
+    tree = parse(failed.get_data(as_text=True))
+    assert "la préparation a échoué" in tree.find("h1").text
+    assert tree.find("meta", http_equiv="refresh") is None  # nothing left to wait for
+    (again,) = [a.get("href") for a in tree.find_all("a") if a.text == "Relancer la préparation"]
+
+    new_page_url = client.get(again).headers["Location"]
+    assert new_page_url != page_url  # a new request: the failed one is never handed out again
+    queue.huey.execute(queue.huey.dequeue())
+    made = client.get(new_page_url)
+    assert made.status_code == 200 and made.mimetype == DOCX
+    assert Document(io.BytesIO(made.data)).paragraphs
+    assert [f.status for f in _files()] == ["failed", "ready"]
