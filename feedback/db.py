@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import CursorResult, DateTime, Enum, MetaData, Result, Table, TypeDecorator
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -69,6 +70,17 @@ else:
 def table_of(model: type[Base]) -> Table:
     """A model's table, for Core statements (executemany inserts); typed as the Table it is."""
     return cast(Table, model.__table__)
+
+
+def insert_unless_duplicate(table: Table) -> postgresql.Insert | sqlite.Insert:
+    """INSERT … ON CONFLICT DO NOTHING, on either engine: a row that would break a UNIQUE constraint is not written.
+
+    For a write another request may race: the loser gets no row back (with RETURNING) instead of an error, so its
+    transaction stays usable and nothing has to be rolled back to find out what the winner stored.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def affected_rows(result: Result[Any]) -> int:

@@ -15,10 +15,9 @@ from typing import Protocol, TypeGuard
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from feedback.db import affected_rows, db, utcnow
+from feedback.db import affected_rows, db, insert_unless_duplicate, table_of, utcnow
 from feedback.errors import Refusal
 from feedback.models import FollowUpContact, Invitation, Response, TrainingSession
 
@@ -137,18 +136,12 @@ def store_followup_contact(
     that response gets the contact's pairing key, so that the follow-up answer can be paired with it.
     """
     now = now or utcnow()
-    exists = db.session.scalar(
-        select(FollowUpContact.id).where(FollowUpContact.session_id == session.id, FollowUpContact.email == email)
-    )
-    if exists is not None:
-        return
-    contact = FollowUpContact(session_id=session.id, email=email, created_dt=midnight_utc(now))
-    db.session.add(contact)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same address sent twice at once: the other request stored it (it is this request's only write).
-        db.session.rollback()
+    # The same address left twice, even by two requests at once: the second writes nothing and changes nothing.
+    followup_key = db.session.execute(
+        insert_unless_duplicate(table_of(FollowUpContact)).returning(FollowUpContact.followup_key),
+        dict(session_id=session.id, email=email, created_dt=midnight_utc(now)),
+    ).scalar_one_or_none()
+    if followup_key is None:
         return
     if nonce:
         db.session.execute(
@@ -158,7 +151,7 @@ def store_followup_contact(
                 Response.session_id == session.id,
                 Response.is_followup.is_(False),
             )
-            .values(followup_key=pairing_key(contact.followup_key)),
+            .values(followup_key=pairing_key(followup_key)),
             execution_options={"synchronize_session": False},
         )
 

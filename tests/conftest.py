@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import g, request_started
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestingConfig
 from feedback import create_app
@@ -295,3 +296,42 @@ def answer_form(client):
         return client.post(f"/s/{session.public_code}", data=data, follow_redirects=follow, headers=headers or {})
 
     return answer
+
+
+@pytest.fixture
+def before_insert_into(app):
+    """before_insert_into(table, action): run `action` in another thread just before this thread's next INSERT into it.
+
+    The other thread's requests get their own app context, so their own session and connection, as another worker
+    would: what `action` commits lands after this request's checks and before its write, the worst moment of a race.
+    """
+    main_thread = threading.get_ident()
+    pending: dict[str, Callable[[], object]] = {}
+
+    def before_execute(connection, cursor, statement, parameters, context, executemany) -> None:
+        if threading.get_ident() != main_thread:
+            return
+        table = next((name for name in pending if statement.lstrip().startswith(f"INSERT INTO {name} ")), None)
+        if table is None:
+            return
+        action = pending.pop(table)
+        failures: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                action()
+            except BaseException as failure:  # reported in the test's thread
+                failures.append(failure)
+
+        thread = threading.Thread(target=run, name="other-worker")
+        thread.start()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the competing request is stuck (a lock held by the first one?)"
+        if failures:
+            raise failures[0]
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before_execute)
+    yield pending.__setitem__
+    event.remove(engine, "before_cursor_execute", before_execute)
+    assert not pending, "the race was never run: the request wrote nothing into that table"

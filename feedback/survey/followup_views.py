@@ -129,7 +129,7 @@ def submit_form(token: str):
         submit_followup(contact, parsed, form_token.nonce)
         db.session.commit()
     except AlreadySubmitted:
-        pass  # a double tap: the first one was stored (submit_response rolled back to find it)
+        pass  # a double tap: the first one was stored (nothing was written by this request)
     except FollowUpAlreadyAnswered as refusal:
         take_back(refusal)
         return _render_used(contact, texts=texts)

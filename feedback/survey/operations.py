@@ -6,10 +6,9 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from feedback.answers import ParsedSurvey
-from feedback.db import affected_rows, db, table_of, utcnow
+from feedback.db import affected_rows, db, insert_unless_duplicate, table_of, utcnow
 from feedback.models import Answer, FollowUpContact, QuestionKind, Questionnaire, Response
 from feedback.personal_links import FollowUpAlreadyAnswered, ParticipantQuestionnaire, ParticipantSession, pairing_key
 from feedback.signals import comments_submitted, response_submitted
@@ -41,8 +40,8 @@ def submit_response(  # noqa: C901
     """Store one response with its answers in the request's transaction; return the response's id.
 
     The UNIQUE submission token makes a double tap or a replay store nothing more, even when two
-    identical requests race on two workers: the second insert fails, the transaction is rolled back and
-    AlreadySubmitted is raised (the submit is the request's only write). Two statements in all, written with
+    identical requests race on two workers: the second insert writes nothing and AlreadySubmitted is raised
+    (FollowUpAlreadyAnswered when another form spent the follow-up link first). Two statements in all, written with
     Core rather than the unit of work: a room answering at once is the hot path. Comments are not analysed here:
     `comments_submitted` lets the quotes area analyse them once the participant's page has been sent.
 
@@ -94,15 +93,17 @@ def submit_response(  # noqa: C901
             response["overall_level"] = answer.number
         elif question.kind == QuestionKind.RECOMMENDATION and response["recommendation"] is None:
             response["recommendation"] = answer.number
-    try:
-        response_id = (
-            db.session.connection().execute(insert(table_of(Response)).returning(Response.id), response).scalar_one()
-        )
-    except IntegrityError:
-        db.session.rollback()
+    # Not written when a UNIQUE constraint refuses it: the same form sent twice (its submission token), or a
+    # follow-up link answered by another form meanwhile (its pairing key). No error, so nothing to roll back.
+    response_id = (
+        db.session.connection()
+        .execute(insert_unless_duplicate(table_of(Response)).returning(Response.id), response)
+        .scalar_one_or_none()
+    )
+    if response_id is None:
         if find_response_by_token(nonce) is not None:
-            raise AlreadySubmitted from None
-        raise
+            raise AlreadySubmitted
+        raise FollowUpAlreadyAnswered
     if rows:
         for row in rows:
             row["response_id"] = response_id
@@ -129,17 +130,13 @@ def submit_followup(contact: FollowUpContact, parsed: ParsedSurvey, nonce: str) 
     Raises AlreadySubmitted for a replay of the same form (the answer is stored), FollowUpAlreadyAnswered when
     the link was spent by another answer. The address is erased in the same transaction: it is no longer needed.
     """
-    try:
-        response_id = submit_response(
-            contact.session,
-            parsed,
-            nonce,
-            questionnaire=contact.questionnaire,
-            followup_key=pairing_key(contact.followup_key),
-        )
-    except IntegrityError:
-        # Another answer with this key won the race (UNIQUE followup_key, is_followup); already rolled back.
-        raise FollowUpAlreadyAnswered from None
+    response_id = submit_response(
+        contact.session,
+        parsed,
+        nonce,
+        questionnaire=contact.questionnaire,
+        followup_key=pairing_key(contact.followup_key),
+    )
     # Conditional: of two answers racing with the same link, only the first to commit spends it.
     spent = db.session.execute(
         update(FollowUpContact)

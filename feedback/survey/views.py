@@ -186,7 +186,7 @@ def submit_form(code: str):
         use_invitation(session, _personal_token())  # in the same transaction: both stored, or neither
         db.session.commit()
     except AlreadySubmitted:
-        pass  # a double tap that raced this one: its thank-you page (submit_response rolled back to find it)
+        pass  # a double tap that raced this one: its thank-you page (nothing was written by this request)
     except InvitationAlreadyUsed as refusal:
         take_back(refusal)
         return _render_link_used(session, parsed=parsed)

@@ -524,7 +524,6 @@ def test_the_benchmark_reads_the_merged_file_with_its_split_column(tmp_path, mon
 
 
 def test_the_model_is_chosen_on_folds_that_keep_each_source_whole():
-    pytest.importorskip("sklearn")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from benchmarks.train_tone_model import folds, source_group
 

@@ -90,6 +90,19 @@ def test_the_same_address_left_twice_is_kept_once(client, make_session):
     assert len(contacts()) == 1
 
 
+def test_the_same_address_sent_by_two_requests_at_once_is_kept_once(client, make_session, before_insert_into):
+    session = make_session()
+    token = followup_form(thanks_page(client, session)).find("input", name="token").get("value")
+    other: list = []
+    before_insert_into(
+        "followup_contacts",
+        lambda: other.append(leave(client.application.test_client(), session, "camille@exemple.fr", token=token)),
+    )
+    assert leave(client, session, "camille@exemple.fr", token=token).status_code == 303
+    assert other[0].status_code == 303
+    assert len(contacts()) == 1
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [

@@ -377,6 +377,45 @@ def test_a_double_tap_stores_one_answer_and_shows_the_thank_you_page(client, run
     assert db.session.scalar(select(func.count(Response.id)).where(Response.is_followup)) == 1
 
 
+def test_a_double_tap_racing_itself_stores_one_answer_and_both_thank(
+    client, runner, participant, smtp_server, before_insert_into
+):
+    participant("camille@exemple.fr")
+    run(runner, after(90))
+    link = link_in(smtp_server.messages[0])
+    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
+    data = {"token": state["token"][0], **COLD_ANSWERS}
+    other: list = []
+    before_insert_into("responses", lambda: other.append(client.application.test_client().post(link, data=data)))
+    first = client.post(link, data=data)
+    assert [first.status_code, other[0].status_code] == [303, 303]
+    assert first.headers["Location"] == other[0].headers["Location"]
+    assert db.session.scalar(select(func.count(Response.id)).where(Response.is_followup)) == 1
+
+
+def test_two_forms_of_one_link_sent_at_once_store_one_answer_and_tell_the_other(
+    client, runner, participant, smtp_server, before_insert_into
+):
+    participant("camille@exemple.fr")
+    run(runner, after(90))
+    link = link_in(smtp_server.messages[0])
+
+    def answers_from_a_new_tab(text: str) -> dict[str, str]:
+        tab = client.application.test_client()
+        state = form_state(parse(tab.get(link).get_data(as_text=True)).find("form", class_="survey"))
+        return {"token": state["token"][0], **COLD_ANSWERS, "q-obstacles": text}
+
+    mine, theirs = answers_from_a_new_tab("Mon texte"), answers_from_a_new_tab("Leur texte")
+    other: list = []
+    before_insert_into("responses", lambda: other.append(client.application.test_client().post(link, data=theirs)))
+    late = client.post(link, data=mine)
+    assert other[0].status_code == 303
+    assert late.status_code == 409
+    assert "Mon texte" in late.get_data(as_text=True)  # what this tab typed is shown back, not lost in silence
+    stored = db.session.scalars(select(Response).where(Response.is_followup)).all()
+    assert len(stored) == 1
+
+
 def test_a_missing_answer_keeps_everything_typed(client, runner, participant, smtp_server):
     participant("camille@exemple.fr")
     run(runner, after(90))

@@ -388,6 +388,23 @@ def test_a_double_submit_stores_one_response_and_both_land_on_the_thank_you_page
     assert count_answers() == len(only_response().answers) == 10
 
 
+def test_the_same_form_sent_by_two_requests_at_once_stores_one_response_and_both_thank(
+    client, make_session, before_insert_into
+):
+    session = make_session()
+    data = {**FULL, "token": form_token(get_form(client, session).get_data(as_text=True))}
+    other: list = []
+    before_insert_into(
+        "responses", lambda: other.append(client.application.test_client().post(f"/s/{session.public_code}", data=data))
+    )
+    first = post(client, session, data)
+    for posted in (first, other[0]):
+        assert posted.status_code == 303
+        assert posted.headers["Location"].endswith(f"/s/{session.public_code}/merci")
+    assert count_responses() == 1
+    assert count_answers() == 10
+
+
 def test_two_participants_on_one_phone_store_two_responses(client, answer_form, make_session):
     session = make_session()
     assert answer_form(session, FULL).status_code == 303
