@@ -81,9 +81,8 @@ def _save(edit: Callable[[], T], *, again_on_conflict: bool = False) -> T:
 @bp.errorhandler(ObjectDeletedError)
 def deleted_meanwhile(error):
     """A questionnaire (or question) deleted by another manager while this request was working on it."""
-    db.session.rollback()
     browser_session.pop("_flashes", None)  # a "modified meanwhile" said just before would only confuse
-    flash("Ce brouillon a été supprimé entre-temps par quelqu'un d'autre ; rien n'a été enregistré.", "error")
+    show_refusal(Refusal("Ce brouillon a été supprimé entre-temps par quelqu'un d'autre ; rien n'a été enregistré."))
     return redirect(url_for("builder.questionnaires"))
 
 
