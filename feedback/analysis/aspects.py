@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import simplemma
 
+from feedback.analysis.language import text_of
 from feedback.analysis.lexicon import load_stopwords, textblob_fr_polarities
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.theme_words import (
@@ -98,9 +99,10 @@ def _adjective_noun(folded_lemma: str) -> str | None:
 
 def _blocked(doc: Doc, masked: Sequence[tuple[int, int, str]]) -> list[tuple[int, int]]:
     spans = [(start, end) for start, end, *_ in masked]
-    spans.extend(match.span() for match in _IDIOM_RE.finditer(doc.text))
+    text = text_of(doc)
+    spans.extend(match.span() for match in _IDIOM_RE.finditer(text))
     # Placeholders of masked data (« [nom] », « [téléphone] ») when the text read is the masked one.
-    spans.extend(match.span() for match in _PLACEHOLDER_RE.finditer(doc.text))
+    spans.extend(match.span() for match in _PLACEHOLDER_RE.finditer(text))
     return spans
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from feedback.analysis.aspects import Aspect, extract_aspects
-from feedback.analysis.language import parse, parse_many
+from feedback.analysis.language import parse, parse_many, text_of
 from feedback.analysis.masking import Masked, mask_document
 from feedback.analysis.quotes import is_quotable
 from feedback.analysis.themes import CommentPhrases, Theme, build_themes
@@ -70,7 +70,7 @@ def analyse_document(
         replace(aspect, tone=tone.label_at(aspect.start) if aspect.start >= 0 else tone.label)
         for aspect in extract_aspects(doc, masked=masked.spans, question_words=question_words)
     )
-    return CommentAnalysis(doc.text, tone, aspects, masked)
+    return CommentAnalysis(text_of(doc), tone, aspects, masked)
 
 
 def analyse_comment(

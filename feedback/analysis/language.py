@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
+import numpy
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.pipeline import Pipe
@@ -47,6 +49,25 @@ def preload() -> None:
     from feedback.analysis.tone import preload as preload_tone  # here: tone parses through this module
 
     preload_tone()
+
+
+def text_of(doc: Doc) -> str:
+    """The comment's text. `Doc.text` joins every token again at each call, and the analysis reads it six times
+    per comment (a fifth of its time, past the parse): it is kept with the document the first time."""
+    text = doc.user_data.get("text")
+    if not isinstance(text, str):
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def mean_vector(doc: Doc) -> numpy.ndarray:
+    """`Doc.vector` (the mean of the words' vectors, unknown words as zeros) read off the vector table at once,
+    without the Token object per word that `Doc.vector` makes."""
+    vectors = doc.vocab.vectors
+    if not len(doc) or not vectors.size:
+        return numpy.zeros(vectors.shape[1] if vectors.size else 0, dtype="float32")
+    rows = vectors.find(keys=doc.to_array(vectors.attr))
+    return numpy.asarray(vectors.data[rows[rows >= 0]].sum(axis=0) / len(doc), dtype="float32")
 
 
 def may_name_someone(doc: Doc) -> bool:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from feedback.analysis.language import text_of
 from feedback.analysis.person_names import CIVILITY_WORDS, name_spans
 from feedback.analysis.text import fold_same_length
 
@@ -216,7 +217,7 @@ def _replace(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
 
 def mask_document(doc: Doc, names: Iterable[str] = ()) -> Masked:
     """The personal data of a parsed comment: its masked text, counts by placeholder, spans in `doc.text`."""
-    text = doc.text
+    text = text_of(doc)
     spans = _pattern_spans(text) + _known_name_spans(text, names) + name_spans(doc)
     resolved = _resolve(spans, text)
     found = Counter(PLACEHOLDERS[kind] for _s, _e, kind in resolved)

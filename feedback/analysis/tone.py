@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from feedback.analysis.language import text_of
 from feedback.analysis.lexicon import words_of
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.tone_clauses import (
@@ -128,7 +129,7 @@ def preload() -> None:
 
 def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:
     """The clause rules' verdict alone (what the model reads, and what explains its verdict)."""
-    text = doc.text
+    text = text_of(doc)
     normalised = URL_RE.sub(" ", normalise(text or ""))
     folded = fold(normalised)
     notes = []

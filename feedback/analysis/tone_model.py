@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from feedback.analysis.language import mean_vector, text_of
 from feedback.analysis.text import fold
 
 if TYPE_CHECKING:
@@ -77,13 +78,14 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
             values[f"after_{lemma}={lemmas[k + 1]}"] = 1.0
     if doc.has_vector:
         # The mean word vector: the model meets words it never saw in training through their neighbours.
-        vector = doc.vector
+        vector = mean_vector(doc)
         norm = float((vector * vector).sum(keepdims=False)) ** 0.5 or 1.0
         for k, value in enumerate(vector):
             values[f"v{k}"] = float(value) / norm
-    if "!" in doc.text:
+    text = text_of(doc)
+    if "!" in text:
         values["exclamation"] = 1.0
-    if "?" in doc.text:
+    if "?" in text:
         values["question"] = 1.0
     return values
 
