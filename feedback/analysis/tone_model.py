@@ -96,7 +96,8 @@ class ToneModel:
     intercept: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     #: Predicted positive or neutral, a comment is still flagged as criticism when P(negative) + P(mixed)
-    #: reaches this: a missed criticism costs more than a false alarm (tuned on DEV by cross-validation).
+    #: reaches this: a missed criticism costs more than a false alarm (tuned on DEV by cross-validation). Not a
+    #: short statement of fact, though (`_may_hide_a_criticism`).
     criticism_threshold: float
 
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
@@ -115,7 +116,7 @@ class ToneModel:
         probabilities = self.probabilities(values)
         label = max(self.labels, key=lambda name: probabilities[name])
         criticism = probabilities.get("negative", 0.0) + probabilities.get("mixed", 0.0)
-        if label in ("positive", "neutral") and criticism >= self.criticism_threshold:
+        if label in ("positive", "neutral") and criticism >= self.criticism_threshold and _may_hide_a_criticism(values):
             label = max(("negative", "mixed"), key=lambda name: probabilities[name])
         return label, probabilities
 
@@ -141,6 +142,26 @@ class ToneModel:
             "criticism_threshold": round(self.criticism_threshold, 3),
             "weights": {name: [round(w, 5) for w in ws] for name, ws in sorted(self.weights.items())},
         }
+
+
+#: Words and marks that can carry a criticism the rules did not name (a negation, a lack, an excess, a contrast).
+_SIGNAL_FEATURES = frozenset(
+    {"w=pas", "w=ne", "w=jamais", "w=rien", "w=aucun", "w=sans", "w=manque", "w=trop", "w=peu", "w=mais"}
+    | {"question", "exclamation"}
+)
+#: Up to this many words, a comment with no opinion cue and none of those signals states a fact.
+_SHORT_FACT_WORDS = 6
+
+
+def _may_hide_a_criticism(values: dict[str, float]) -> bool:
+    """Whether the criticism threshold may apply: not to a short statement of fact (« Les slides sont arrivées par
+    mail »), which the threshold would flag on the words complaints also use. Measured in grouped cross-validation
+    on DEV: 0.8 point of criticism recall for 15 fewer false alarms on the MEASURE part."""
+    if values.get("rule:praise", 0.0) + values.get("rule:criticism", 0.0) > 0:
+        return True
+    if values.get("length", 0.0) > math.log1p(_SHORT_FACT_WORDS):
+        return True
+    return any(name in values for name in _SIGNAL_FEATURES)
 
 
 def _readable(name: str) -> str:

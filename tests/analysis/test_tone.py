@@ -209,7 +209,13 @@ def test_the_verdict_says_which_words_drove_it():
 def test_a_name_that_is_also_a_word_does_not_read_as_an_opinion_once_masked():
     from feedback.analysis.comments import analyse_comment
 
-    assert analyse_comment("Merci Claire, pas assez de pratique", names=["Claire Martin"]).tone.label == NEGATIVE
+    tone = analyse_comment("Merci Claire, pas assez de pratique", names=["Claire Martin"]).tone
+    # "Claire" (a trainer) is not "claire" (clear): no cue reads the name, the thanks and the lack remain. Thanks with
+    # a criticism is mixed by the labelling rules of the real comments (tests/analysis/data/real_comments.md).
+    assert [(cue.words, cue.polarity) for cue in tone.cues] == [("Merci", 1), ("pas assez", -1)]
+    assert tone.label == MIXED and "Claire" not in tone.explain()
+    without_thanks = analyse_comment("Claire, pas assez de pratique", names=["Claire Martin"]).tone
+    assert without_thanks.label == NEGATIVE and "Claire" not in without_thanks.explain()
 
 
 def test_analysis_is_deterministic():
@@ -460,11 +466,16 @@ def test_every_verdict_stays_explainable(text):
 #: Measured on the MEASURE part of the real comments by benchmarks/tone_quality.py, each collection apart (floors a
 #: little under what is reached; they may rise, never fall):
 #: - the old rows (first and second collections, 462 comments; the rules were written reading their DEV part):
-#:   75.5 % exact, 90.4 % of criticisms flagged on 2026-12-07 08:31 UTC, 77.7 % / 92.1 % after retraining;
-#: - the new rows (third collection, 563 comments, merged 2026-12-07 at 11:10 UTC after every rule was written):
-#:   56.0 % / 82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained on the larger DEV.
-#: Far below the targets (80 %, 92 %) on the new rows: what comes from sources never read generalises badly.
-REAL_FLOORS = {"old": (0.76, 0.91), "new": (0.58, 0.83)}
+#:   75.5 % exact, 90.4 % of criticisms flagged on 2026-12-07 08:31 UTC, 77.7 % / 92.1 % after retraining, 77.1 % /
+#:   93.3 % once retrained with the fourth collection's DEV rows;
+#: - the third collection (563 comments, merged 2026-12-07 at 11:10 UTC after every rule was written): 56.0 % /
+#:   82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained, 60.6 % / 88.2 % with the fourth;
+#: - the fourth collection (584 comments of trainings, courses, gatherings and online learning, the service's own
+#:   kinds, merged 2026-12-07 afternoon): 58.9 % / 80.3 % on its first half before any retraining (a fresh check),
+#:   61.0 % / 87.5 % once the model was retrained on the DEV rows of all four.
+#: Far below the targets (80 %, 92 %) on the newer collections: what comes from sources never read generalises badly.
+REAL_FLOORS = {"old": (0.76, 0.92), "third": (0.59, 0.87), "fourth": (0.59, 0.86)}
+COLLECTIONS_OF = {"old": (1, 2), "third": (3,), "fourth": (4,)}
 
 
 def _real_measure_rows() -> list[dict]:
@@ -485,7 +496,7 @@ def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor():
         pairs = [
             (p, row["tone"])
             for p, row in zip(predicted, rows, strict=True)
-            if (row["collection"] < 3) == (part == "old")
+            if row["collection"] in COLLECTIONS_OF[part]
         ]
         if not pairs:
             continue
