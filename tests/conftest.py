@@ -298,6 +298,25 @@ def answer_form(client):
     return answer
 
 
+def run_as_another_worker(action: Callable[[], object]) -> None:
+    """Run `action` in another thread and wait for it: its requests get their own app context, so their own
+    database session and connection, as another worker's would. What it raises is raised here."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as failure:  # reported in the test's thread
+            failures.append(failure)
+
+    thread = threading.Thread(target=run, name="other-worker")
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the competing request is stuck (a lock held by the first one?)"
+    if failures:
+        raise failures[0]
+
+
 @pytest.fixture
 def before_insert_into(app):
     """before_insert_into(table, action): run `action` in another thread just before this thread's next INSERT into it.
@@ -314,21 +333,7 @@ def before_insert_into(app):
         table = next((name for name in pending if statement.lstrip().startswith(f"INSERT INTO {name} ")), None)
         if table is None:
             return
-        action = pending.pop(table)
-        failures: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                action()
-            except BaseException as failure:  # reported in the test's thread
-                failures.append(failure)
-
-        thread = threading.Thread(target=run, name="other-worker")
-        thread.start()
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "the competing request is stuck (a lock held by the first one?)"
-        if failures:
-            raise failures[0]
+        run_as_another_worker(pending.pop(table))
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", before_execute)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -30,7 +29,7 @@ from feedback.models import (
     Role,
     TrainingSession,
 )
-from tests.conftest import PASSWORD, form_token
+from tests.conftest import PASSWORD, form_token, run_as_another_worker
 
 BASE = "/manage/questionnaires"
 CHANGED = "Le questionnaire a été modifié par quelqu&#39;un d&#39;autre entre-temps ; rien n&#39;a été enregistré"
@@ -64,21 +63,7 @@ def meanwhile():
     def before_flush(flushing, context, instances) -> None:
         if not pending:
             return
-        action = pending.pop()
-        failures: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                action()
-            except BaseException as failure:  # reported in the test's thread
-                failures.append(failure)
-
-        thread = threading.Thread(target=run, name="other-worker")
-        thread.start()
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "the competing request is stuck (a lock held by the first one?)"
-        if failures:
-            raise failures[0]
+        run_as_another_worker(pending.pop())
 
     event.listen(session, "before_flush", before_flush)
     yield pending.append

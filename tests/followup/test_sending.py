@@ -84,6 +84,19 @@ def answer_followup(client, link: str, answers=COLD_ANSWERS):
     return helpers.answer_followup(client, link, answers)
 
 
+def mailed_followup_link(runner, participant, smtp_server) -> str:
+    """A participant's address left, the follow-up due and sent: the personal link of the mail."""
+    participant("camille@exemple.fr")
+    run(runner, after(90))
+    return link_in(smtp_server.messages[0])
+
+
+def followup_form_data(client, link: str, answers=COLD_ANSWERS) -> dict:
+    """What the follow-up form opened in `client` sends: its token and `answers`."""
+    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
+    return {"token": state["token"][0], **answers}
+
+
 def contacts() -> list[FollowUpContact]:
     db.session.rollback()  # read what the requests and the command committed
     return db.session.scalars(select(FollowUpContact).order_by(FollowUpContact.id)).all()
@@ -368,11 +381,8 @@ def test_a_second_answer_with_the_same_link_is_refused_and_its_text_shown_back(
 
 
 def test_a_double_tap_stores_one_answer_and_shows_the_thank_you_page(client, runner, participant, smtp_server):
-    participant("camille@exemple.fr")
-    run(runner, after(90))
-    link = link_in(smtp_server.messages[0])
-    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
-    data = {"token": state["token"][0], **COLD_ANSWERS}
+    link = mailed_followup_link(runner, participant, smtp_server)
+    data = followup_form_data(client, link)
     assert [client.post(link, data=data).status_code for _ in range(2)] == [303, 303]
     assert db.session.scalar(select(func.count(Response.id)).where(Response.is_followup)) == 1
 
@@ -380,11 +390,8 @@ def test_a_double_tap_stores_one_answer_and_shows_the_thank_you_page(client, run
 def test_a_double_tap_racing_itself_stores_one_answer_and_both_thank(
     client, runner, participant, smtp_server, before_insert_into
 ):
-    participant("camille@exemple.fr")
-    run(runner, after(90))
-    link = link_in(smtp_server.messages[0])
-    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
-    data = {"token": state["token"][0], **COLD_ANSWERS}
+    link = mailed_followup_link(runner, participant, smtp_server)
+    data = followup_form_data(client, link)
     other: list = []
     before_insert_into("responses", lambda: other.append(client.application.test_client().post(link, data=data)))
     first = client.post(link, data=data)
@@ -396,16 +403,12 @@ def test_a_double_tap_racing_itself_stores_one_answer_and_both_thank(
 def test_two_forms_of_one_link_sent_at_once_store_one_answer_and_tell_the_other(
     client, runner, participant, smtp_server, before_insert_into
 ):
-    participant("camille@exemple.fr")
-    run(runner, after(90))
-    link = link_in(smtp_server.messages[0])
+    link = mailed_followup_link(runner, participant, smtp_server)
 
-    def answers_from_a_new_tab(text: str) -> dict[str, str]:
-        tab = client.application.test_client()
-        state = form_state(parse(tab.get(link).get_data(as_text=True)).find("form", class_="survey"))
-        return {"token": state["token"][0], **COLD_ANSWERS, "q-obstacles": text}
-
-    mine, theirs = answers_from_a_new_tab("Mon texte"), answers_from_a_new_tab("Leur texte")
+    mine, theirs = (
+        followup_form_data(client.application.test_client(), link, {**COLD_ANSWERS, "q-obstacles": text})
+        for text in ("Mon texte", "Leur texte")
+    )
     other: list = []
     before_insert_into("responses", lambda: other.append(client.application.test_client().post(link, data=theirs)))
     late = client.post(link, data=mine)
@@ -447,8 +450,7 @@ def test_a_refused_follow_up_answer_is_shown_back_to_send_again(
     participant("camille@exemple.fr")
     run(runner, after(90))
     link = link_in(smtp_server.messages[0])
-    state = form_state(parse(client.get(link).get_data(as_text=True)).find("form", class_="survey"))
-    data = {"token": state["token"][0], **COLD_ANSWERS}
+    data = followup_form_data(client, link)
     if refusal == "rate limit":
         monkeypatch.setitem(app.config, "SURVEY_SUBMIT_RATE_LIMIT", "1 per minute")
         client.post(link, data={"q-overall": "1"})
