@@ -35,13 +35,9 @@ CLOSE_FORM_PREFIX = 5
 
 @lru_cache(maxsize=65536)
 def _similarity(first: str, second: str) -> float:
-    from feedback.analysis.language import pipeline
+    from feedback.analysis.language import word_vectors  # the vectors alone: themes are built in web workers
 
-    vocab = pipeline().vocab
-    a, b = vocab[first], vocab[second]
-    if not (a.has_vector and b.has_vector):
-        return 0.0
-    return float(a.similarity(b))
+    return word_vectors().similarity(first, second)
 
 
 #: Endings of one word family, on stemmed keys: « pédagogiqu » / « pedagogi », « formateur » / « formatric »,

@@ -4,8 +4,11 @@ each theme with the tone of its own clauses; exact counts on a small set, exampl
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -152,6 +155,22 @@ def test_variants_abbreviations_and_close_forms_are_one_theme(variants):
     assert len(themes) == 1, [(t.phrase, t.count) for t in themes]
     assert themes[0].count == 2 * len(variants)
     assert unicodedata.is_normalized("NFC", themes[0].phrase)
+
+
+def test_close_forms_merge_in_a_process_that_never_loads_the_language_pipeline():
+    """Themes are built in the web workers, which never load spaCy (~4 s, ~500 MB): the word vectors that decide a
+    merge are read without it, and decide as spaCy's own would (« pédagogie » / « pédagogique »: 0.81)."""
+    script = (
+        "import sys\n"
+        "from feedback.analysis.themes import close_keys\n"
+        "labels = {'pedagogi': 'pédagogie', 'pedagogiqu': 'pédagogique', 'pratiqu': 'pratique',\n"
+        "          'praticien': 'praticien'}\n"
+        "print(close_keys(labels, {'pedagogi': 5, 'pedagogiqu': 3, 'pratiqu': 4, 'praticien': 2}))\n"
+        "print('spacy' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
+    assert run.stdout.split("\n")[:2] == ["{'pedagogiqu': 'pedagogi'}", "False"]
 
 
 def test_the_label_is_the_phrase_written_most():
