@@ -121,7 +121,7 @@ def string_key(text: str) -> int:
 
 @cache
 def word_vectors() -> WordVectors:
-    """Read once per process (~0.5 s, ~35 MB)."""
+    """Read once per process (~1 s, ~35 MB; gunicorn's master reads them before it forks its workers)."""
     spec = importlib.util.find_spec(MODEL)  # finds the package without importing it (its __init__ imports spaCy)
     if spec is None or spec.origin is None:
         raise RuntimeError(f"the French pipeline {MODEL} is not installed")

@@ -173,6 +173,23 @@ def test_close_forms_merge_in_a_process_that_never_loads_the_language_pipeline()
     assert run.stdout.split("\n")[:2] == ["{'pedagogiqu': 'pedagogi'}", "False"]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("pédagogie", "pédagogique"), ("convivial", "convivialité"), ("Formateur", "formatrice"), ("salle", "Xyzzq")],
+)
+def test_the_word_vectors_read_without_spacy_are_spacy_s_own(first, second):
+    from spacy.strings import hash_string
+
+    from feedback.analysis.language import pipeline, string_key, word_vectors
+
+    vocab = pipeline().vocab
+    for word in (first, second, "interactivité", "é", ""):  # tails of 0 to 7 bytes, and whole 8-byte blocks
+        assert string_key(word) == hash_string(word)
+    a, b = vocab[first], vocab[second]
+    expected = float(a.similarity(b)) if a.has_vector and b.has_vector else 0.0
+    assert word_vectors().similarity(first, second) == pytest.approx(expected, abs=1e-6)
+
+
 def test_the_label_is_the_phrase_written_most():
     themes = themes_of(["La visio.", "La visio encore.", "La visioconférence."])
     assert [(t.phrase, t.count) for t in themes] == [("visio", 3)]
