@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.tone_quality import load_real_comments  # noqa: E402
 from feedback.analysis.language import parse_many  # noqa: E402
 from feedback.analysis.tone import LABELS, MIXED, NEGATIVE, rule_tone  # noqa: E402
-from feedback.analysis.tone_model import MODEL_PATH, ToneModel, features  # noqa: E402
+from feedback.analysis.tone_model import MODEL_PATH, Features, ToneModel, features  # noqa: E402
 
 PROJECT_DEV = ROOT / "tests" / "analysis" / "data" / "tone_dev.csv"
 C_VALUES = (0.1, 0.3, 1.0)
@@ -93,7 +93,7 @@ def training_rows() -> tuple[list[str], list[str], list[str | None]]:
 
 
 def featurise(texts: list[str]) -> list[dict[str, float]]:
-    return [features(doc, rule_tone(doc)) for doc in parse_many(texts)]
+    return [features(doc, rule_tone(doc)).as_dict() for doc in parse_many(texts)]
 
 
 def family(name: str) -> str:
@@ -191,13 +191,14 @@ def cross_validate(
     keys: list[tuple[int, int]] = []
     for repeat, train, test in folds(labels, groups, grouped):
         keys.extend((repeat, i) for i in test)
+        tested = {i: Features.from_dict(rows[i]) for i in test}
         for families, weight, c in settings:
             model = fit([rows[i] for i in train], [labels[i] for i in train], c, weight, families)
             for threshold in THRESHOLDS:
                 tuned = ToneModel(model.labels, model.intercept, model.weights, threshold)
                 by_index = predictions.setdefault((families, weight, c, threshold), {})
                 for i in test:
-                    by_index[(repeat, i)] = tuned.decide(rows[i])[0]
+                    by_index[(repeat, i)] = tuned.decide(tested[i])[0]
     golds = [labels[i] for _repeat, i in keys]
     return {key: score(golds, [by_index[k] for k in keys]) for key, by_index in predictions.items()}
 

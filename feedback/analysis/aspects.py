@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import simplemma
 
-from feedback.analysis.language import text_of
+from feedback.analysis.language import text_of, tokens_of
 from feedback.analysis.lexicon import load_stopwords, textblob_fr_polarities
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.theme_words import (
@@ -149,14 +149,14 @@ def _named(token: Token) -> bool:
     sandrine »). The recogniser also tags a capitalised first word (« Salle trop petite » as a person): a known
     French word opening its sentence is not taken for a name, unless the name goes on (« Agile Tour »)."""
     if token.ent_type_ not in _NAMED:
-        previous = token.doc[token.i - 1] if token.i else None
+        previous = tokens_of(token.doc)[token.i - 1] if token.i else None
         if previous is not None and previous.lower_ in ("à", "a") and previous.i:
-            previous = token.doc[previous.i - 1]
+            previous = tokens_of(token.doc)[previous.i - 1]
         thanked = previous is not None and fold(previous.lower_) in _THANKS
         return thanked and not _known(token.lower_)
     known = _known(token.lower_)
     if token.is_sent_start or token.i == 0:
-        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        following = tokens_of(token.doc)[token.i + 1] if token.i + 1 < len(token.doc) else None
         goes_on = following is not None and following.ent_iob_ == "I" and following.is_title
         return not known or goes_on
     return token.is_title or token.is_upper or (token.ent_type_ == "PER" and not known)
@@ -185,7 +185,7 @@ def _complement(head: Token, blocked: list[tuple[int, int]]) -> tuple[Token, Tok
         case = next((c for c in child.lefts if c.dep_ == "case"), None)
         if case is None or fold(case.lower_).strip("'") not in COMPLEMENT_PREPOSITIONS:
             continue
-        if any(t.is_punct for t in head.doc[head.i + 1 : child.i]) or not _usable(child, blocked):
+        if any(t.is_punct for t in tokens_of(head.doc)[head.i + 1 : child.i]) or not _usable(child, blocked):
             continue
         return case, child
     return None
@@ -203,7 +203,7 @@ def _adjectives(head: Token, blocked: list[tuple[int, int]]) -> list[Token]:
     ]
     # « les cas pratiques » parsed as a verbless clause: a classifying adjective right after its noun still counts.
     if not found and head.i + 1 < len(head.doc):
-        following = head.doc[head.i + 1]
+        following = tokens_of(head.doc)[head.i + 1]
         if following.pos_ == "ADJ" and fold(following.lemma_.lower()) in CLASSIFYING and _usable(following, blocked):
             found.append(following)
     return found
@@ -311,8 +311,8 @@ def _written(words: list[Token]) -> str:
     first, last = words[0].i, words[-1].i
     chosen = {token.i for token in words}
     doc = words[0].doc
-    if all(i in chosen or doc[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
-        words = list(doc[first : last + 1])
+    if all(i in chosen or tokens_of(doc)[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
+        words = list(tokens_of(doc)[first : last + 1])
     parts: list[str] = []
     for token in words:
         text = token.text if token.text.isupper() and len(token.text) <= 6 else token.lower_
@@ -349,7 +349,7 @@ def extract_aspects(
     aspects: dict[str, Aspect] = {}
     used: set[int] = set()
     # Heads first: a noun inside another noun's phrase (« échange » in « temps d'échange ») is not a theme of its own.
-    for token in doc:
+    for token in tokens_of(doc):
         if token.i in used or not _is_noun(token) or not _usable(token, context.blocked) or _misread(token):
             continue
         head = token.head

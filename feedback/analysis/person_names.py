@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from feedback.analysis.language import tokens_of
 from feedback.analysis.text import fold
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def _is_name_word(token: Token) -> bool:
 
 
 def _previous(doc: Doc, i: int) -> Token | None:
-    return doc[i - 1] if i > 0 else None
+    return tokens_of(doc)[i - 1] if i > 0 else None
 
 
 def _starts_sentence(doc: Doc, i: int) -> bool:
@@ -165,17 +166,22 @@ def _starts_sentence(doc: Doc, i: int) -> bool:
 def _chunks(doc: Doc) -> list[tuple[int, int]]:
     """Runs of capitalised words, with name particles inside (« Fatima Zahra El Idrissi », « Manuel da Silva »)."""
     chunks, i, n = [], 0, len(doc)
+    tokens = tokens_of(doc)
     while i < n:
-        if _is_capitalised(doc[i]) and _is_name_word(doc[i]) and fold(doc[i].text.rstrip(".")) not in _CIVILITIES:
+        if (
+            _is_capitalised(tokens[i])
+            and _is_name_word(tokens[i])
+            and fold(tokens[i].text.rstrip(".")) not in _CIVILITIES
+        ):
             j = i + 1
             while j < n:
-                if _is_capitalised(doc[j]) and _is_name_word(doc[j]) and fold(doc[j].text) not in _CIVILITIES:
+                if _is_capitalised(tokens[j]) and _is_name_word(tokens[j]) and fold(tokens[j].text) not in _CIVILITIES:
                     j += 1
                 elif (
-                    doc[j].lower_ in _NAME_PARTICLES
+                    tokens[j].lower_ in _NAME_PARTICLES
                     and j + 1 < n
-                    and _is_capitalised(doc[j + 1])
-                    and doc[j - 1].whitespace_ != ""
+                    and _is_capitalised(tokens[j + 1])
+                    and tokens[j - 1].whitespace_ != ""
                 ):
                     j += 2
                 else:
@@ -219,7 +225,7 @@ def _thing_before(doc: Doc, i: int) -> bool:
     if word in _THANKS or word in _INTERJECTIONS or previous.pos_ != "NOUN":
         return False
     # « mon maître d'apprentissage Serge Lemoine »: a role just before makes it a person.
-    if any(fold(doc[k].text) in _ROLES for k in range(max(0, i - 4), i)):
+    if any(fold(tokens_of(doc)[k].text) in _ROLES for k in range(max(0, i - 4), i)):
         return False
     return previous.is_lower or _is_known_word(previous.text)
 
@@ -227,7 +233,7 @@ def _thing_before(doc: Doc, i: int) -> bool:
 def _inside_quotes(doc: Doc) -> list[bool]:
     """Tokens inside « » or " ": titles of role plays and workshops (« Martin et Sophie au guichet »)."""
     inside, flags = False, []
-    for token in doc:
+    for token in tokens_of(doc):
         if token.text in {"«", "“"} or (token.text == '"' and not inside):
             inside = True
             flags.append(False)
@@ -239,7 +245,7 @@ def _inside_quotes(doc: Doc) -> list[bool]:
 
 
 def _coordinated(doc: Doc, i: int) -> bool:
-    return 0 <= i < len(doc) and doc[i].text in {"et", ",", "&"}
+    return 0 <= i < len(doc) and tokens_of(doc)[i].text in {"et", ",", "&"}
 
 
 def _entity_labels(doc: Doc) -> list[str]:
@@ -251,7 +257,7 @@ def _entity_labels(doc: Doc) -> list[str]:
 
 
 def _chunk_is_person(doc: Doc, start: int, end: int, labels: list[str]) -> bool:
-    tokens = [doc[k] for k in range(start, end) if doc[k].lower_ not in _NAME_PARTICLES]
+    tokens = [tokens_of(doc)[k] for k in range(start, end) if tokens_of(doc)[k].lower_ not in _NAME_PARTICLES]
     if any(labels[k] == "PER" for k in range(start, end)):
         # The parser's own person entity: trust it unless every word is a place by its vector.
         return True
@@ -262,7 +268,7 @@ def _chunk_is_person(doc: Doc, start: int, end: int, labels: list[str]) -> bool:
 def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, "name") character spans of the people named in a parsed comment."""
     labels = _entity_labels(doc)
-    folded_words = [fold(t.text) for t in doc]
+    folded_words = [fold(t.text) for t in tokens_of(doc)]
     not_names = _not_name_tokens(folded_words)
     found = [
         *_capitalised_people(doc, labels),  # 1. capitalised runs that the parse or the vectors say are people
@@ -270,7 +276,10 @@ def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
         *_after_civility(doc, folded_words),  # 3. a lower-case name after a civility: « mme haddad »
     ]
     kept = [(start, end) for start, end in found if end > start and not any(k in not_names for k in range(start, end))]
-    spans = [(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), "name") for start, end in kept]
+    spans = [
+        (tokens_of(doc)[start].idx, tokens_of(doc)[end - 1].idx + len(tokens_of(doc)[end - 1].text), "name")
+        for start, end in kept
+    ]
     # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
     masked_tokens = {k for start, end in kept for k in range(start, end)}
     spans.extend(_signature(doc, labels, masked_tokens | not_names, folded_words))
@@ -282,13 +291,17 @@ def _name_start(doc: Doc, start: int, end: int, labels: list[str]) -> int:
     (« Bravo », « Claire et précise »), not a name, unless the parser reads it as the first name of a longer person
     (« Marc Petit »); once it is dropped, so is the « de » that joined it (« Intervention de Carlos Rodrigues »)."""
     while start < end and _starts_sentence(doc, start):
-        word = fold(doc[start].text)
+        word = fold(tokens_of(doc)[start].text)
         longer_person = labels[start] == "PER" and start + 1 < end and labels[start + 1] == "PER"
-        if word in _INTERJECTIONS or word in _THANKS or (_is_known_word(doc[start].text) and not longer_person):
+        if (
+            word in _INTERJECTIONS
+            or word in _THANKS
+            or (_is_known_word(tokens_of(doc)[start].text) and not longer_person)
+        ):
             start += 1
         else:
             break
-    while start < end and doc[start].lower_ in _NAME_PARTICLES:
+    while start < end and tokens_of(doc)[start].lower_ in _NAME_PARTICLES:
         start += 1
     return start
 
@@ -303,11 +316,11 @@ def _capitalised_people(doc: Doc, labels: list[str]) -> list[tuple[int, int]]:
         start = _name_start(doc, chunk_start, end, labels)
         if start >= end or quoted[start] or _thing_before(doc, start):
             continue
-        if all(sum(c.isalpha() for c in doc[k].text) < 2 for k in range(start, end)):
+        if all(sum(c.isalpha() for c in tokens_of(doc)[k].text) < 2 for k in range(start, end)):
             continue  # initials alone (« RER D. »); with a name they go with it (« Moussa T. »)
         if _chunk_is_person(doc, start, end, labels):
             people.append((start, end))
-        elif not any(labels[k] in ("ORG", "LOC") and not _person_like(doc[k]) for k in range(start, end)):
+        elif not any(labels[k] in ("ORG", "LOC") and not _person_like(tokens_of(doc)[k]) for k in range(start, end)):
             others.append((start, end))
     starts, ends = {s for s, _ in people}, {e for _, e in people}
     for start, end in others:
@@ -339,16 +352,20 @@ def _names_after_thanks(doc: Doc, folded_words: list[str], i: int) -> list[tuple
     found: list[tuple[int, int]] = []
     while j < n:
         k = j
-        while k < n and k - j < 4 and _trigger_name_word(doc[k], lower_ok, first=k == j, after_comma=after_comma):
+        while (
+            k < n
+            and k - j < 4
+            and _trigger_name_word(tokens_of(doc)[k], lower_ok, first=k == j, after_comma=after_comma)
+        ):
             k += 1
         if k == j:
             break
         found.append((j, k))
-        if k >= n or doc[k].text not in {",", "et", "&"}:
+        if k >= n or tokens_of(doc)[k].text not in {",", "et", "&"}:
             break
-        after_comma = doc[k].text == ","
+        after_comma = tokens_of(doc)[k].text == ","
         k += 1
-        if k < n and doc[k].text == "et":
+        if k < n and tokens_of(doc)[k].text == "et":
             after_comma = False
             k += 1
         if k < n and folded_words[k] == "a":
@@ -362,9 +379,19 @@ def _after_civility(doc: Doc, folded_words: list[str]) -> list[tuple[int, int]]:
     n = len(doc)
     found: list[tuple[int, int]] = []
     for i in range(n - 1):
-        if folded_words[i].rstrip(".") in _CIVILITIES and doc[i + 1].is_lower and doc[i + 1].is_alpha:
+        if (
+            folded_words[i].rstrip(".") in _CIVILITIES
+            and tokens_of(doc)[i + 1].is_lower
+            and tokens_of(doc)[i + 1].is_alpha
+        ):
             k = i + 1
-            while k < n and k - i <= 2 and doc[k].is_lower and doc[k].is_alpha and not _is_known_word(doc[k].text):
+            while (
+                k < n
+                and k - i <= 2
+                and tokens_of(doc)[k].is_lower
+                and tokens_of(doc)[k].is_alpha
+                and not _is_known_word(tokens_of(doc)[k].text)
+            ):
                 k += 1
             if folded_words[i + 1] not in _NOT_A_NAME:
                 found.append((i + 1, k))
@@ -392,29 +419,32 @@ def _signature(
 ) -> list[tuple[int, int, str]]:
     # The last stretch of the comment after a sentence end, skipping a closing formula.
     n = len(doc)
+    tokens = tokens_of(doc)
     end = n
-    while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > 0 and (tokens[end - 1].is_punct or tokens[end - 1].is_space):
         end -= 1
     start = end
-    while start > 0 and not (doc[start - 1].text in {".", "!", "?", "…", "...", "\n"} or "\n" in doc[start - 1].text):
+    while start > 0 and not (
+        tokens[start - 1].text in {".", "!", "?", "…", "...", "\n"} or "\n" in tokens[start - 1].text
+    ):
         start -= 1
-    while start < end and (folded_words[start] in _SIGN_OFFS or doc[start].is_punct or doc[start].text == "+"):
+    while start < end and (folded_words[start] in _SIGN_OFFS or tokens[start].is_punct or tokens[start].text == "+"):
         start += 1
     stop = start
-    while stop < end and stop - start < 4 and _is_capitalised(doc[stop]) and _is_name_word(doc[stop]):
+    while stop < end and stop - start < 4 and _is_capitalised(tokens[stop]) and _is_name_word(tokens[stop]):
         stop += 1
     if stop == start or any(k in masked_tokens for k in range(start, stop)):
         return []
     # The name ends the comment or is followed by a comma, a dash or a bracket (« Yanis, 2e année »).
-    if stop < end and doc[stop].text not in {",", "-", "–", "—", "(", "/", "|"}:
+    if stop < end and tokens[stop].text not in {",", "-", "–", "—", "(", "/", "|"}:
         return []
     words = [folded_words[k] for k in range(start, stop)]
     if words[0] in _INTERJECTIONS or words[0].rstrip(".") in _CIVILITIES:
         return []
-    unknown = [k for k in range(start, stop) if not _is_known_word(doc[k].text)]
+    unknown = [k for k in range(start, stop) if not _is_known_word(tokens[k].text)]
     person = any(labels[k] == "PER" for k in range(start, stop)) or any(
-        _person_like(doc[k]) for k in range(start, stop)
+        _person_like(tokens[k]) for k in range(start, stop)
     )
     if not (unknown or person) or any(labels[k] == "ORG" for k in range(start, stop)):
         return []
-    return [(doc[start].idx, doc[stop - 1].idx + len(doc[stop - 1].text), "name")]
+    return [(tokens[start].idx, tokens[stop - 1].idx + len(tokens[stop - 1].text), "name")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 #: Typographic apostrophes and look-alikes typed on phones and pasted from word processors.
 _APOSTROPHES = "\u2019\u2018\u02bc\u00b4\u0060\u2032\uff07"
@@ -55,7 +56,17 @@ _FOLD_TABLE_SAME_LENGTH = {k: v for k, v in _FOLD_TABLE.items() if len(v) == 1}
 
 def fold(text: str) -> str:
     """Lower case without accents: "Échanges" and "echanges" meet; "œ" becomes "oe"."""
-    return text.translate(_FOLD_TABLE).lower()
+    return _fold_word(text) if len(text) <= _WORD_LENGTH else text.translate(_FOLD_TABLE).lower()
+
+
+#: Words are folded again and again (each rule, each pass over a comment): up to this length, the folded form of
+#: the last words seen is kept (a quarter of the cost of folding again; the cache is bounded).
+_WORD_LENGTH = 24
+
+
+@lru_cache(maxsize=32_768)
+def _fold_word(word: str) -> str:
+    return word.translate(_FOLD_TABLE).lower()
 
 
 def fold_same_length(text: str) -> str:

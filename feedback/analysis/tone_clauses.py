@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from feedback.analysis.language import tokens_of
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.tone_types import NEUTRAL, ClauseTone, Cue, verdict
 from feedback.analysis.tone_words import (
@@ -103,7 +104,7 @@ def tokens_from_doc(
             offsets.append(offset)
             parsed.append(None)
 
-    for token in doc:
+    for token in tokens_of(doc):
         if token.is_space:
             if "\n" in token.text:
                 add_break(token.idx)
@@ -133,13 +134,17 @@ def tokens_from_doc(
 
 
 def _is_spaced_dash(token: Token) -> bool:
-    return token.text in ("-", "–", "—") and bool(token.whitespace_) and bool(token.doc[token.i - 1].whitespace_)
+    return (
+        token.text in ("-", "–", "—")
+        and bool(token.whitespace_)
+        and bool(tokens_of(token.doc)[token.i - 1].whitespace_)
+    )
 
 
 def _starts_a_sentence(token: Token) -> bool:
     """A sentence the parser sees, trusted where a capital or a mark shows it; or a capitalised common word
     after a lower-case one, as in reviews typed without full stops ("Tapis sale Insonorisation nulle")."""
-    previous = token.doc[token.i - 1]
+    previous = tokens_of(token.doc)[token.i - 1]
     if token.is_sent_start and (token.text[:1].isupper() or previous.is_punct):
         return True
     return (
@@ -170,7 +175,7 @@ def _joins_two_clauses(token: Token) -> bool:
     has one; "X était clair et les exercices étaient trop longs" two)."""
     doc = token.doc
     after = False
-    for other in doc[token.i + 1 :]:
+    for other in tokens_of(doc)[token.i + 1 :]:
         if other.is_punct or fold(other.text) == "et":
             break
         if _finite(other):
@@ -178,7 +183,7 @@ def _joins_two_clauses(token: Token) -> bool:
             break
     if not after:
         return False
-    for other in reversed(doc[: token.i]):
+    for other in reversed(tokens_of(doc)[: token.i]):
         if other.is_punct:
             break
         if _finite(other):

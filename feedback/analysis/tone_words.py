@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import simplemma
 
+from feedback.analysis.language import tokens_of
 from feedback.analysis.lexicon import Entry, Lexicon, load_lexicon
 from feedback.analysis.text import fold
 from feedback.analysis.tone_types import MIN_POLARITY, TYPO_MIN_LENGTH
@@ -173,7 +174,7 @@ def is_past_conditional(token: Token) -> bool:
     """ "aurait" or "serait" with a past participle: "aurait été utile", "j'aurais aimé", "serait venu"."""
     if fold(token.lemma_) not in ("avoir", "etre"):
         return False
-    for other in token.doc[token.i + 1 : token.i + 4]:
+    for other in tokens_of(token.doc)[token.i + 1 : token.i + 4]:
         if "Part" in other.morph.get("VerbForm", []) and "Past" in other.morph.get("Tense", ["Past"]):
             return True
         if other.pos_ in ("VERB", "AUX") and "Part" not in other.morph.get("VerbForm", []):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from feedback.analysis.language import parse
+from feedback.analysis.language import parse, parse_many, pipeline
 from feedback.analysis.masking import ADDRESS, EMAIL, LINK, NAME, PHONE, Masked, mask_document
 
 
@@ -201,6 +201,23 @@ def test_words_that_are_also_names_places_and_the_organisations_vocabulary_are_k
     masked = mask_personal_data(text)
     assert masked.text == text
     assert masked.spans == ()
+
+
+def test_the_recogniser_read_around_each_capital_finds_what_it_finds_in_the_whole_comment():
+    # The entity recogniser runs on the words around each capitalised word, not on the whole comment (speed):
+    # a name deep in a long comment, after a place, is still found, with the same entities as a whole reading.
+    text = (
+        "Nous sommes venus de Lyon pour cette journée. "
+        + "Les ateliers étaient bien organisés et les échanges très riches. " * 8
+        + "L'intervention de Sandrine Leroy sur le budget participatif était passionnante."
+    )
+    whole = {(entity.text, entity.label_) for entity in pipeline()(text).ents}
+    assert ("Sandrine Leroy", "PER") in whole
+    for doc in (parse(text), *parse_many([text, "Rien à signaler"])):
+        if doc.text == text:
+            assert {(entity.text, entity.label_) for entity in doc.ents} == whole
+    masked = mask(text)
+    assert "Sandrine" not in masked and "Leroy" not in masked and "Lyon" in masked and NAME in masked
 
 
 def test_spans_are_sorted_non_overlapping_offsets_in_the_original_text():
