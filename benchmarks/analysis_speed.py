@@ -10,14 +10,16 @@ to build themes from the stored phrases. The comments are the demo's synthetic F
 names, phone numbers), or with --real the real labelled comments repeated, masked against a list of known
 names. Throughput and latency are measured in CPU time of this process (one core's work, robust to a busy
 machine); the batch's wall time is printed beside it. The machine is shared and its speed drifts by a third
-between runs, so the batch is timed `--runs` times, each run beside a baseline timed in the same run: spaCy's whole
-French pipeline over the same comments (every component, `nlp.pipe`: what the issue measured at ~285 comments/s
-on its 271 real comments), and the medians and their ratio are printed. Exits 1 when a target is missed.
+between runs, so the batch is timed `--runs` times beside a baseline, the two taking turns on slices of a tenth of
+the comments: spaCy's whole French pipeline over the same comments (every component, `nlp.pipe`: what the issue
+measured at ~285 comments/s on its 271 real comments). The medians and the median of the runs' ratios are printed;
+the batch target is judged on that ratio (200 of 285/s). Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import resource
 import statistics
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     from feedback.analysis.comments import analyse_comment, analyse_comments
-    from feedback.analysis.language import preload
+    from feedback.analysis.language import preload, word_vectors
     from feedback.analysis.theme_words import phrase_key
     from feedback.analysis.themes import build_themes
     from feedback.analysis.tone import analyse_tone
@@ -96,25 +98,36 @@ def main(argv: list[str] | None = None) -> int:
 
     preload()
     tone_preload()
+    word_vectors()  # themes read them; gunicorn's master reads them once before it forks its workers
     load_s = time.perf_counter() - started
     rss_after_load = rss_mb()
 
     from feedback.analysis.language import pipeline
 
     nlp = pipeline()
-    # CPU time of this process: what one core spends, whatever else the machine runs (wall time beside it).
-    rates, baselines, walls = [], [], []
+    # CPU time of this process: what one core spends, whatever else the machine runs (wall time beside it). The
+    # baseline and the analysis take turns on slices of ~1,000 comments, so both meet the machine in the same mood.
+    rates, baselines, ratios, walls = [], [], [], []
+    step = max(1, len(texts) // 10)
     for _run in range(max(1, args.runs)):
-        started = time.process_time()
-        for _doc in nlp.pipe(texts, batch_size=64):
-            pass
-        baselines.append(len(texts) / (time.process_time() - started))
-        started, started_wall = time.process_time(), time.perf_counter()
-        analyses = analyse_comments(texts, names=names)
-        rates.append(len(texts) / (time.process_time() - started))
-        walls.append(time.perf_counter() - started_wall)
+        baseline_s = analysis_s = wall_s = 0.0
+        analyses = []
+        for start in range(0, len(texts), step):
+            part = texts[start : start + step]
+            started = time.process_time()
+            for _doc in nlp.pipe(part, batch_size=64):
+                pass
+            baseline_s += time.process_time() - started
+            started, started_wall = time.process_time(), time.perf_counter()
+            analyses.extend(analyse_comments(part, names=names))
+            analysis_s += time.process_time() - started
+            wall_s += time.perf_counter() - started_wall
+        rates.append(len(texts) / analysis_s)
+        baselines.append(len(texts) / baseline_s)
+        ratios.append(baseline_s / analysis_s)
+        walls.append(wall_s)
     per_s, baseline_per_s = statistics.median(rates), statistics.median(baselines)
-    ratio = per_s / baseline_per_s
+    ratio = statistics.median(ratios)
     batch_s, batch_wall = len(texts) / per_s, statistics.median(walls)
 
     from feedback.analysis.language import parse_many
@@ -136,16 +149,20 @@ def main(argv: list[str] | None = None) -> int:
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
 
     stored = [analysis.for_themes() for analysis in analyses]
+    tones = Counter(analysis.tone.label for analysis in analyses)
+    masked = sum(1 for a in analyses if a.masked.has_personal_data)
+    # Themes are built in a web worker from stored phrases, with no parsed comment in memory: the 10,000 parses
+    # above are let go first, or the garbage collector walks them during the timing.
+    del docs, analyses
+    gc.collect()
     phrase_key.cache_clear()
     started = time.perf_counter()
     themes = build_themes(stored)
     themes_s = time.perf_counter() - started
 
     scale = args.comments / 10_000
-    tones = Counter(analysis.tone.label for analysis in analyses)
-    masked = sum(1 for a in analyses if a.masked.has_personal_data)
     print(f"{args.comments} comments, {len(names)} known names")
-    print(f"  model load (spaCy pipeline + tone model + word lists): {load_s:.2f} s; "
+    print(f"  model load (spaCy pipeline + tone model + word lists + word vectors for themes): {load_s:.2f} s; "
           f"process RSS after load: {rss_after_load:.0f} MB")  # fmt: skip
     mean_length = statistics.mean(len(text) for text in texts)
     print(f"  comments of {mean_length:.0f} characters on average")
@@ -159,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{baseline_per_s:,.0f} comments/s (runs: {', '.join(f'{rate:.0f}' for rate in baselines)})"
     )
     target_ratio = TARGET_BATCH_PER_S / REFERENCE_PIPELINE_PER_S
-    print(f"    ratio analysis / whole pipeline: {ratio:.2f} (target >= {target_ratio:.2f}: "
+    print(f"    ratio analysis / whole pipeline, median of the runs' ratios ({', '.join(f'{r:.2f}' for r in ratios)}): "
+          f"{ratio:.2f} (target >= {target_ratio:.2f}: "
           f"{TARGET_BATCH_PER_S} of the issue's {REFERENCE_PIPELINE_PER_S}/s); on comments where the whole pipeline "
           f"runs {REFERENCE_PIPELINE_PER_S}/s that is {ratio * REFERENCE_PIPELINE_PER_S:,.0f} comments/s")  # fmt: skip
     print(f"    of which the parse as the analysis runs it: {parse_s:.2f} s ({len(texts) / parse_s:,.0f} comments/s), "
