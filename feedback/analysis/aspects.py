@@ -148,15 +148,16 @@ def _named(token: Token) -> bool:
     """Part of a person's, a place's or an organisation's name, or a first name thanked in lower case (« merci
     sandrine »). The recogniser also tags a capitalised first word (« Salle trop petite » as a person): a known
     French word opening its sentence is not taken for a name, unless the name goes on (« Agile Tour »)."""
+    tokens = tokens_of(token.doc)
     if token.ent_type_ not in _NAMED:
-        previous = tokens_of(token.doc)[token.i - 1] if token.i else None
+        previous = tokens[token.i - 1] if token.i else None
         if previous is not None and previous.lower_ in ("à", "a") and previous.i:
-            previous = tokens_of(token.doc)[previous.i - 1]
+            previous = tokens[previous.i - 1]
         thanked = previous is not None and fold(previous.lower_) in _THANKS
         return thanked and not _known(token.lower_)
     known = _known(token.lower_)
     if token.is_sent_start or token.i == 0:
-        following = tokens_of(token.doc)[token.i + 1] if token.i + 1 < len(token.doc) else None
+        following = tokens[token.i + 1] if token.i + 1 < len(tokens) else None
         goes_on = following is not None and following.ent_iob_ == "I" and following.is_title
         return not known or goes_on
     return token.is_title or token.is_upper or (token.ent_type_ == "PER" and not known)
@@ -310,9 +311,9 @@ def _written(words: list[Token]) -> str:
     « thèmes sur le logement »), or the words alone when the span holds others."""
     first, last = words[0].i, words[-1].i
     chosen = {token.i for token in words}
-    doc = words[0].doc
-    if all(i in chosen or tokens_of(doc)[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
-        words = list(tokens_of(doc)[first : last + 1])
+    tokens = tokens_of(words[0].doc)
+    if all(i in chosen or tokens[i].pos_ in ("DET", "ADP") for i in range(first, last + 1)):
+        words = tokens[first : last + 1]
     parts: list[str] = []
     for token in words:
         text = token.text if token.text.isupper() and len(token.text) <= 6 else token.lower_

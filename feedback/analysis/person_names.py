@@ -257,18 +257,19 @@ def _entity_labels(doc: Doc) -> list[str]:
 
 
 def _chunk_is_person(doc: Doc, start: int, end: int, labels: list[str]) -> bool:
-    tokens = [tokens_of(doc)[k] for k in range(start, end) if tokens_of(doc)[k].lower_ not in _NAME_PARTICLES]
+    words = [token for token in tokens_of(doc)[start:end] if token.lower_ not in _NAME_PARTICLES]
     if any(labels[k] == "PER" for k in range(start, end)):
         # The parser's own person entity: trust it unless every word is a place by its vector.
         return True
     # The vectors say person: the parser's organisation label is often wrong on a lone first name (« chez Olivier »).
-    return any(_person_like(t) for t in tokens)
+    return any(_person_like(t) for t in words)
 
 
 def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
     """(start, end, "name") character spans of the people named in a parsed comment."""
+    tokens = tokens_of(doc)
     labels = _entity_labels(doc)
-    folded_words = [fold(t.text) for t in tokens_of(doc)]
+    folded_words = [fold(t.text) for t in tokens]
     not_names = _not_name_tokens(folded_words)
     found = [
         *_capitalised_people(doc, labels),  # 1. capitalised runs that the parse or the vectors say are people
@@ -276,10 +277,7 @@ def name_spans(doc: Doc) -> list[tuple[int, int, str]]:
         *_after_civility(doc, folded_words),  # 3. a lower-case name after a civility: « mme haddad »
     ]
     kept = [(start, end) for start, end in found if end > start and not any(k in not_names for k in range(start, end))]
-    spans = [
-        (tokens_of(doc)[start].idx, tokens_of(doc)[end - 1].idx + len(tokens_of(doc)[end - 1].text), "name")
-        for start, end in kept
-    ]
+    spans = [(tokens[start].idx, tokens[end - 1].idx + len(tokens[end - 1].text), "name") for start, end in kept]
     # 4. A signature closing the comment: « ... Marc Petit », « Cordialement, Inès Carvalho », « Léa ».
     masked_tokens = {k for start, end in kept for k in range(start, end)}
     spans.extend(_signature(doc, labels, masked_tokens | not_names, folded_words))
@@ -290,18 +288,15 @@ def _name_start(doc: Doc, start: int, end: int, labels: list[str]) -> int:
     """Where the name of a capitalised run starts: a capitalised common word opening a sentence is that word
     (« Bravo », « Claire et précise »), not a name, unless the parser reads it as the first name of a longer person
     (« Marc Petit »); once it is dropped, so is the « de » that joined it (« Intervention de Carlos Rodrigues »)."""
+    tokens = tokens_of(doc)
     while start < end and _starts_sentence(doc, start):
-        word = fold(tokens_of(doc)[start].text)
+        word = fold(tokens[start].text)
         longer_person = labels[start] == "PER" and start + 1 < end and labels[start + 1] == "PER"
-        if (
-            word in _INTERJECTIONS
-            or word in _THANKS
-            or (_is_known_word(tokens_of(doc)[start].text) and not longer_person)
-        ):
+        if word in _INTERJECTIONS or word in _THANKS or (_is_known_word(tokens[start].text) and not longer_person):
             start += 1
         else:
             break
-    while start < end and tokens_of(doc)[start].lower_ in _NAME_PARTICLES:
+    while start < end and tokens[start].lower_ in _NAME_PARTICLES:
         start += 1
     return start
 
@@ -309,6 +304,7 @@ def _name_start(doc: Doc, start: int, end: int, labels: list[str]) -> int:
 def _capitalised_people(doc: Doc, labels: list[str]) -> list[tuple[int, int]]:
     """Capitalised runs that the parse or the vectors say are people, and those joined to one by « et » or a comma
     (« Thuy Le et Chloé »)."""
+    tokens = tokens_of(doc)
     quoted = _inside_quotes(doc)
     people: list[tuple[int, int]] = []
     others: list[tuple[int, int]] = []
@@ -316,11 +312,11 @@ def _capitalised_people(doc: Doc, labels: list[str]) -> list[tuple[int, int]]:
         start = _name_start(doc, chunk_start, end, labels)
         if start >= end or quoted[start] or _thing_before(doc, start):
             continue
-        if all(sum(c.isalpha() for c in tokens_of(doc)[k].text) < 2 for k in range(start, end)):
+        if all(sum(c.isalpha() for c in tokens[k].text) < 2 for k in range(start, end)):
             continue  # initials alone (« RER D. »); with a name they go with it (« Moussa T. »)
         if _chunk_is_person(doc, start, end, labels):
             people.append((start, end))
-        elif not any(labels[k] in ("ORG", "LOC") and not _person_like(tokens_of(doc)[k]) for k in range(start, end)):
+        elif not any(labels[k] in ("ORG", "LOC") and not _person_like(tokens[k]) for k in range(start, end)):
             others.append((start, end))
     starts, ends = {s for s, _ in people}, {e for _, e in people}
     for start, end in others:
@@ -340,6 +336,7 @@ def _thanked(doc: Doc, folded_words: list[str]) -> list[tuple[int, int]]:
 
 def _names_after_thanks(doc: Doc, folded_words: list[str], i: int) -> list[tuple[int, int]]:
     """The names after the thanks word at `i`, coordinated ones included (« X et Y », « X, Y et à Z »)."""
+    tokens = tokens_of(doc)
     n = len(doc)
     j = i + 1
     while j < n and folded_words[j] in _THANKS_SKIP:
@@ -352,20 +349,16 @@ def _names_after_thanks(doc: Doc, folded_words: list[str], i: int) -> list[tuple
     found: list[tuple[int, int]] = []
     while j < n:
         k = j
-        while (
-            k < n
-            and k - j < 4
-            and _trigger_name_word(tokens_of(doc)[k], lower_ok, first=k == j, after_comma=after_comma)
-        ):
+        while k < n and k - j < 4 and _trigger_name_word(tokens[k], lower_ok, first=k == j, after_comma=after_comma):
             k += 1
         if k == j:
             break
         found.append((j, k))
-        if k >= n or tokens_of(doc)[k].text not in {",", "et", "&"}:
+        if k >= n or tokens[k].text not in {",", "et", "&"}:
             break
-        after_comma = tokens_of(doc)[k].text == ","
+        after_comma = tokens[k].text == ","
         k += 1
-        if k < n and tokens_of(doc)[k].text == "et":
+        if k < n and tokens[k].text == "et":
             after_comma = False
             k += 1
         if k < n and folded_words[k] == "a":
@@ -376,21 +369,18 @@ def _names_after_thanks(doc: Doc, folded_words: list[str], i: int) -> list[tuple
 
 def _after_civility(doc: Doc, folded_words: list[str]) -> list[tuple[int, int]]:
     """A lower-case name after a civility (« mme haddad »), not « monsieur le maire »."""
+    tokens = tokens_of(doc)
     n = len(doc)
     found: list[tuple[int, int]] = []
     for i in range(n - 1):
-        if (
-            folded_words[i].rstrip(".") in _CIVILITIES
-            and tokens_of(doc)[i + 1].is_lower
-            and tokens_of(doc)[i + 1].is_alpha
-        ):
+        if folded_words[i].rstrip(".") in _CIVILITIES and tokens[i + 1].is_lower and tokens[i + 1].is_alpha:
             k = i + 1
             while (
                 k < n
                 and k - i <= 2
-                and tokens_of(doc)[k].is_lower
-                and tokens_of(doc)[k].is_alpha
-                and not _is_known_word(tokens_of(doc)[k].text)
+                and tokens[k].is_lower
+                and tokens[k].is_alpha
+                and not _is_known_word(tokens[k].text)
             ):
                 k += 1
             if folded_words[i + 1] not in _NOT_A_NAME:
