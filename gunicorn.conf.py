@@ -50,16 +50,17 @@ control_socket_disable = True
 
 def on_starting(server):
     """Before any worker is forked: refuse rate-limit counters kept per worker (memory://) when production starts
-    more than one worker, and read the French word vectors once (~1 s, ~35 MB, shared by the forked workers): the
-    themes pages compare words with them. The French language pipeline (~4 s, ~500 MB) is not loaded here: the
-    comments of a submit are analysed by the job queue's consumer (`flask queue-worker`, feedback/quotes/tasks.py),
-    which loads it once at its start; no web worker and no page ever needs it."""
+    more than one worker, and read once what the themes pages read (`feedback.analysis.themes.preload`: the French
+    word vectors and simplemma's dictionary, ~1 s, ~60 MB shared by the forked workers). The French language
+    pipeline (~4 s, ~500 MB) is not loaded here: the comments of a submit are analysed by the job queue's consumer
+    (`flask queue-worker`, feedback/quotes/tasks.py), which loads it once at its start; no web worker and no page
+    ever needs it."""
     # Here, not only in the app: the number of workers is known for sure once a --workers flag has been read.
     from config import ProductionConfig, config_from_env, refuse_per_process_counters
 
     settings = config_from_env()
     if issubclass(settings, ProductionConfig):
         refuse_per_process_counters(settings.RATELIMIT_STORAGE_URI, server.cfg.workers)
-    from feedback.analysis.language import word_vectors
+    from feedback.analysis.themes import preload as preload_themes
 
-    word_vectors()
+    preload_themes()
