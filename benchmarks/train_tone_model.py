@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.tone_quality import load_real_comments  # noqa: E402
 from feedback.analysis.language import parse_many  # noqa: E402
 from feedback.analysis.tone import LABELS, MIXED, NEGATIVE, rule_tone  # noqa: E402
-from feedback.analysis.tone_model import MODEL_PATH, Features, ToneModel, features  # noqa: E402
+from feedback.analysis.tone_model import MODEL_PATH, Features, ToneModel, features, is_vector_name  # noqa: E402
 
 PROJECT_DEV = ROOT / "tests" / "analysis" / "data" / "tone_dev.csv"
 C_VALUES = (0.1, 0.3, 1.0)
@@ -101,7 +101,7 @@ def family(name: str) -> str:
     the rules' verdict, cues, clauses, notes, length, marks)."""
     if name.startswith(("w=", "after_")):
         return "words"
-    if name[:1] == "v" and name[1:].isdigit():
+    if is_vector_name(name):
         return "vector"
     return "rules"
 

@@ -139,18 +139,12 @@ def word_vectors() -> WordVectors:
     return WordVectors(vocab_dir)
 
 
-def may_name_someone(doc: Doc) -> bool:
-    """Whether the entity recogniser could find anything (`_name_candidates`): most comments name no one and
-    skip it."""
-    return bool(_name_candidates(doc))
-
-
 def _name_candidates(doc: Doc) -> list[int]:
-    """The words the entity recogniser is run for: two letters or more, not a grammatical word, tagged a proper
-    noun, written with a capital past a sentence's first word, or all in capitals. Elided capitals (« J' »,
-    « C' »), « La » or « Mais » after a missing full stop and marks tagged PROPN (« - », « +1 ») are not enough:
-    on the real comments they sent a quarter of the comments through the recogniser for nothing. Names written in
-    lower case (« merci à claire ») are masking's own patterns, not the recogniser's."""
+    """The words the entity recogniser is run for (most comments have none and skip it): two letters or more,
+    not a grammatical word, tagged a proper noun, written with a capital past a sentence's first word, or all in
+    capitals. Elided capitals (« J' », « C' »), « La » or « Mais » after a missing full stop and marks tagged
+    PROPN (« - », « +1 ») are not enough: on the real comments they sent a quarter of the comments through the
+    recogniser for nothing. Names written in lower case (« merci à claire ») are masking's own patterns."""
     return [
         token.i
         for token in tokens_of(doc)

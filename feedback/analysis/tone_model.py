@@ -70,8 +70,8 @@ class Features:
     @classmethod
     def from_dict(cls, values: Mapping[str, float]) -> Features:
         """The inverse of `as_dict` (training keeps mappings; the model reads `Features`)."""
-        named = {name: value for name, value in values.items() if not _is_vector_name(name)}
-        dimensions = {int(name[1:]): value for name, value in values.items() if _is_vector_name(name)}
+        named = {name: value for name, value in values.items() if not is_vector_name(name)}
+        dimensions = {int(name[1:]): value for name, value in values.items() if is_vector_name(name)}
         if not dimensions:
             return cls(named)
         vector = numpy.zeros(max(dimensions) + 1)
@@ -80,7 +80,8 @@ class Features:
         return cls(named, vector)
 
 
-def _is_vector_name(name: str) -> bool:
+def is_vector_name(name: str) -> bool:
+    """A dimension of the mean word vector ("v0", "v1"...) in the mapping training reads."""
     return name[:1] == "v" and name[1:].isdigit()
 
 
@@ -137,7 +138,7 @@ class ToneModel:
     _vector_weights: numpy.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        dimensions = [int(name[1:]) for name in self.weights if _is_vector_name(name)]
+        dimensions = [int(name[1:]) for name in self.weights if is_vector_name(name)]
         matrix = numpy.zeros((max(dimensions, default=-1) + 1, len(self.labels)))
         for k in dimensions:
             matrix[k] = self.weights[f"v{k}"]
