@@ -472,10 +472,19 @@ def test_every_verdict_stays_explainable(text):
 #:   82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained, 60.6 % / 88.2 % with the fourth;
 #: - the fourth collection (584 comments of trainings, courses, gatherings and online learning, the service's own
 #:   kinds, merged 2026-12-07 afternoon): 58.9 % / 80.3 % on its first half before any retraining (a fresh check),
-#:   61.0 % / 87.5 % once the model was retrained on the DEV rows of all four.
+#:   61.0 % / 87.5 % once the model was retrained on the DEV rows of all four;
+#: - the fifth collection (211 comments of professional training, public services and gatherings, merged 2026-12-07
+#:   evening, never trained on: the model predates it): 68.7 % / 83.8 %, a fresh check;
+#: - all of MEASURE with the fifth (1,820 comments): 65.7 % / 89.3 %.
 #: Far below the targets (80 %, 92 %) on the newer collections: what comes from sources never read generalises badly.
-REAL_FLOORS = {"old": (0.76, 0.92), "third": (0.59, 0.87), "fourth": (0.59, 0.86)}
-COLLECTIONS_OF = {"old": (1, 2), "third": (3,), "fourth": (4,)}
+REAL_FLOORS = {
+    "old": (0.76, 0.92),
+    "third": (0.59, 0.87),
+    "fourth": (0.59, 0.86),
+    "fifth": (0.67, 0.83),
+    "all": (0.65, 0.89),
+}
+COLLECTIONS_OF = {"old": (1, 2), "third": (3,), "fourth": (4,), "fifth": (5,), "all": (1, 2, 3, 4, 5)}
 
 
 def _real_measure_rows() -> list[dict]:
