@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from feedback.analysis.language import text_of
 from feedback.analysis.lexicon import words_of
+from feedback.analysis.polarity import load_scorer
 from feedback.analysis.text import fold, normalise
 from feedback.analysis.tone_clauses import (
     clause_tones,
@@ -125,6 +126,7 @@ def preload() -> None:
     known_french_words()
     engine.spelling("preload")
     load_model()
+    load_scorer()
 
 
 def rule_tone(doc: Doc, *, masked: Sequence[tuple[int, int, str]] = ()) -> Tone:

@@ -467,22 +467,23 @@ def test_every_verdict_stays_explainable(text):
 #: little under what is reached; they may rise, never fall):
 #: - the old rows (first and second collections, 462 comments; the rules were written reading their DEV part):
 #:   75.5 % exact, 90.4 % of criticisms flagged on 2026-12-07 08:31 UTC, 77.7 % / 92.1 % after retraining, 77.1 % /
-#:   93.3 % once retrained with the fourth collection's DEV rows;
+#:   93.3 % once retrained with the fourth collection's DEV rows, 76.2 % / 92.7 % with the polarity scorer;
 #: - the third collection (563 comments, merged 2026-12-07 at 11:10 UTC after every rule was written): 56.0 % /
-#:   82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained, 60.6 % / 88.2 % with the fourth;
+#:   82.7 % with the model of the old DEV rows alone, 59.5 % / 84.9 % once retrained, 60.6 % / 88.2 % with the fourth,
+#:   61.6 % / 88.9 % with the polarity scorer;
 #: - the fourth collection (584 comments of trainings, courses, gatherings and online learning, the service's own
 #:   kinds, merged 2026-12-07 afternoon): 58.9 % / 80.3 % on its first half before any retraining (a fresh check),
-#:   61.0 % / 87.5 % once the model was retrained on the DEV rows of all four;
+#:   61.0 % / 87.5 % once the model was retrained on the DEV rows of all four, 63.9 % / 92.0 % with the scorer;
 #: - the fifth collection (211 comments of professional training, public services and gatherings, merged 2026-12-07
-#:   evening, never trained on: the model predates it): 68.7 % / 83.8 %, a fresh check;
-#: - all of MEASURE with the fifth (1,820 comments): 65.7 % / 89.3 %.
+#:   evening): 68.7 % / 83.8 % with the model before it (a fresh check), 68.2 % / 83.8 % retrained with the scorer;
+#: - all of MEASURE (1,820): 65.7 % / 89.3 % before the fifth collection's DEV rows and the scorer, 66.8 % / 90.3 %.
 #: Far below the targets (80 %, 92 %) on the newer collections: what comes from sources never read generalises badly.
 REAL_FLOORS = {
     "old": (0.76, 0.92),
-    "third": (0.59, 0.87),
-    "fourth": (0.59, 0.86),
+    "third": (0.60, 0.88),
+    "fourth": (0.63, 0.91),
     "fifth": (0.67, 0.83),
-    "all": (0.65, 0.89),
+    "all": (0.66, 0.90),
 }
 COLLECTIONS_OF = {"old": (1, 2), "third": (3,), "fourth": (4,), "fifth": (5,), "all": (1, 2, 3, 4, 5)}
 
