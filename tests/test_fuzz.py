@@ -276,6 +276,9 @@ def a_session(make_session):
     return make_session()
 
 
+# As for the questionnaire import above: a generated CSV over 500 KB is spooled by the test client to a temporary
+# file that only the garbage collector closes (seen once at the end of a whole run, after every test had passed).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @FUZZ
 @given(
     upload=UPLOADS,
@@ -301,6 +304,7 @@ def test_the_imports_never_fail_and_write_nothing_until_confirmed(
         data={**extra, "file": (io.BytesIO(content), filename)},
         content_type="multipart/form-data",
     )
+    gc.collect()  # the test client's spooled body is finalised here, under this test's warning filter
     assert page.status_code != 500
     assert counts(*tables) == before  # an upload only previews
     html = page.get_data(as_text=True)
