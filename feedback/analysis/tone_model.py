@@ -119,8 +119,10 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     if scorer is not None:
         # How favourable each sentence reads to a scorer learnt from rated reviews (`polarity`): words the
         # labelled comments never taught, and a comment with one sentence of each kind.
-        sentences = [text[sentence.start_char : sentence.end_char] for sentence in doc.sents]
-        values.update(polarity_features(scorer, text, sentences))
+        # Masked spans (a trainer named « Claire ») are blanked: the scorer would read them as words.
+        read = _blanked(text, masked)
+        sentences = [read[sentence.start_char : sentence.end_char] for sentence in doc.sents]
+        values.update(polarity_features(scorer, read, sentences))
     if "!" in text:
         values["exclamation"] = 1.0
     if "?" in text:
@@ -131,6 +133,13 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
         mean = mean_vector(doc)
         vector = mean.astype("float64") / (float((mean * mean).sum(keepdims=False)) ** 0.5 or 1.0)
     return Features(values, vector)
+
+
+def _blanked(text: str, masked: Sequence[tuple[int, int, str]]) -> str:
+    """The text with each masked span turned into spaces (offsets kept)."""
+    for start, end, _placeholder in masked:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,18 @@ def test_the_tone_model_reads_the_sentences_scores_and_works_without_them(monkey
     assert load_scorer(Path("/nonexistent/polarity.json")) is None
 
 
+def test_a_masked_name_is_not_read_by_the_scorer():
+    # « Modeste » and « Leroy » are words the reviews lean against (« modeste », « Leroy Merlin »): masked, they
+    # weigh nothing.
+    text = "Merci Modeste Leroy. Parfait"
+    doc = parse(text)
+    start = text.index("Modeste")
+    masked = ((start, start + len("Modeste Leroy"), "[nom]"),)
+    read = tone_model.features(doc, rule_tone(doc, masked=masked), masked).named
+    blanked = tone_model.features(parse("Merci              . Parfait"), rule_tone(doc, masked=masked)).named
+    assert read["pol:whole"] == blanked["pol:whole"] != tone_model.features(doc, rule_tone(doc)).named["pol:whole"]
+
+
 def test_training_drops_the_labelled_comments_and_their_sources(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from benchmarks.tone_quality import load_real_comments
