@@ -65,11 +65,12 @@ class PolarityScorer:
 
 def polarity_features(scorer: PolarityScorer, text: str, sentences: Sequence[str]) -> dict[str, float]:
     """What the tone model reads of a comment's sentences' scores (`sentences`: the comment's, in order)."""
-    scores = [scorer.score(sentence) for sentence in sentences if sentence.strip()] or [scorer.score(text)]
+    whole = scorer.score(text)
+    scores = [scorer.score(sentence) for sentence in sentences if sentence.strip()] or [whole]
     leaning_against = sum(score < -LEANING for score in scores)
     leaning_for = sum(score > LEANING for score in scores)
     return {
-        "pol:whole": _squash(scorer.score(text)),
+        "pol:whole": _squash(whole),
         "pol:min": _squash(min(scores)),
         "pol:max": _squash(max(scores)),
         "pol:against": math.log1p(leaning_against),

@@ -3,8 +3,8 @@
 The rules (`tone.py`) read each clause and explain themselves; on real comments they miss what no rule names.
 The model takes the rules' verdict, their cues counted by kind, the clauses' labels, the comment's lemmas (and
 the lemma after a negator or "trop"/"peu"), its mean word vector and how its sentences read to a scorer learnt
-from rated reviews (`polarity`), and gives the comment's label. (Pairs of
-lemmas were tried: no better in cross-validation, and twice the size.) It is a plain linear model stored as
+from rated reviews (`polarity`), and gives the comment's label. (Pairs of lemmas were tried: no better in
+cross-validation, and twice the size.) It is a plain linear model stored as
 JSON (feature -> one weight per label), trained by `benchmarks/train_tone_model.py` on the DEV part of the real
 comments only, and read once per process: no pickle, nothing executed on load.
 """
@@ -119,7 +119,7 @@ def features(doc: Doc, rules: Tone, masked: Sequence[tuple[int, int, str]] = ())
     if scorer is not None:
         # How favourable each sentence reads to a scorer learnt from rated reviews (`polarity`): words the
         # labelled comments never taught, and a comment with one sentence of each kind.
-        # Masked spans (a trainer named « Claire ») are blanked: the scorer would read them as words.
+        # Masked spans are blanked: the scorer would read a trainer named « Modeste Leroy » as two words.
         read = _blanked(text, masked)
         sentences = [read[sentence.start_char : sentence.end_char] for sentence in doc.sents]
         values.update(polarity_features(scorer, read, sentences))
