@@ -31,6 +31,7 @@ from feedback.analysis.tone_words import (
     NOTHING_NOUNS,
     POSITIVE_EMOJI,
     PREDICATE_PRAISE,
+    SIGHS,
     WISH_LEMMAS,
     CueEngine,
     is_conditional,
@@ -214,6 +215,8 @@ class Scanner:
                 return None  # "je le recommanderais" is still praise
             self.conditional_until = i + 5  # "une session sur X serait utile": a wish, not praise
             return i + 1
+        if word == "bon" and self._is_a_sigh(i):
+            return i + 1  # "mais bon, on fera avec", "bon, ...": a sigh or a pause, not praise
         if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
             end = i + 1
             self.emit(i, self.show(max(0, i - 1), end), -0.5, "suggestion")
@@ -247,6 +250,11 @@ class Scanner:
                         return i + 1
         return None
 
+    def _is_a_sigh(self, i: int) -> bool:
+        """Whether the word at i (« bon ») follows a sigh (« mais bon ») or opens a clause before a comma."""
+        previous = self.word(i - 1) if i > 0 else None
+        return previous in SIGHS or (previous is None and self.tokens[i + 1 : i + 2] == [","])
+
     def _negation_reach(self, i: int) -> int:
         """The last token a negation at token i reaches: a few words on, but not past the phrase it negates in
         the parse ("pas" negates its head and what depends on it: "ce n'était pas clair, les autres oui")."""
@@ -268,7 +276,13 @@ class Scanner:
 
     def _read_negator(self, i: int, negator: str) -> int:
         if i == self.ne_particle and self.negation_until == -1:
-            return i + 1  # "je ne regrette pas": the negation was already spent on "regrette"
+            # "je ne regrette pas": the negation was already spent on "regrette"; in "ça ne marche pas bien" it
+            # was spent on "marche", and the adverbs after "pas" say how it did not work, not that it worked well.
+            j = i + 1
+            while j < len(self.parsed) and self.word(j) not in (None, *NEGATORS) and _is_manner_adverb(self.parsed[j]):
+                j += 1
+            self.take(i + 1, j)
+            return j
         if negator == "sans" and self.word(i + 1) == "doute":
             return i + 2  # "sans doute": probably, no lack and no negation
         self.negation_until = max(self.negation_until, self._negation_reach(i))
@@ -311,3 +325,8 @@ class Scanner:
             self.emit(i, self.show(i, j + 1), -0.4 if negator == "sans" else -0.5, "lack")
             return j + 1
         return i + 1
+
+
+def _is_manner_adverb(token: Token | None) -> bool:
+    """An adverb saying how a verb went (« bien », « très bien », « correctement »)."""
+    return token is not None and token.pos_ == "ADV" and token.head.pos_ in ("VERB", "AUX", "ADV")

@@ -58,6 +58,8 @@ for _kind, _markers in (("adversative", ADVERSATIVE), ("concessive", CONCESSIVE)
         CONTRAST_BY_FIRST_WORD.setdefault(_marker[0], []).append((_marker, _kind))
 #: "non seulement ... mais aussi" is no contrast.
 NOT_CONTRAST_AFTER_MAIS = frozenset({"aussi", "egalement", "encore", "surtout"})
+#: Words after which « bon » is a sigh, not praise (« mais bon », « enfin bon », « ah bon »).
+SIGHS = frozenset({"mais", "enfin", "ah", "eh", "oh", "bref", "allez"})
 
 NEGATORS = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "non", "nullement", "guere"})
 NE = frozenset({"ne", "n"})
