@@ -215,8 +215,8 @@ class Scanner:
                 return None  # "je le recommanderais" is still praise
             self.conditional_until = i + 5  # "une session sur X serait utile": a wish, not praise
             return i + 1
-        if word == "bon" and self._is_a_sigh(i):
-            return i + 1  # "mais bon, on fera avec", "bon, ...": a sigh or a pause, not praise
+        if word in ("bon", "bien") and self._is_a_sigh(i):
+            return i + 1  # "mais bon, on fera avec", "bon, ...", "et bien !": a sigh or a pause, not praise
         if i <= self.past_wish_until and fold(parsed.lemma_) in WISH_LEMMAS:
             end = i + 1
             self.emit(i, self.show(max(0, i - 1), end), -0.5, "suggestion")
@@ -251,8 +251,12 @@ class Scanner:
         return None
 
     def _is_a_sigh(self, i: int) -> bool:
-        """Whether the word at i (« bon ») follows a sigh (« mais bon ») or opens a clause before a comma."""
+        """Whether « bon » follows a sigh (« mais bon ») or opens a clause before a comma, or « bien » follows « eh »
+        or « et » at a clause's start before a punctuation mark (« Et bien !!! Quelle déception »)."""
         previous = self.word(i - 1) if i > 0 else None
+        if self.tokens[i] == "bien":
+            opens = i == 1 or (i > 1 and self.word(i - 2) is None)
+            return previous in ("eh", "et") and opens and self.word(i + 1) is None
         return previous in SIGHS or (previous is None and self.tokens[i + 1 : i + 2] == [","])
 
     def _negation_reach(self, i: int) -> int:

@@ -389,6 +389,8 @@ def test_a_negation_spent_on_its_verb_covers_the_adverbs_that_say_how_and_a_sigh
     assert cues("Mais bon, on ne peut pas tout avoir") == []
     assert cues("Bon, la salle était froide") == [("froide", -1)]
     assert cues("Le repas était bon") == [("bon", 1)]
+    assert cues("Deux ans qu'on l'attendait. Et bien ! Quelle déception") == [("déception", -1)]
+    assert ("bien", 1) in cues("Clair et bien organisé") and cues("C'était bien.") == [("bien", 1)]
 
 
 def test_the_conditional_is_read_from_the_form_and_the_lemma():
