@@ -502,9 +502,17 @@ REAL_FLOORS = {
     "third": (0.60, 0.88),
     "fourth": (0.63, 0.91),
     "fifth": (0.67, 0.83),
+    "sixth": (0.57, 0.86),
     "all": (0.66, 0.90),
 }
-COLLECTIONS_OF = {"old": (1, 2), "third": (3,), "fourth": (4,), "fifth": (5,), "all": (1, 2, 3, 4, 5)}
+COLLECTIONS_OF = {
+    "old": (1, 2),
+    "third": (3,),
+    "fourth": (4,),
+    "fifth": (5,),
+    "sixth": (6,),
+    "all": (1, 2, 3, 4, 5),
+}
 
 
 def _real_measure_rows() -> list[dict]:
