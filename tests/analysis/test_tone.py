@@ -371,6 +371,9 @@ def test_tone_on_the_held_out_comments_stays_above_its_floor():
         # seen on the fifth collection's DEV rows: the adverb after a negation spent on its verb, a sigh
         ("Le micro ne fonctionnait pas bien", NEGATIVE),
         ("Mais bon, la salle était trop petite", NEGATIVE),
+        # seen on the sixth collection's DEV rows: criticism words of training feedback textblob-fr lacks
+        ("Une matinée frustrante", NEGATIVE),
+        ("Des journées surchargées", NEGATIVE),
     ],
 )
 def test_error_kinds_seen_on_real_comments(text, expected):
@@ -498,8 +501,9 @@ def test_every_verdict_stays_explainable(text):
 #: - all of MEASURE (1,820): 65.7 % / 89.3 % before the fifth collection's DEV rows and the scorer, 66.8 % / 90.3 %;
 #: - the sixth collection (391 comments of professional training, events, public and associative services, users'
 #:   short reviews, merged 2026-12-07 night): 57.3 % / 86.2 % with the model before it (a fresh check), 58.6 % /
-#:   84.2 % retrained on the six DEV parts (fifth 72.0 % / 86.9 %, fourth 64.2 % / 90.2 %, old rows 76.4 % / 91.6 %);
-#:   all of MEASURE (2,211) 65.1 % / 89.5 % before, 65.8 % / 88.7 % after: more text bought no reading.
+#:   84.2 % retrained on the six DEV parts, 59.3 % / 84.7 % with the words of training feedback textblob-fr lacks
+#:   (fifth 72.0 % / 87.9 %, fourth 64.4 % / 90.2 %, old rows 76.2 % / 91.6 %);
+#:   all of MEASURE (2,211) 65.1 % / 89.5 % before, 66.0 % / 88.9 % after: more text bought little.
 #: Far below the targets (80 %, 92 %) on the newer collections: what comes from sources never read generalises badly.
 REAL_FLOORS = {
     "old": (0.76, 0.91),
