@@ -282,11 +282,15 @@ class Scanner:
         if i == self.ne_particle and self.negation_until == -1:
             # "je ne regrette pas": the negation was already spent on "regrette"; in "ça ne marche pas bien" it
             # was spent on "marche", and the adverbs after "pas" say how it did not work, not that it worked well.
-            j = i + 1
-            while j < len(self.parsed) and self.word(j) not in (None, *NEGATORS) and _is_manner_adverb(self.parsed[j]):
-                j += 1
-            self.take(i + 1, j)
-            return j
+            after = i + 1
+            while (
+                after < len(self.parsed)
+                and self.word(after) not in (None, *NEGATORS)
+                and _is_manner_adverb(self.parsed[after])
+            ):
+                after += 1
+            self.take(i + 1, after)
+            return after
         if negator == "sans" and self.word(i + 1) == "doute":
             return i + 2  # "sans doute": probably, no lack and no negation
         self.negation_until = max(self.negation_until, self._negation_reach(i))
