@@ -7,7 +7,7 @@ Where events come from, each in one place:
 - downloads: `exports.table_response` and `exports.document_response` (every CSV, XLSX, DOCX, Markdown export),
   and the builder's JSON export;
 - questionnaires: the builder's single commit point (`builder.views._save`), named after the view;
-- quotes: `record_quote_change`, called for every Quote row whose status or text changes in a flush (the listener
+- quotes: `record_quote_change`, called for every Quote row whose status, text or tone changes in a flush (the listener
   below), so that the quotes workspace needs no call of its own;
 - accounts: `accounts.operations`; purges: `flask purge`;
 - API tokens: `auth.api_tokens` (created, revoked); changes made through the API: the API's views (with the token).
@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "questionnaire.modality_defaults": "Questionnaires par modalité",
     "quote.status": "Citation : statut changé",
     "quote.edit": "Citation : texte modifié",
+    "quote.tone": "Commentaire : ton corrigé",
     "account.invite": "Compte : invitation envoyée",
     "account.activate": "Compte : mot de passe choisi (invitation)",
     "account.password_reset": "Compte : mot de passe réinitialisé",
@@ -114,14 +115,26 @@ def record_download(title: str, file_format: str, rows: int, filters: dict | Non
     db.session.commit()
 
 
-def record_quote_change(quote: Quote, *, old_status: str | None, text_changed: bool) -> None:
-    """A comment's status or quoted text changed: who (the quote's own by-fields), which comment, never the text."""
+def record_quote_change(
+    quote: Quote,
+    *,
+    old_status: str | None,
+    text_changed: bool,
+    tone_change: tuple[str | None, str | None] | None = None,
+) -> None:
+    """A comment's status, quoted text or corrected tone changed: who (the quote's own by-fields, else the acting
+    user), which comment, never the text. A tone of none is the analysis' own."""
     if old_status is not None and old_status != quote.status:
         user_id = quote.status_by_id
         details = {"from": str(old_status), "to": str(quote.status)}
         _add_quote_event("quote.status", quote, user_id, details)
     if text_changed:
         _add_quote_event("quote.edit", quote, quote.edited_by_id, {"edited": quote.text is not None})
+    if tone_change is not None and tone_change[0] != tone_change[1]:
+        before, after = tone_change
+        _add_quote_event(
+            "quote.tone", quote, quote.tone_by_id, {"from": before or "analysis", "to": after or "analysis"}
+        )
 
 
 def _add_quote_event(action: str, quote: Quote, user_id: int | None, details: dict) -> None:
@@ -152,11 +165,17 @@ def _audit_quotes(session: Session, flush_context, instances) -> None:
         state = inspect(quote)
         status = state.attrs.status.history
         text = state.attrs.text.history
+        tone = state.attrs.tone.history
+        tone_change: tuple[str | None, str | None] | None = None
         if quote in session.new:
             old_status = "new" if quote.status not in (None, "new") else None
             text_changed = quote.text is not None or quote.edited_by_id is not None
+            if quote.tone is not None:
+                tone_change = (None, quote.tone)
         else:
             old_status = status.deleted[0] if status.has_changes() and status.deleted else None
             text_changed = text.has_changes() or state.attrs.edited_dt.history.has_changes()
-        if old_status is not None or text_changed:
-            record_quote_change(quote, old_status=old_status, text_changed=text_changed)
+            if tone.has_changes():
+                tone_change = (tone.deleted[0] if tone.deleted else None, quote.tone)
+        if old_status is not None or text_changed or tone_change is not None:
+            record_quote_change(quote, old_status=old_status, text_changed=text_changed, tone_change=tone_change)

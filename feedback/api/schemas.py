@@ -228,7 +228,11 @@ class CommentSchema(Schema):
     session_date = fields.Date(required=True)
     question = fields.String(required=True)
     text = fields.String(required=True, metadata={"description": "Masked: names, e-mails, phones, links replaced."})
-    tone = fields.String(required=True)
+    tone = fields.String(
+        required=True,
+        metadata={"description": "positive, negative, mixed or neutral: staff's correction where there is one."},
+    )
+    analysed_tone = fields.String(required=True, metadata={"description": "The analysis' own verdict."})
     themes = fields.List(fields.Nested(ThemeOfSchema), required=True)
 
 

@@ -206,6 +206,7 @@ def list_comments(args):
             "question": code,
             "text": analysis.masked_text,
             "tone": analysis.tone,
+            "analysed_tone": analysis.analysed_tone,
             "themes": [{"theme": phrase, "key": key} for key, phrase in themes.get(analysis.answer_id, [])],
         }
         for analysis, session_id, session_date, code in rows

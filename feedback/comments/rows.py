@@ -41,6 +41,7 @@ PROFILE_LABELS = {value: label for value, label, _english in PROFILES}
 
 StatusBy = aliased(User)
 EditedBy = aliased(User)
+ToneBy = aliased(User)
 
 
 def _who(user_name: str | None, user_email: str | None) -> str | None:
@@ -73,6 +74,11 @@ class CommentRow:
     status_dt: datetime | None
     edited_by: str | None
     edited_dt: datetime | None
+    #: The analysis' own tone; `tone` differs from it where staff corrected it (`corrected_tone`, by whom, when).
+    analysed_tone: str
+    corrected_tone: str | None
+    tone_by: str | None
+    tone_dt: datetime | None
     original: str | None = None
     themes: tuple[tuple[str, str], ...] = ()
 
@@ -125,6 +131,11 @@ def row_query(*, include_original: bool) -> Select:
         EditedBy.name,
         EditedBy.email,
         Quote.edited_dt,
+        CommentAnalysis.analysed_tone,
+        Quote.tone,
+        ToneBy.name,
+        ToneBy.email,
+        Quote.tone_dt,
     ]
     if include_original:
         columns.append(Answer.text)
@@ -139,6 +150,7 @@ def row_query(*, include_original: bool) -> Select:
         .outerjoin(Quote, Quote.answer_id == CommentAnalysis.answer_id)
         .outerjoin(StatusBy, StatusBy.id == Quote.status_by_id)
         .outerjoin(EditedBy, EditedBy.id == Quote.edited_by_id)
+        .outerjoin(ToneBy, ToneBy.id == Quote.tone_by_id)
     )
 
 
@@ -168,6 +180,11 @@ def to_row(values: Sequence, *, include_original: bool) -> CommentRow:
         edited_name,
         edited_email,
         edited_dt,
+        analysed_tone,
+        corrected_tone,
+        tone_name,
+        tone_email,
+        tone_dt,
         *rest,
     ) = values
     return CommentRow(
@@ -193,6 +210,10 @@ def to_row(values: Sequence, *, include_original: bool) -> CommentRow:
         status_dt=status_dt,
         edited_by=_who(edited_name, edited_email),
         edited_dt=edited_dt,
+        analysed_tone=analysed_tone,
+        corrected_tone=corrected_tone,
+        tone_by=_who(tone_name, tone_email),
+        tone_dt=tone_dt,
         original=rest[0] if include_original and rest else None,
     )
 

@@ -19,11 +19,12 @@ from feedback.models.report_files import REPORT_FILE_STATES, ReportFile
 from feedback.models.responses import Answer, Response
 from feedback.models.reviews import TrainerReview
 from feedback.models.users import LoginSession, Role, User
-from feedback.models.verbatims import QUOTE_TRANSITIONS, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
+from feedback.models.verbatims import QUOTE_TRANSITIONS, TONES, CommentAnalysis, CommentPhrase, Quote, QuoteStatus
 from feedback.models.webhooks import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "QUOTE_TRANSITIONS",
+    "TONES",
     "REPORT_FILE_STATES",
     "AccountToken",
     "ApiToken",

@@ -28,6 +28,7 @@ class CommentAnalysis(Model):
     __tablename__ = "comment_analyses"
     __table_args__ = (
         CheckConstraint("tone IN ('positive', 'negative', 'mixed', 'neutral')", name="tone_label"),
+        CheckConstraint("analysed_tone IN ('positive', 'negative', 'mixed', 'neutral')", name="analysed_tone_label"),
         CheckConstraint("word_count >= 0", name="word_count_positive"),
         # The suggestions read quotable comments only.
         Index("ix_comment_analyses_is_quotable_tone", "is_quotable", "tone"),
@@ -36,8 +37,11 @@ class CommentAnalysis(Model):
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
     #: The answer's response, copied: filters on the response (consent, session, period) need no join to answers.
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
-    #: positive / negative / mixed / neutral (feedback.analysis.tone), the respondent's overall rating included.
+    #: positive / negative / mixed / neutral: the tone every page and figure counts; `analysed_tone`, unless staff
+    #: corrected it (`Quote.tone`, kept over re-analyses).
     tone: Mapped[str] = mapped_column(String(10))
+    #: The analysis' own verdict (feedback.analysis.tone, the respondent's overall rating included).
+    analysed_tone: Mapped[str] = mapped_column(String(10))
     #: The words that drove the verdict: [{"words", "polarity", "weight", "rule"}, ...].
     cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: The verdict and its cues in one French line, as shown to staff.
@@ -112,6 +116,9 @@ class Quote(Model):
     """
 
     __tablename__ = "quotes"
+    __table_args__ = (
+        CheckConstraint("tone IS NULL OR tone IN ('positive', 'negative', 'mixed', 'neutral')", name="tone_label"),
+    )
 
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[QuoteStatus] = mapped_column(str_enum(QuoteStatus, 12), default=QuoteStatus.NEW, index=True)
@@ -122,6 +129,12 @@ class Quote(Model):
     text: Mapped[str | None] = mapped_column(Text)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     edited_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The comment's tone as staff corrected it (the analysis read sarcasm as praise...); none: the analysis' own.
+    #: Written into the comment's analysis at once and again by every re-analysis, so pages and figures count it.
+    tone: Mapped[str | None] = mapped_column(String(10))
+    tone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tone_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     status_by: Mapped[User | None] = relationship(foreign_keys=[status_by_id])
     edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
+    tone_by: Mapped[User | None] = relationship(foreign_keys=[tone_by_id])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import has_request_context
-from sqlalchemy import Connection, Select, delete, event, func, insert, select, union_all
+from sqlalchemy import Connection, Select, delete, event, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from feedback.analysis.theme_words import question_words
 from feedback.analysis.version import analysis_version
 from feedback.comments.filters import search_text
 from feedback.db import db, table_of, utcnow
-from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Response, Speaker, User
+from feedback.models import Answer, CommentAnalysis, CommentPhrase, Question, Quote, Response, Speaker, User
 from feedback.signals import comments_submitted
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ class PendingComment:
     overall_level: int | None = None
     #: The wording of the question the comment answers: its words are no theme of the comment.
     question: str | None = None
+    #: The tone staff set by hand (`Quote.tone`): it stands over the analysis' verdict, re-analysis or not.
+    corrected_tone: str | None = None
 
 
 @dataclass
@@ -76,26 +78,54 @@ class PreparedComment:
         return {**self.row, **ids}, [{**phrase, **ids} for phrase in self.phrases]
 
 
-def _prepared(analysis: Analysis, version: str, now: datetime) -> PreparedComment:
+def tone_columns(tone: str, *, masked_text: str, cues: Sequence[dict], has_personal_data: bool) -> dict:
+    """The columns of a stored analysis that its tone decides: the tone pages and figures count, and whether the
+    comment may be suggested as a quote. The one place both the analysis and a correction by staff go through."""
+    rules = [cue["rule"] for cue in cues]
+    return {"tone": tone, "is_quotable": is_quotable(masked_text, tone, rules, has_personal_data)}
+
+
+def _prepared(analysis: Analysis, version: str, now: datetime, corrected_tone: str | None = None) -> PreparedComment:
     masked = analysis.masked
-    rules = [cue.rule for cue in analysis.tone.cues]
+    cues = [cue.as_dict() for cue in analysis.tone.cues]
     row = {
-        "tone": analysis.tone.label,
-        "cues": [cue.as_dict() for cue in analysis.tone.cues],
+        "analysed_tone": analysis.tone.label,
+        "cues": cues,
         "explanation": analysis.tone.explain(),
         "masked_text": masked.text,
         "search_text": search_text(masked.text),
         "word_count": min(word_count(masked.text), 32_000),
         "has_personal_data": masked.has_personal_data,
-        "is_quotable": is_quotable(masked.text, analysis.tone.label, rules, masked.has_personal_data),
+        **tone_columns(
+            corrected_tone or analysis.tone.label,
+            masked_text=masked.text,
+            cues=cues,
+            has_personal_data=masked.has_personal_data,
+        ),
         "version": version,
         "analysed_dt": now,
     }
+    # An aspect keeps the tone of its own clauses, whatever the comment's (a correction is about the comment).
     phrases = [
-        {"phrase_key": key[:200], "phrase": phrase[:200], "tone": row["tone"], "aspect_tone": tone or row["tone"]}
+        {
+            "phrase_key": key[:200],
+            "phrase": phrase[:200],
+            "tone": row["tone"],
+            "aspect_tone": tone or analysis.tone.label,
+        }
         for key, (phrase, tone) in analysis.for_themes().keyed().items()
     ]
     return PreparedComment(row, list({phrase["phrase_key"]: phrase for phrase in phrases}.values()))
+
+
+def store_tone(analysis: CommentAnalysis, tone: str) -> None:
+    """Give a stored analysis this tone (staff's correction, or the analysis' own back), its phrases' copy included:
+    no re-analysis, so no language pipeline in a web worker."""
+    columns = tone_columns(
+        tone, masked_text=analysis.masked_text, cues=analysis.cues, has_personal_data=analysis.has_personal_data
+    )
+    analysis.tone, analysis.is_quotable = columns["tone"], columns["is_quotable"]
+    db.session.execute(update(CommentPhrase).where(CommentPhrase.answer_id == analysis.answer_id).values(tone=tone))
 
 
 def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> tuple[list[dict], list[dict]]:
@@ -114,7 +144,8 @@ def analysis_rows(comments: Iterable[PendingComment], names: Sequence[str]) -> t
         except Exception:  # one comment's failure must not stop the others
             logger.exception("analysis of a comment failed; left for `flask analyse`")
             continue
-        row, phrases = _prepared(analysis, version, now).with_ids(comment.answer_id, comment.response_id)
+        prepared = _prepared(analysis, version, now, comment.corrected_tone)
+        row, phrases = prepared.with_ids(comment.answer_id, comment.response_id)
         rows.append(row)
         phrase_rows.extend(phrases)
     return rows, phrase_rows
@@ -226,10 +257,12 @@ def analyse_unanalysed(*, submitted_before: datetime | None = None, chunk: int =
 
 
 def _text_answers() -> Select:
+    """The columns of `PendingComment`, in its order."""
     return (
-        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level, Question.label)
+        select(Answer.id, Answer.response_id, Answer.text, Response.overall_level, Question.label, Quote.tone)
         .join(Response, Response.id == Answer.response_id)
         .join(Question, Question.id == Answer.question_id)
+        .outerjoin(Quote, Quote.answer_id == Answer.id)
         .where(Answer.text.is_not(None), Answer.text != "")
     )
 

@@ -6,7 +6,8 @@ from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from feedback.auth.forms import StaffForm
-from feedback.models import QuoteStatus
+from feedback.comments.filters import TONE_LABELS
+from feedback.models import TONES, QuoteStatus
 from feedback.quotes.operations import MAX_QUOTE_LENGTH
 
 
@@ -27,5 +28,16 @@ class QuoteTextForm(StaffForm):
         validators=[Optional(), Length(max=MAX_QUOTE_LENGTH, message=f"{MAX_QUOTE_LENGTH} caractères au plus.")],
         description="Raccourcir, corriger une faute : le commentaire d'origine reste conservé. "
         "Vide : le texte d'origine.",
+    )
+    next = HiddenField()
+
+
+class ToneForm(StaffForm):
+    """Staff's tone for a comment the analysis misread; empty: the analysis' own."""
+
+    tone = SelectField(
+        "Ton du commentaire",
+        choices=[SelectChoice("", "Celui de l'analyse")] + [SelectChoice(tone, TONE_LABELS[tone]) for tone in TONES],
+        validators=[Optional()],
     )
     next = HiddenField()

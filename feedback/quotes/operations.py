@@ -1,4 +1,5 @@
-"""State changes of the quotes workspace: a comment's status and its edited text, with who and when."""
+"""State changes of the quotes workspace: a comment's status, its edited text and its corrected tone, with who and
+when."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import unicodedata
 
 from feedback.db import db, utcnow
 from feedback.errors import Refusal
-from feedback.models import QUOTE_TRANSITIONS, Quote, QuoteStatus, User
+from feedback.models import QUOTE_TRANSITIONS, TONES, CommentAnalysis, Quote, QuoteStatus, User
+from feedback.quotes.analyses import store_tone
 from feedback.signals import quote_approved
 
 MAX_QUOTE_LENGTH = 2000
@@ -55,5 +57,24 @@ def edit_quote(answer_id: int, text: str, masked_text: str, user: User) -> Quote
     quote.text = text if text and text != masked_text else None
     quote.edited_by_id = user.id
     quote.edited_dt = utcnow()
+    db.session.flush()
+    return quote
+
+
+def correct_tone(answer_id: int, tone: str | None, user: User) -> Quote:
+    """Staff's tone for a comment, over the analysis' verdict (none: back to the analysis'). Every page, figure and
+    export counts it at once, and re-analyses keep it (`analyses.PendingComment.corrected_tone`)."""
+    if tone is not None and tone not in TONES:
+        raise QuoteRefused("Ton inconnu : choisissez positif, mitigé, négatif ou neutre.")
+    analysis = db.session.get(CommentAnalysis, answer_id)
+    if analysis is None:
+        raise QuoteRefused("Ce commentaire n'est pas encore analysé : réessayez dans un instant.")
+    if tone == analysis.analysed_tone:
+        tone = None  # agreeing with the analysis corrects nothing
+    quote = _quote_of(answer_id)
+    quote.tone = tone
+    quote.tone_by_id = user.id if tone else None
+    quote.tone_dt = utcnow() if tone else None
+    store_tone(analysis, tone or analysis.analysed_tone)
     db.session.flush()
     return quote

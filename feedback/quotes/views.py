@@ -35,8 +35,8 @@ from feedback.exports import (
 from feedback.labels import AXIS_LABELS, MODALITY_LABELS, department_choices
 from feedback.models import Axis, Modality, QuoteStatus, Response, Role, Speaker, Training
 from feedback.quotes import queries
-from feedback.quotes.forms import QuoteTextForm, StatusForm
-from feedback.quotes.operations import change_status, edit_quote
+from feedback.quotes.forms import QuoteTextForm, StatusForm, ToneForm
+from feedback.quotes.operations import change_status, correct_tone, edit_quote
 from feedback.scores import default_year as scores_default_year
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
@@ -126,8 +126,13 @@ def index():
 def detail(answer_id: int):
     """One comment: its text as written (masked), the text to quote, its status and attribution."""
     comment = _comment_or_404(answer_id, include_original=current_user.is_admin)
-    form = QuoteTextForm(text=comment.text)
-    return render_template("quotes/detail.html", comment=comment, form=form, **_context(_filters(), "quotes.detail"))
+    return _detail_page(comment, QuoteTextForm(text=comment.text))
+
+
+def _detail_page(comment: CommentRow, form: QuoteTextForm) -> str:
+    tone_form = ToneForm(tone=comment.corrected_tone or "")
+    context = _context(_filters(), "quotes.detail")
+    return render_template("quotes/detail.html", comment=comment, form=form, tone_form=tone_form, **context)
 
 
 @bp.post("/<int:answer_id>/statut")
@@ -151,6 +156,29 @@ def change_quote_status(answer_id: int):
     return redirect(back)
 
 
+@bp.post("/<int:answer_id>/ton")
+@quote_staff
+def correct_comment_tone(answer_id: int):
+    """Set the tone of a comment the analysis misread (or give it back to the analysis): every page, figure and
+    export counts it at once, and re-analyses keep it."""
+    comment = _comment_or_404(answer_id, include_original=False)
+    form = ToneForm()
+    back = _safe_next(url_for("quotes.detail", answer_id=answer_id))
+    if not form.validate_on_submit():
+        flash("Ton non reconnu : rien n'a changé.", "error")
+        return redirect(back)
+    try:
+        save(lambda: correct_tone(comment.answer_id, form.tone.data or None, current_user), conflict=SIMULTANEOUS)
+    except Refusal as refusal:
+        show_refusal(refusal)
+        return redirect(back)
+    if form.tone.data:
+        flash(f"Ton corrigé : {TONE_LABELS[form.tone.data].lower()}.", "success")
+    else:
+        flash("Le commentaire reprend le ton de l'analyse.", "success")
+    return redirect(back)
+
+
 @bp.post("/<int:answer_id>/texte")
 @quote_staff
 def edit_quote_text(answer_id: int):
@@ -168,10 +196,7 @@ def edit_quote_text(answer_id: int):
         else:
             flash("Texte de la citation enregistré.", "success")
             return redirect(_safe_next(url_for("quotes.detail", answer_id=answer_id)))
-    return (
-        render_template("quotes/detail.html", comment=comment, form=form, **_context(_filters(), "quotes.detail")),
-        422 if form.errors else 200,
-    )
+    return _detail_page(comment, form), 422 if form.errors else 200
 
 
 @bp.get("/suggestions")

@@ -176,6 +176,7 @@ def test_responses_carry_answers_by_question_code_and_text_only_for_comment_read
     assert len(trainers) == 5 and all(a["kind"] not in ("short_text", "long_text") for a in trainers[0]["answers"])
     comments = api_as(trainer).get("/api/v1/comments").get_json()["items"]
     assert [c["text"] for c in comments] == ["Très bien, merci"] and comments[0]["tone"] in ("positive", "mixed")
+    assert comments[0]["analysed_tone"] == comments[0]["tone"]  # no correction by staff
     assert api_as(Role.COMMUNICATION).get("/api/v1/responses").status_code == 404
 
 

@@ -1,5 +1,5 @@
-"""The quotes workspace in a real Chromium: communication staff shortlist, edit and approve a quote, read the themes
-and their word cloud; axe-core on each page; a trainer reads their session's comments."""
+"""The quotes workspace in a real Chromium: communication staff shortlist, edit, approve a quote and correct its
+tone, read the themes and their word cloud; axe-core on each page; a trainer reads their session's comments."""
 
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ def test_communication_staff_shortlist_edit_and_approve_a_quote(
     expect(page.locator(".attribution").first).to_have_text(
         "— Participant·e, formation « Droit des étrangers », Essonne, 2025"
     )
+    page.get_by_label("Ton du commentaire").select_option("mixed")  # the analysis read praise; staff know better
+    page.get_by_role("button", name="Enregistrer le ton").click()
+    expect(page.get_by_text("Ton corrigé : mitigé.")).to_be_visible()
+    expect(page.locator(".comment-meta .tone")).to_have_text("Mitigé (corrigé)")
     violations["detail"] = run_axe(page, axe_source)
     screenshot(page, "quotes-detail")
 

@@ -71,6 +71,7 @@ CLASSES = {
     "quotes.detail": QUOTES,
     "quotes.change_quote_status": QUOTES,
     "quotes.edit_quote_text": QUOTES,
+    "quotes.correct_comment_tone": QUOTES,
     "quotes.suggestions": QUOTES,
     "quotes.themes": QUOTES,
     "quotes.cloud": QUOTES,
