@@ -142,13 +142,28 @@ def _previous_rules() -> Callable[[str], str] | None:
     return lambda text: module.analyse_tone(text).label
 
 
-def ours_all(texts: list[str]) -> tuple[list[str], list[str]]:
-    """(our labels, the clause rules' labels alone) for each comment."""
+def ours_all(texts: list[str]) -> tuple[list[str], list[str], list[bool]]:
+    """(our labels, the clause rules' labels alone, whether our verdict is « à vérifier ») for each comment."""
     from feedback.analysis.language import parse_many
     from feedback.analysis.tone import rule_tone
 
     docs = list(parse_many(texts))
-    return [analyse_tone(doc).label for doc in docs], [rule_tone(doc).label for doc in docs]
+    tones = [analyse_tone(doc) for doc in docs]
+    return [t.label for t in tones], [rule_tone(doc).label for doc in docs], [t.is_uncertain for t in tones]
+
+
+def to_check(golds: list[str], predictions: list[str], uncertain: list[bool]) -> dict:
+    """What the « à vérifier » flag gives staff: how many verdicts it asks them to check, how many of the wrong
+    ones are among them, and the share right once those are checked (the others left as they are)."""
+    wrong = [g != p for g, p in zip(golds, predictions, strict=True)]
+    wrong_side = [(g in (NEGATIVE, MIXED)) != (p in (NEGATIVE, MIXED)) for g, p in zip(golds, predictions, strict=True)]
+    flagged = sum(uncertain)
+    return {
+        "flagged": flagged / len(golds) if golds else 0.0,
+        "errors_caught": sum(w and u for w, u in zip(wrong, uncertain, strict=True)) / (sum(wrong) or 1),
+        "side_errors_caught": sum(w and u for w, u in zip(wrong_side, uncertain, strict=True)) / (sum(wrong_side) or 1),
+        "exact_after_check": sum(u or not w for w, u in zip(wrong, uncertain, strict=True)) / (len(golds) or 1),
+    }
 
 
 def evaluate(golds: list[str], predictions: list[str]) -> dict:
@@ -195,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results: dict[str, dict[str, dict]] = {}
     ours_predictions: dict[str, list[str]] = {}
+    checks: dict[str, dict] = {}
     measure = [row for row in rows if row["split"] == "measure"]
     parts = {
         "dev": [row for row in rows if row["split"] == "dev"],
@@ -221,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             previous = _previous_rules()
             if previous is not None:
                 classifiers[f"Previous rules (commit {PREVIOUS_RULES_COMMIT})"] = [previous(t) for t in texts]
-        ours_predictions[part], rules_alone = ours_all(texts)
+        ours_predictions[part], rules_alone, uncertain = ours_all(texts)
+        checks[part] = to_check(golds, ours_predictions[part], uncertain)
         classifiers["Ours, clause rules alone (no model)"] = rules_alone
         classifiers["Ours (feedback.analysis.tone: rules + model)"] = ours_predictions[part]
         results[part] = {name: evaluate(golds, predictions) for name, predictions in classifiers.items()}
@@ -231,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n=== {part.upper()} part ({next(iter(by_name.values()))['n']} comments) ===")
         for name, result in by_name.items():
             print_report(name, result)
+        check = checks[part]
+        print(f"  « à vérifier »: {check['flagged']:.1%} of the comments, holding {check['errors_caught']:.1%} of "
+              f"the wrong verdicts ({check['side_errors_caught']:.1%} of those on the wrong side, praise or "
+              f"criticism); once staff check them, {check['exact_after_check']:.1%} exact")  # fmt: skip
     if args.errors:
         print("\nErrors on the DEV part:")
         dev_rows = [row for row in rows if row["split"] == "dev"]

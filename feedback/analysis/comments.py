@@ -37,6 +37,7 @@ class CommentAnalysis:
         return {
             "text": self.text,
             "tone": self.tone.label,
+            "uncertain": self.tone.is_uncertain,
             "masked": self.masked.text,
             "themes": [{"phrase": a.phrase, "key": a.key, "tone": a.tone} for a in self.aspects],
             "phrases": list(self.phrases),

@@ -24,7 +24,7 @@ STOPWORDS = DATA_DIR / "stopwords_fr.txt"
 
 #: Kinds of entries in the project list; each names the rule shown in the explanation of a verdict.
 #: "expectation" words are no opinion but are criticism when negated ("les horaires n'ont pas été respectés").
-KINDS = frozenset({"word", "phrase", "neutral", "lack", "suggestion", "thanks", "expectation"})
+KINDS = frozenset({"word", "phrase", "neutral", "nothing", "lack", "suggestion", "thanks", "expectation"})
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 

@@ -108,7 +108,7 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
     values = features(doc, rules, masked)
     label, probabilities = model.decide(values)
     if label == rules.label:
-        return rules
+        return replace(rules, confidence=probabilities[label])
     words = ", ".join(f"« {word} »" for word in model.strongest(values, label))
     # A criticism flagged by the threshold says how likely a criticism it is, not its own label's probability.
     likely = probabilities[NEGATIVE] + probabilities[MIXED] if label in (NEGATIVE, MIXED) else probabilities[label]
@@ -116,7 +116,7 @@ def analyse_tone(doc: Doc | str, *, masked: Sequence[tuple[int, int, str]] = ())
     clauses = rules.clauses
     if len(clauses) == 1:
         clauses = (replace(clauses[0], label=label),)
-    return replace(rules, label=label, notes=(*rules.notes, note), clauses=clauses)
+    return replace(rules, label=label, notes=(*rules.notes, note), clauses=clauses, confidence=probabilities[label])
 
 
 def preload() -> None:

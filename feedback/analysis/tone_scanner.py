@@ -158,7 +158,7 @@ class Scanner:
             if phrase.words[0] in NEGATORS or phrase.words[0] in NE:
                 self.negation_until = -1  # the phrase carries its own negation ("pas assez")
             if phrase.polarity == 0:
-                self.nothing_to_report = self.nothing_to_report or phrase.kind == "neutral"
+                self.nothing_to_report = self.nothing_to_report or phrase.kind == "nothing"
             else:
                 self.emit(i, self.show(i, end), phrase.polarity, rule_of(phrase))
             return end
@@ -198,7 +198,7 @@ class Scanner:
         entry = engine.polarity(word)
         if entry is not None:
             if entry.polarity == 0:
-                self.nothing_to_report = self.nothing_to_report or entry.kind == "neutral"
+                self.nothing_to_report = self.nothing_to_report or entry.kind == "nothing"
             else:
                 shown = self.shown[i] if word == token else f"{self.shown[i]} ({word})"
                 self.emit(i, shown, entry.polarity, rule_of(entry))

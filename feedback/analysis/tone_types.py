@@ -26,6 +26,10 @@ MIN_POLARITY = 0.15
 NEGATION_REACH = 5
 #: Shorter words are not corrected: too many real words are one slip from another ("sante", "saine").
 TYPO_MIN_LENGTH = 6
+#: Below this probability of its own label, the model's verdict is « à vérifier » for staff. Chosen on DEV
+#: (out-of-fold, grouped by source): it flags about a quarter of the comments, which hold about half the wrong
+#: verdicts; checked on MEASURE by benchmarks/tone_quality.py and its floor in tests/analysis/test_tone.py.
+UNSURE_BELOW = 0.55
 
 RULE_LABELS_FR = {
     "lexicon": "lexique",
@@ -74,6 +78,13 @@ class Tone:
     cues: tuple[Cue, ...] = ()
     notes: tuple[str, ...] = field(default=())
     clauses: tuple[ClauseTone, ...] = ()
+    #: The model's probability of this label; None where the rules decide alone (« RAS », a mark such as « 8/10 »).
+    confidence: float | None = None
+
+    @property
+    def is_uncertain(self) -> bool:
+        """A verdict staff should check before counting on it (`UNSURE_BELOW`)."""
+        return self.confidence is not None and self.confidence < UNSURE_BELOW
 
     def label_at(self, offset: int) -> str:
         """The tone of the clause holding this character (a theme's own tone); the comment's where none does."""
@@ -102,6 +113,8 @@ class Tone:
             "criticism": round(self.criticism, 2),
             "cues": [cue.as_dict() for cue in self.cues],
             "notes": list(self.notes),
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "uncertain": self.is_uncertain,
         }
 
 

@@ -42,6 +42,9 @@ LENGTH_LABELS = {
     Length.LONG: f"Long (plus de {QUOTE_WORDS[1]} mots)",
 }
 TONE_LABELS = {"positive": "Positif", "mixed": "Mitigé", "negative": "Négatif", "neutral": "Neutre"}
+#: The tone filter's other value: verdicts the model was unsure of that no one has checked yet.
+TO_CHECK = "a-verifier"
+TO_CHECK_LABEL = "À vérifier (ton incertain)"
 STATUS_LABELS = {
     QuoteStatus.NEW: "À trier",
     QuoteStatus.SHORTLISTED: "Présélectionné",
@@ -85,7 +88,7 @@ class CommentFilters:
                 ignored.append(name)
 
         def tone(raw: str) -> str:
-            if raw not in TONES:
+            if raw not in TONES and raw != TO_CHECK:
                 raise ValueError(raw)
             return raw
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from feedback.analysis.quotes import QUOTE_WORDS, attribution
 from feedback.analysis.theme_words import phrase_key
 from feedback.comments import themes as theme_queries
-from feedback.comments.filters import CommentFilters, Length, search_text
+from feedback.comments.filters import TO_CHECK, CommentFilters, Length, search_text
 from feedback.db import db
 from feedback.labels import MODALITY_LABELS, department_label
 from feedback.models import (
@@ -76,6 +76,7 @@ class CommentRow:
     edited_dt: datetime | None
     #: The analysis' own tone; `tone` differs from it where staff corrected it (`corrected_tone`, by whom, when).
     analysed_tone: str
+    tone_uncertain: bool
     corrected_tone: str | None
     tone_by: str | None
     tone_dt: datetime | None
@@ -86,6 +87,13 @@ class CommentRow:
     def text(self) -> str:
         """What is quoted: staff's edited text, else the masked comment."""
         return self.quote_text if self.quote_text is not None else self.masked_text
+
+    @property
+    def tone_check(self) -> str | None:
+        """ "corrigé", "vérifié" (staff confirmed the analysis), "à vérifier" (the model was unsure), or None."""
+        if self.corrected_tone is not None:
+            return "corrigé" if self.corrected_tone != self.analysed_tone else "vérifié"
+        return "à vérifier" if self.tone_uncertain else None
 
     @property
     def is_edited(self) -> bool:
@@ -132,6 +140,7 @@ def row_query(*, include_original: bool) -> Select:
         EditedBy.email,
         Quote.edited_dt,
         CommentAnalysis.analysed_tone,
+        CommentAnalysis.tone_uncertain,
         Quote.tone,
         ToneBy.name,
         ToneBy.email,
@@ -181,6 +190,7 @@ def to_row(values: Sequence, *, include_original: bool) -> CommentRow:
         edited_email,
         edited_dt,
         analysed_tone,
+        tone_uncertain,
         corrected_tone,
         tone_name,
         tone_email,
@@ -211,6 +221,7 @@ def to_row(values: Sequence, *, include_original: bool) -> CommentRow:
         edited_by=_who(edited_name, edited_email),
         edited_dt=edited_dt,
         analysed_tone=analysed_tone,
+        tone_uncertain=bool(tone_uncertain),
         corrected_tone=corrected_tone,
         tone_by=_who(tone_name, tone_email),
         tone_dt=tone_dt,
@@ -223,7 +234,10 @@ def quotable_conditions(filters: CommentFilters) -> list[ColumnElement]:
     stops at its last row, whatever the engine's estimate of the other tables."""
     responses = select(Response.id).where(Response.consents_to_quote.is_(True), *filters.response_conditions())
     conditions: list[ColumnElement] = [CommentAnalysis.response_id.in_(responses)]
-    if filters.tone:
+    if filters.tone == TO_CHECK:
+        checked = select(Quote.answer_id).where(Quote.tone.is_not(None))
+        conditions.extend([CommentAnalysis.tone_uncertain.is_(True), CommentAnalysis.answer_id.not_in(checked)])
+    elif filters.tone:
         conditions.append(CommentAnalysis.tone == filters.tone)
     low, high = QUOTE_WORDS
     if filters.length == Length.SHORT:

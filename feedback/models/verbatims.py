@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.db import Model, UTCDateTime, str_enum, utcnow
@@ -42,6 +42,9 @@ class CommentAnalysis(Model):
     tone: Mapped[str] = mapped_column(String(10))
     #: The analysis' own verdict (feedback.analysis.tone, the respondent's overall rating included).
     analysed_tone: Mapped[str] = mapped_column(String(10))
+    #: The model was unsure of its verdict (feedback.analysis.tone_types.UNSURE_BELOW): « à vérifier » for staff
+    #: until one of them confirms or corrects it (`Quote.tone`).
+    tone_uncertain: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: The words that drove the verdict: [{"words", "polarity", "weight", "rule"}, ...].
     cues: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: The verdict and its cues in one French line, as shown to staff.
@@ -129,8 +132,9 @@ class Quote(Model):
     text: Mapped[str | None] = mapped_column(Text)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     edited_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: The comment's tone as staff corrected it (the analysis read sarcasm as praise...); none: the analysis' own.
-    #: Written into the comment's analysis at once and again by every re-analysis, so pages and figures count it.
+    #: The comment's tone as staff confirmed or corrected it (the analysis read sarcasm as praise...); none: the
+    #: analysis' own, unchecked. Written into the comment's analysis at once and again by every re-analysis, so pages
+    #: and figures count it.
     tone: Mapped[str | None] = mapped_column(String(10))
     tone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tone_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)

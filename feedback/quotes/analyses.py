@@ -90,6 +90,7 @@ def _prepared(analysis: Analysis, version: str, now: datetime, corrected_tone: s
     cues = [cue.as_dict() for cue in analysis.tone.cues]
     row = {
         "analysed_tone": analysis.tone.label,
+        "tone_uncertain": analysis.tone.is_uncertain,
         "cues": cues,
         "explanation": analysis.tone.explain(),
         "masked_text": masked.text,

@@ -62,15 +62,14 @@ def edit_quote(answer_id: int, text: str, masked_text: str, user: User) -> Quote
 
 
 def correct_tone(answer_id: int, tone: str | None, user: User) -> Quote:
-    """Staff's tone for a comment, over the analysis' verdict (none: back to the analysis'). Every page, figure and
-    export counts it at once, and re-analyses keep it (`analyses.PendingComment.corrected_tone`)."""
+    """Staff's tone for a comment: the analysis' verdict confirmed, or corrected (none: back to the analysis',
+    unchecked). Every page, figure and export counts it at once, and re-analyses keep it
+    (`analyses.PendingComment.corrected_tone`); a checked comment is no longer « à vérifier »."""
     if tone is not None and tone not in TONES:
         raise QuoteRefused("Ton inconnu : choisissez positif, mitigé, négatif ou neutre.")
     analysis = db.session.get(CommentAnalysis, answer_id)
     if analysis is None:
         raise QuoteRefused("Ce commentaire n'est pas encore analysé : réessayez dans un instant.")
-    if tone == analysis.analysed_tone:
-        tone = None  # agreeing with the analysis corrects nothing
     quote = _quote_of(answer_id)
     quote.tone = tone
     quote.tone_by_id = user.id if tone else None

@@ -17,7 +17,14 @@ from sqlalchemy import func, select
 from feedback.analysis.clouds import cached_cloud, cached_file
 from feedback.auth.access import roles_required
 from feedback.comments import themes as theme_queries
-from feedback.comments.filters import LENGTH_LABELS, STATUS_LABELS, TONE_LABELS, CommentFilters
+from feedback.comments.filters import (
+    LENGTH_LABELS,
+    STATUS_LABELS,
+    TO_CHECK,
+    TO_CHECK_LABEL,
+    TONE_LABELS,
+    CommentFilters,
+)
 from feedback.comments.rows import CommentRow, approved_quotes
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
@@ -85,7 +92,7 @@ def _choices() -> dict:
         "departments": department_choices(),
         "trainings": db.session.execute(select(Training.id, Training.title).order_by(Training.title)).all(),
         "speakers": db.session.execute(select(Speaker.id, Speaker.name).order_by(Speaker.name)).all(),
-        "tones": list(TONE_LABELS.items()),
+        "tones": [*TONE_LABELS.items(), (TO_CHECK, TO_CHECK_LABEL)],
         "lengths": list(LENGTH_LABELS.items()),
         "statuses": list(STATUS_LABELS.items()),
     }
@@ -159,8 +166,8 @@ def change_quote_status(answer_id: int):
 @bp.post("/<int:answer_id>/ton")
 @quote_staff
 def correct_comment_tone(answer_id: int):
-    """Set the tone of a comment the analysis misread (or give it back to the analysis): every page, figure and
-    export counts it at once, and re-analyses keep it."""
+    """Confirm or correct the tone of a comment (or give it back to the analysis): every page, figure and export
+    counts it at once, and re-analyses keep it."""
     comment = _comment_or_404(answer_id, include_original=False)
     form = ToneForm()
     back = _safe_next(url_for("quotes.detail", answer_id=answer_id))
@@ -173,7 +180,8 @@ def correct_comment_tone(answer_id: int):
         show_refusal(refusal)
         return redirect(back)
     if form.tone.data:
-        flash(f"Ton corrigé : {TONE_LABELS[form.tone.data].lower()}.", "success")
+        done = "confirmé" if form.tone.data == comment.analysed_tone else "corrigé"
+        flash(f"Ton {done} : {TONE_LABELS[form.tone.data].lower()}.", "success")
     else:
         flash("Le commentaire reprend le ton de l'analyse.", "success")
     return redirect(back)

@@ -504,6 +504,8 @@ def test_every_verdict_stays_explainable(text):
 #:   84.2 % retrained on the six DEV parts, 59.3 % / 84.7 % with the words of training feedback textblob-fr lacks
 #:   (fifth 72.0 % / 87.9 %, fourth 64.4 % / 90.2 %, old rows 76.2 % / 91.6 %);
 #:   all of MEASURE (2,211) 65.1 % / 89.5 % before, 66.0 % / 88.9 % after: more text bought little.
+#: - 2026-12-08, « nothing to report » told from mere fixed expressions, retrained: all 66.2 % / 89.2 %, fifth
+#:   72.5 % / 88.9 %, sixth 59.8 % / 85.7 % (old, third, fourth unchanged).
 #: Far below the targets (80 %, 92 %) on the newer collections: what comes from sources never read generalises badly.
 REAL_FLOORS = {
     "old": (0.76, 0.91),
@@ -530,13 +532,19 @@ def _real_measure_rows() -> list[dict]:
     return [row for row in load_real_comments() if row["split"] == "measure"]
 
 
-def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor():
+def test_tone_on_the_real_comments_never_tuned_on_stays_above_its_floor_and_its_doubts_hold_its_errors():
     rows = _real_measure_rows()
     if not rows:
         pytest.skip("no real labelled comments here (tests/analysis/data/real_comments.csv or /work/devset)")
     from feedback.analysis.language import parse_many
 
-    predicted = [analyse_tone(doc).label for doc in parse_many(row["text"] for row in rows)]
+    tones = [analyse_tone(doc) for doc in parse_many(row["text"] for row in rows)]
+    predicted = [tone.label for tone in tones]
+    # « À vérifier » (2026-12-08, all MEASURE): 24.8 % of the comments flagged, holding 43.4 % of the wrong verdicts.
+    wrong = [p != row["tone"] for p, row in zip(predicted, rows, strict=True)]
+    flagged = [tone.is_uncertain for tone in tones]
+    assert sum(flagged) / len(rows) <= 0.30
+    assert sum(w and f for w, f in zip(wrong, flagged, strict=True)) / sum(wrong) >= 0.40
     for part, (accuracy_floor, recall_floor) in REAL_FLOORS.items():
         pairs = [
             (p, row["tone"])
@@ -595,3 +603,15 @@ def test_the_model_is_chosen_on_folds_that_keep_each_source_whole():
     for _repeat, train, test in splits:
         assert {groups[i] for i in test}.isdisjoint(groups[i] for i in train)
         assert set(range(60, 65)) <= set(train)
+
+
+def test_only_what_says_nothing_to_report_skips_the_model():
+    """Fixed expressions (« bien sûr », « de plus en plus ») are no opinion, but no « RAS » either: a comment made of
+    them and plain facts is read by the model, which says when it is unsure (« à vérifier »)."""
+    for text in ("RAS", "Aucune remarque pour l'instant.", "Rien de spécial."):
+        tone = analyse_tone(text)
+        assert (tone.label, tone.notes, tone.is_uncertain) == (NEUTRAL, ("rien à signaler",), False), text
+    conceded = analyse_tone("Bien sûr, les échanges n'ont pas été aussi réguliers que prévu.")
+    assert conceded.label == NEGATIVE and "rien à signaler" not in conceded.notes
+    shorter = analyse_tone("Les temps de formation sont de plus en plus courts.")
+    assert "rien à signaler" not in shorter.notes and (shorter.label != NEUTRAL or shorter.is_uncertain)

@@ -31,11 +31,15 @@ def staff(make_user, auth):
 
 
 @pytest.fixture
-def praised(make_training, make_session, comment) -> int:
+def droit(make_training, make_session):
     training = make_training("Droit des étrangers", Axis.LANGUAGE_INTEGRATION, Modality.TRAINING)
-    session = make_session(training, start_date=date(2025, 3, 10), department=Department.ESSONNE)
-    answer_id = comment(session, PRAISE)["liked"]
-    comment(session, "Des échanges utiles.")  # a theme of two comments: the suggestions page lists it
+    return make_session(training, start_date=date(2025, 3, 10), department=Department.ESSONNE)
+
+
+@pytest.fixture
+def praised(droit, comment) -> int:
+    answer_id = comment(droit, PRAISE)["liked"]
+    comment(droit, "Des échanges très riches.")  # a theme of two comments: the suggestions page lists it
     analysis = analysis_of(answer_id)
     assert (analysis.tone, analysis.analysed_tone, analysis.is_quotable) == ("positive", "positive", True)
     return answer_id
@@ -94,16 +98,14 @@ def test_re_analyses_keep_the_correction_until_staff_give_the_tone_back(client, 
     assert analysis_of(praised).tone == "positive"
 
 
-def test_an_unknown_tone_changes_nothing_and_agreeing_with_the_analysis_corrects_nothing(client, staff, praised):
+def test_an_unknown_tone_changes_nothing_and_agreeing_with_the_analysis_confirms_it(client, staff, praised):
     refused = correct(client, praised, "furieux")
     assert refused.status_code == 200 and "Ton non reconnu : rien n&#39;a changé." in refused.get_data(as_text=True)
     assert analysis_of(praised).tone == "positive" and db.session.get(Quote, praised) is None
 
-    correct(client, praised, "positive")
-    db.session.expire_all()
-    quote = db.session.get(Quote, praised)
-    assert quote is None or quote.tone is None
-    assert "(corrigé)" not in client.get(f"/quotes/{praised}").get_data(as_text=True)
+    confirmed = correct(client, praised, "positive").get_data(as_text=True)
+    assert "Ton confirmé : positif." in confirmed and "Positif (vérifié)" in confirmed
+    assert db.session.get(Quote, praised).tone == "positive"
 
 
 def test_each_correction_is_in_the_audit_log_without_the_comment(client, staff, praised):
@@ -115,6 +117,25 @@ def test_each_correction_is_in_the_audit_log_without_the_comment(client, staff, 
         (staff.id, str(praised), {"from": "analysis", "to": "negative"}),
         (staff.id, str(praised), {"from": "negative", "to": "analysis"}),
     ]
+
+
+#: A complaint put as a fact: the model leans to criticism without being sure of it.
+UNSURE = "On nous a fait recopier des fiches pendant des heures."
+
+
+def test_verdicts_the_model_is_unsure_of_wait_for_staff_to_check_them(client, staff, droit, praised, comment):
+    unsure = comment(droit, UNSURE)["liked"]
+    assert analysis_of(unsure).tone_uncertain and not analysis_of(praised).tone_uncertain
+    assert listed(client, "/quotes/?ton=a-verifier") == [UNSURE]
+    card = parse(client.get("/quotes/?ton=a-verifier").get_data(as_text=True)).find("article", class_="comment")
+    assert "(à vérifier)" in card.find(class_="tone").text
+    assert "Valider le ton" in [button.text for button in card.find_all("button")]  # checked from the list itself
+
+    checked = correct(client, unsure, analysis_of(unsure).analysed_tone).get_data(as_text=True)
+    assert "Ton confirmé" in checked and "(vérifié)" in checked
+    assert listed(client, "/quotes/?ton=a-verifier") == []
+    correct(client, unsure, "")  # given back to the analysis: unchecked again
+    assert listed(client, "/quotes/?ton=a-verifier") == [UNSURE]
 
 
 def test_trainers_cannot_correct_the_tone_of_comments(client, auth, make_user, praised):
