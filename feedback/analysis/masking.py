@@ -58,8 +58,9 @@ _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'\-]*"
 _PARTICLE = r"(?:de|du|des|d'|le|la|van|von|di|da|del|ben|ibn|el)"
 # The long forms in any case (« monsieur Traoré »); « Me », « Pr » only as written, being words too.
 _ANY_CASE_CIVILITY = r"(?i:madame|monsieur|mademoiselle|mme|mlle|mr|docteur)"
+# « m. Traoré » too, but not « 12 m. Ensuite » (metres).
 _CIVILITY_RE = re.compile(
-    rf"\b(?:{_ANY_CASE_CIVILITY}\b|{CIVILITY_WORDS})(?:\s+et\s+(?:{CIVILITY_WORDS}))?\s+"
+    rf"\b(?:{_ANY_CASE_CIVILITY}\b|{CIVILITY_WORDS}|(?<!\d\s)m\.)(?:\s+et\s+(?:{CIVILITY_WORDS}))?\s+"
     rf"(?P<name>(?:{_PARTICLE}\s*)?{_CAPITALISED}(?:\s+(?:{_PARTICLE}\s*)?{_CAPITALISED}){{0,2}})"
 )
 
@@ -84,10 +85,12 @@ _POSTCODE_TOWN = (
     r"(?:\s+[Cc][Ee][Dd][Ee][Xx](?:\s+\d{1,2}\b)?)?"
 )
 _ADDRESS_PART = rf"(?:{_STREET}|{_POSTBOX}|{_POSTCODE_TOWN})"
+# A postcode in brackets ends an address (« allée des Tilleuls à Corbeil-Essonnes (91100) »); alone it may be a sum.
+_POSTCODE_BRACKET = r"\(\s?(?:0[1-9]|[1-8]\d|9[0-8]|2[AB])\s?\d{3}\s?\)"
 # Parts of one address separated by commas or spaces are one span; a residence or building counts only next to one.
 # Atomic groups (?>...) and bounded repeats: « Résidence Résidence ... » must not backtrack exponentially.
 _ADDRESS_RE = re.compile(
-    rf"(?<![\w-])(?:(?>{_RESIDENCE})(?:,?\s+(?>{_RESIDENCE})){{0,2}},?\s+)?{_ADDRESS_PART}(?:(?:,|\s[-–]|,?\s)\s*{_ADDRESS_PART}){{0,3}}"
+    rf"(?<![\w-])(?:(?>{_RESIDENCE})(?:,?\s+(?>{_RESIDENCE})){{0,2}},?\s+)?{_ADDRESS_PART}(?:(?:,|\s[-–]|,?\s)\s*(?:{_ADDRESS_PART}|{_POSTCODE_BRACKET})){{0,3}}"
 )
 _TRAILING = ".,;:!?)»\"'’ "
 
@@ -114,7 +117,10 @@ def _nfc(text: str) -> str:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without the punctuation after it, but a bracket it opened itself stays (« … (91100) »)."""
     while end > start and text[end - 1] in _TRAILING:
+        if text[end - 1] == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
         end -= 1
     return start, end
 
@@ -188,9 +194,23 @@ def _known_name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int, s
 # --- putting it together -----------------------------------------------------------------------------------------
 
 
+_HYPHENATED_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][\w'’]*")
+_HYPHENATED_BEFORE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’]*-$")
+
+
+def _whole_name(start: int, end: int, text: str) -> tuple[int, int]:
+    """A name with the rest of its hyphenated form: « Dubois-Martin », « Jean-Pierre », whichever half was found."""
+    while after := _HYPHENATED_AFTER.match(text, end):
+        end = after.end()
+    while before := _HYPHENATED_BEFORE.search(text, max(0, start - 60), start):  # bounded: no scan from the start
+        start = before.start()
+    return start, end
+
+
 def _resolve(spans: list[tuple[int, int, str]], text: str) -> tuple[tuple[int, int, str], ...]:
     """Sorted, non-overlapping: overlapping findings are merged with the stronger kind."""
     merged: list[tuple[int, int, str]] = []
+    spans = [(*_whole_name(s, e, text), kind) if kind == "name" else (s, e, kind) for s, e, kind in spans]
     for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
         if merged and start < merged[-1][1]:
             last_start, last_end, last_kind = merged[-1]

@@ -141,6 +141,11 @@ def test_a_5000_character_comment_is_analysed_in_reasonable_time(text):
         ("Un vrai bonheur, comme d'habitude. Marc Petit", f"Un vrai bonheur, comme d'habitude. {NAME}"),
         ("Très bonne école. Cordialement, Inès Carvalho", f"Très bonne école. Cordialement, {NAME}"),
         ("Rien depuis le métro. Yanis, 2e année", f"Rien depuis le métro. {NAME}, 2e année"),
+        # Hyphenated names whole, whichever half was found; « m. » in lower case, not metres.
+        ("Merci à tous. Cordialement, Hélène Dubois-Martin", f"Merci à tous. Cordialement, {NAME}"),
+        ("Comme le dit Jean-François, tout est clair.", f"Comme le dit {NAME}, tout est clair."),
+        ("Merci à madame Lefèvre et à m. Traoré.", f"Merci à madame {NAME} et à m. {NAME}."),
+        ("La salle fait 12 m. Ensuite on a déjeuné.", "La salle fait 12 m. Ensuite on a déjeuné."),
     ],
 )
 def test_people_are_masked_with_or_without_civility_or_capitals(text, expected):
@@ -157,6 +162,8 @@ def test_people_are_masked_with_or_without_civility_or_capitals(text, expected):
         ("L'entrée est au 8 impasse des Lilas, pas évident.", f"L'entrée est au {ADDRESS}, pas évident."),
         ("Résidence Les Tilleuls, bât. C, 5 allée Victor Hugo", ADDRESS),
         ("Lieu-dit La Grange, 91490 Milly-la-Forêt", ADDRESS),
+        ("Rendez-vous au 3, allée des Tilleuls à Corbeil-Essonnes (91100).", f"Rendez-vous au {ADDRESS}."),
+        ("Le stage coûte 1 200 € (10000 € pour le groupe).", "Le stage coûte 1 200 € (10000 € pour le groupe)."),
     ],
 )
 def test_postal_addresses_and_postcodes_with_their_town_are_masked(text, expected):
