@@ -1,39 +1,20 @@
-"""Staff correct a tone the analysis misread: every page and count follows at once, and re-analyses keep it."""
+"""Staff check the tones the model is unsure of and correct those it misread: every page and count follows at once,
+and re-analyses keep it."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from feedback.db import db
-from feedback.models import AuditEvent, Axis, CommentPhrase, Department, Modality, Quote, Role
+from feedback.models import AuditEvent, CommentPhrase, Quote, Role
 from tests.htmltree import parse
 from tests.quotes.conftest import analysis_of
 
 #: Read as praise by the analysis; its author meant it as a complaint (the staff know the session ran two hours late).
 PRAISE = "Une journée vraiment mémorable, merci à toute l'équipe pour ces échanges."
 
-
-@pytest.fixture(autouse=True)
-def _every_comment_disclosed(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MIN_ANSWERS_FOR_RATE", 1)
-
-
-@pytest.fixture
-def staff(make_user, auth):
-    user = make_user(Role.COMMUNICATION)
-    user.name = "Camille Com"
-    db.session.commit()
-    auth.login(user)
-    return user
-
-
-@pytest.fixture
-def droit(make_training, make_session):
-    training = make_training("Droit des étrangers", Axis.LANGUAGE_INTEGRATION, Modality.TRAINING)
-    return make_session(training, start_date=date(2025, 3, 10), department=Department.ESSONNE)
+pytestmark = pytest.mark.usefixtures("every_comment_disclosed")
 
 
 @pytest.fixture

@@ -18,33 +18,13 @@ from feedback.quotes.queries import PER_PAGE
 from tests.htmltree import parse
 from tests.quotes.conftest import analysis_of
 
+pytestmark = pytest.mark.usefixtures("every_comment_disclosed")
+
 
 def shown(client, url: str) -> list[str]:
     page = client.get(url)
     assert page.status_code == 200, url
     return [node.text for node in parse(page.get_data(as_text=True)).find_all("blockquote", class_="comment-text")]
-
-
-@pytest.fixture(autouse=True)
-def _every_comment_disclosed(app, monkeypatch):
-    """These tests follow the workflow on sessions of a few responses; the disclosure rule, which would withhold
-    their comments, is tested in tests/test_disclosure.py."""
-    monkeypatch.setitem(app.config, "MIN_ANSWERS_FOR_RATE", 1)
-
-
-@pytest.fixture
-def staff(make_user, auth):
-    user = make_user(Role.COMMUNICATION)
-    user.name = "Camille Com"
-    db.session.commit()
-    auth.login(user)
-    return user
-
-
-@pytest.fixture
-def droit(make_training, make_session):
-    training = make_training("Droit des étrangers", Axis.LANGUAGE_INTEGRATION, Modality.TRAINING)
-    return make_session(training, start_date=date(2025, 3, 10), department=Department.ESSONNE)
 
 
 def test_only_comments_whose_author_consented_are_listed_masked(client, staff, make_speaker, make_session, comment):
