@@ -44,7 +44,7 @@ ACTION_LABELS = {
     "questionnaire.modality_defaults": "Questionnaires par modalité",
     "quote.status": "Citation : statut changé",
     "quote.edit": "Citation : texte modifié",
-    "quote.tone": "Commentaire : ton corrigé",
+    "quote.tone": "Commentaire : ton vérifié ou corrigé",
     "account.invite": "Compte : invitation envoyée",
     "account.activate": "Compte : mot de passe choisi (invitation)",
     "account.password_reset": "Compte : mot de passe réinitialisé",

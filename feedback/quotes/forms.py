@@ -33,7 +33,7 @@ class QuoteTextForm(StaffForm):
 
 
 class ToneForm(StaffForm):
-    """Staff's tone for a comment the analysis misread; empty: the analysis' own."""
+    """Staff's tone for a comment: the analysis' confirmed, or corrected; empty: the analysis' own, unchecked."""
 
     tone = SelectField(
         "Ton du commentaire",
