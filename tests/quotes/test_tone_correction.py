@@ -108,6 +108,8 @@ def test_verdicts_the_model_is_unsure_of_wait_for_staff_to_check_them(client, st
     unsure = comment(droit, UNSURE)["liked"]
     assert analysis_of(unsure).tone_uncertain and not analysis_of(praised).tone_uncertain
     assert listed(client, "/quotes/?ton=a-verifier") == [UNSURE]
+    tabs = parse(client.get("/quotes/").get_data(as_text=True)).find("nav", class_="tabs")
+    assert any(a.text == "Tons à vérifier" and "ton=a-verifier" in a.get("href") for a in tabs.find_all("a"))
     card = parse(client.get("/quotes/?ton=a-verifier").get_data(as_text=True)).find("article", class_="comment")
     assert "(à vérifier)" in card.find(class_="tone").text
     assert "Valider le ton" in [button.text for button in card.find_all("button")]  # checked from the list itself
