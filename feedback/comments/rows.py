@@ -44,6 +44,14 @@ EditedBy = aliased(User)
 ToneBy = aliased(User)
 
 
+def tone_check(staff_tone: str | None, analysed_tone: str, *, uncertain: bool) -> str | None:
+    """How a comment's tone stands, as staff read it: « corrigé », « vérifié » (staff confirmed the analysis), « à
+    vérifier » (the model was unsure, no one checked), or None."""
+    if staff_tone is not None:
+        return "corrigé" if staff_tone != analysed_tone else "vérifié"
+    return "à vérifier" if uncertain else None
+
+
 def _who(user_name: str | None, user_email: str | None) -> str | None:
     return user_name or user_email
 
@@ -90,10 +98,7 @@ class CommentRow:
 
     @property
     def tone_check(self) -> str | None:
-        """ "corrigé", "vérifié" (staff confirmed the analysis), "à vérifier" (the model was unsure), or None."""
-        if self.corrected_tone is not None:
-            return "corrigé" if self.corrected_tone != self.analysed_tone else "vérifié"
-        return "à vérifier" if self.tone_uncertain else None
+        return tone_check(self.corrected_tone, self.analysed_tone, uncertain=self.tone_uncertain)
 
     @property
     def is_edited(self) -> bool:

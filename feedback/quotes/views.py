@@ -25,7 +25,7 @@ from feedback.comments.filters import (
     TONE_LABELS,
     CommentFilters,
 )
-from feedback.comments.rows import CommentRow, approved_quotes
+from feedback.comments.rows import CommentRow, approved_quotes, tone_check
 from feedback.db import db, utcnow
 from feedback.disclosure import threshold
 from feedback.errors import Refusal, save, show_refusal
@@ -180,7 +180,7 @@ def correct_comment_tone(answer_id: int):
         show_refusal(refusal)
         return redirect(back)
     if form.tone.data:
-        done = "confirmé" if form.tone.data == comment.analysed_tone else "corrigé"
+        done = tone_check(form.tone.data, comment.analysed_tone, uncertain=False)
         flash(f"Ton {done} : {TONE_LABELS[form.tone.data].lower()}.", "success")
     else:
         flash("Le commentaire reprend le ton de l'analyse.", "success")

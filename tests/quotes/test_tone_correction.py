@@ -85,7 +85,7 @@ def test_an_unknown_tone_changes_nothing_and_agreeing_with_the_analysis_confirms
     assert analysis_of(praised).tone == "positive" and db.session.get(Quote, praised) is None
 
     confirmed = correct(client, praised, "positive").get_data(as_text=True)
-    assert "Ton confirmé : positif." in confirmed and "Positif (vérifié)" in confirmed
+    assert "Ton vérifié : positif." in confirmed and "Positif (vérifié)" in confirmed
     assert db.session.get(Quote, praised).tone == "positive"
 
 
@@ -115,7 +115,7 @@ def test_verdicts_the_model_is_unsure_of_wait_for_staff_to_check_them(client, st
     assert "Valider le ton" in [button.text for button in card.find_all("button")]  # checked from the list itself
 
     checked = correct(client, unsure, analysis_of(unsure).analysed_tone).get_data(as_text=True)
-    assert "Ton confirmé" in checked and "(vérifié)" in checked
+    assert "Ton vérifié" in checked and "(vérifié)" in checked
     assert listed(client, "/quotes/?ton=a-verifier") == []
     correct(client, unsure, "")  # given back to the analysis: unchecked again
     assert listed(client, "/quotes/?ton=a-verifier") == [UNSURE]
